@@ -1,0 +1,59 @@
+# Entry points. Everything sets itself up from nothing: a .venv is created and the
+# package installed (with test dependencies) the first time, and again when pyproject.toml changes.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ANALYSIS := $(BIN)/analysis
+
+# Pass options to `analysis run`, e.g. make reports ARGS="--municipality Roskilde"
+ARGS ?=
+
+.PHONY: help install test demo build reports lab bench fetch clean-outputs
+
+help:
+	@echo "make reports   set up, make demo data if there is no data, build, run every report"
+	@echo "make test      set up and run the test suite"
+	@echo "make demo      write the synthetic demo dataset to data/raw/demo"
+	@echo "make build     rebuild data/processed from data/raw"
+	@echo "make fetch     fetch real data (needs JOBINDSATS_API_TOKEN and internet)"
+	@echo "make lab       start JupyterLab with the project's kernel"
+	@echo "make bench     measure the batch runner"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(ANALYSIS) demo
+
+build: $(STAMP)
+	$(ANALYSIS) build
+
+reports: $(STAMP)
+	@if [ ! -d data/raw/jobindsats ] && [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
+	$(ANALYSIS) build
+	$(ANALYSIS) run $(ARGS)
+
+fetch: $(STAMP)
+	$(ANALYSIS) fetch $(ARGS)
+	$(ANALYSIS) build
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,lab]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	@if [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
+	$(ANALYSIS) build --source demo
+	$(BIN)/python -m analysis.bench $(ARGS)

@@ -1,0 +1,74 @@
+"""Every path the project uses, anchored at the project root (never the working directory).
+
+The data root can be redirected with the environment variable ``ANALYSIS_DATA_DIR``
+(used by tests and by batch runs on another disk); the outputs root with
+``ANALYSIS_OUTPUT_DIR``.
+
+Layout under the data root::
+
+    raw/jobindsats/      real Jobindsats files (API responses, portal downloads)   read-only
+    raw/dst/             real Statistics Denmark files                            read-only
+    raw/local/           the jobcentre's own inputs (spell extract, partnerships) read-only
+    raw/demo/...         the synthetic demo dataset, same sub-layout              generated
+    processed/real/      tidy Parquet tables built from the real raw files
+    processed/demo/      tidy Parquet tables built from the demo raw files
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SOURCES = ("real", "demo")
+
+
+def _find_project_root() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysis").is_dir():
+            return parent
+    # Installed non-editable: fall back to the current package's grandparent.
+    return here.parents[2]
+
+
+PROJECT_ROOT = _find_project_root()
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+
+def outputs_dir() -> Path:
+    return Path(os.environ.get("ANALYSIS_OUTPUT_DIR", PROJECT_ROOT / "outputs")).resolve()
+
+
+def raw_dir(source: str = "real") -> Path:
+    """Root of the raw files for a data source ('real' or 'demo')."""
+    _check_source(source)
+    return data_dir() / "raw" if source == "real" else data_dir() / "raw" / "demo"
+
+
+def raw_jobindsats_dir(source: str = "real") -> Path:
+    return raw_dir(source) / "jobindsats"
+
+
+def raw_dst_dir(source: str = "real") -> Path:
+    return raw_dir(source) / "dst"
+
+
+def raw_local_dir(source: str = "real") -> Path:
+    return raw_dir(source) / "local"
+
+
+def processed_dir(source: str = "real") -> Path:
+    _check_source(source)
+    return data_dir() / "processed" / source
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        from analysis.errors import ParameterError
+
+        raise ParameterError(f"data source {source!r} is unknown; expected one of: {', '.join(SOURCES)}")
