@@ -1,0 +1,145 @@
+"""The raw readers on the real benchmark extract and on hand-made files of every format."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import readers
+from analysis.errors import InputError
+
+Y30_LABELS = [
+    "Område", "Periode", "Ydelsesgrupper",
+    "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forventet antal",
+    "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Faktisk antal",
+    "Placering på benchmarkranglisten",
+]
+
+
+def _value(frame, area, period, group, measure):
+    row = frame[(frame.area == area) & (frame.period == period) & (frame.benefit_group == group) & (frame.measure == measure)]
+    assert len(row) == 1
+    return row["value"].iloc[0]
+
+
+def test_real_extract_parses_to_the_published_numbers(real_y30r21):
+    frame = readers.read_raw_file(real_y30r21)
+    assert set(frame["table"]) == {"Y30R21"}
+    assert frame["area"].nunique() == 98
+    assert sorted(frame["period"].unique()) == ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
+    total = "Ydelsesgrupper i alt"
+    assert _value(frame, "Slagelse", "2020QMAT04", total, "expected") == 5550
+    assert _value(frame, "Slagelse", "2020QMAT04", total, "actual") == 5780
+    assert _value(frame, "Slagelse", "2020QMAT04", total, "rank") == 80
+    assert _value(frame, "Slagelse", "2020QMAT04", total, "actual_share_pct") == pytest.approx(11.41)
+    assert _value(frame, "Slagelse", "2020QMAT02", "Sygedagpenge mv.", "difference_pp") == pytest.approx(-0.07)
+    ranks = frame[frame.measure == "rank"]
+    for _, group in ranks.groupby(["period", "benefit_group"]):
+        assert sorted(group["value"].astype(int)) == list(range(1, 99))
+    slagelse = ranks[(ranks.area == "Slagelse") & (ranks.benefit_group == total)].sort_values("period_end")
+    assert slagelse["value"].tolist() == [83, 80, 76, 64]
+    assert frame["area_code"][frame.area == "Slagelse"].unique().tolist() == ["330"]
+
+
+def _write_csv(path, header, rows, bom=True, sep=";"):
+    text = "\n".join([sep.join(header)] + [sep.join(r) for r in rows]) + "\n"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def test_csv_with_bom_drifted_labels_suppressed_cells_and_decimal_commas(tmp_path):
+    header = ["Area ", "Periode", "Ydelsesgrupper",
+              "Forventet og faktisk  antal fuldtidspersoner på offentlig forsørgelse:Forventet antal",
+              "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Faktisk andel (pct.) ",
+              "Placering på benchmarkranglisten"]
+    rows = [["slagelse", "2022QMAT02", "Sygedagpenge  mv.", "1.450", "2,82", "3"],
+            ["Sorø", "2022QMAT02", "Sygedagpenge mv.", "..", "-", "."],
+            ["Ringsted", "2022QMAT02", "Sygedagpenge mv.", "", "-0,07", "12"]]
+    frame = readers.read_raw_file(_write_csv(tmp_path / "y30r21.csv", header, rows))
+    assert _value(frame, "Slagelse", "2022QMAT02", "Sygedagpenge mv.", "expected") == 1450
+    assert _value(frame, "Slagelse", "2022QMAT02", "Sygedagpenge mv.", "actual_share_pct") == pytest.approx(2.82)
+    assert _value(frame, "Ringsted", "2022QMAT02", "Sygedagpenge mv.", "actual_share_pct") == pytest.approx(-0.07)
+    soroe = frame[frame.area == "Sorø"]
+    assert soroe["value"].isna().all() and len(soroe) == 3  # suppressed: missing, never zero
+    assert np.isnan(_value(frame, "Ringsted", "2022QMAT02", "Sygedagpenge mv.", "expected"))
+
+
+def test_v3_json_matches_the_same_data_as_csv(tmp_path):
+    doc = {"columns": Y30_LABELS, "rows": [["Slagelse", "2021QMAT04", "Ydelsesgrupper i alt", 5090, "5150", "64"],
+                                          ["Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", 400000, None, ".."]]}
+    path = tmp_path / "Y30R21.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(doc, ensure_ascii=False).encode())
+    frame = readers.read_raw_file(path)
+    assert _value(frame, "Slagelse", "2021QMAT04", "Ydelsesgrupper i alt", "actual") == 5150
+    assert _value(frame, "Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", "expected") == 400000
+    assert np.isnan(_value(frame, "Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", "rank"))
+    assert frame.loc[frame.area == "Hele landet", "area_level"].iloc[0] == "land"
+
+
+def test_v2_json_is_parsed_by_label_and_json_floats_are_not_thousands(tmp_path):
+    variables = [{"Name": "area", "Label": "Område"}, {"Name": "period", "Label": "Periode"},
+                 {"Name": "v1", "Label": "Antal personer"}, {"Name": "v2", "Label": "Fuldtidspersoner i pct. af befolkningen16-66 år"}]
+    doc = [{"Variables": variables, "Data": [["RAR Sjælland", "2023M01", 12345, 1.255], ["Slagelse", "2023M1", "1.230", "2,5"]]}]
+    path = tmp_path / "Y01A02__2023M01-2023M01.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    frame = readers.read_raw_file(path)
+    pct = frame[frame.measure == "pct_population"].set_index("area")["value"]
+    assert pct["RAR Sjælland"] == pytest.approx(1.255)  # a JSON number is taken as it is
+    persons = frame[frame.measure == "persons"].set_index("area")["value"]
+    assert persons["Slagelse"] == 1230  # a Danish thousands string
+    assert set(frame["period"]) == {"2023M01"}
+
+
+def test_missing_dimension_gets_its_total_and_constant_extra_column_is_dropped(tmp_path):
+    header = ["Område", "Periode", "Køn", "Antal personer"]
+    frame = readers.read_raw_file(_write_csv(tmp_path / "PTV_A02.csv", header, [["Slagelse", "2024M01", "I alt", "7.650"]]))
+    assert frame["benefit_group"].tolist() == ["Offentligt forsørgede i alt"]
+    assert "Køn" not in frame.columns
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2020QMAT04;Ydelsesgrupper i alt\n",
+         r"y30r21.csv line 2: 3 fields, expected 4"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2020QMAT04;Ydelsesgrupper i alt;tre\n",
+         r"y30r21.csv row 2: 'Placering på benchmarkranglisten' is 'tre', expected a number"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelsee;2020QMAT04;Ydelsesgrupper i alt;3\n",
+         r"y30r21.csv row 2: unknown area 'Slagelsee'; did you mean 'Slagelse'"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2020M13;Ydelsesgrupper i alt;3\n",
+         r"row 2: period '2020M13' is not a period code"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2020M12;Ydelsesgrupper i alt;3\n",
+         r"row 2: period 2020M12 is a M period; Y30R21 has QMAT periods"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2020QMAT04;Ydelsesgrupper i alt;3\nSlagelse;2020QMAT04;Ydelsesgrupper i alt;4\n",
+         r"y30r21.csv row 2 and y30r21.csv row 3: duplicate rows for Y30R21"),
+        ("y30r21.csv", "Area;Periode;Ydelsesgrupper;Farve\nSlagelse;2020QMAT04;Ydelsesgrupper i alt;rød\nSorø;2020QMAT04;Ydelsesgrupper i alt;blå\n",
+         r"column 'Farve' is not a known dimension or measure of Y30R21"),
+        ("Y01A02.json", '{"columns": ["Område", "Periode", "Antal personer"], "rows": [["Slagelse", "2023M01", 5',
+         r"Y01A02.json line 1: not valid JSON .*truncated"),
+        ("Y01A02.json", '{"columns": ["Område", "Periode", "Antal personer"], "rows": [["Slagelse", "2023M01"]]}',
+         r"Y01A02.json row 1: 2 cells, expected 3"),
+        ("xyz99.csv", "Area;Periode\n", r"xyz99.csv: cannot tell which table this file holds"),
+        ("empty_y30r21.csv", "", r"does not seem|cannot tell|is empty"),
+    ],
+)
+def test_bad_input_is_one_clear_error_naming_file_and_row(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        readers.read_raw_file(path)
+
+
+def test_table_from_file_name():
+    from pathlib import Path
+
+    assert readers.detect_table_id(Path("y30r21_2020-2021.csv")) == "Y30R21"
+    assert readers.detect_table_id(Path("PTV_A02__2019M01-2024M12.json")) == "PTV_A02"
+    assert readers.detect_table_id(Path("Y60A02.json")) == "Y36A02"
+
+
+def test_parse_numbers_never_turns_missing_into_zero():
+    cells = pd.Series(["..", "-", ".", "", None, "0", "1.234,5", "17.200", "-0,07", 3, 2.5])
+    out = readers.parse_numbers(cells)
+    assert out.iloc[:5].isna().all()
+    assert out.iloc[5:].tolist() == [0.0, 1234.5, 17200.0, -0.07, 3.0, 2.5]
