@@ -214,6 +214,22 @@ SPECS: tuple[TableSpec, ...] = (
         source="Jobnet for Arbejdsgivere (JobAG)",
         aliases=("JOBAG",),
     ),
+    # Statistics Denmark, StatBank AUK01: fetched by `analysis fetch --source dst`, read by analysis.readers_dst.
+    # Sex and age are fetched as totals only ("Køn i alt", "Alder i alt"); the value column is INDHOLD.
+    TableSpec(
+        id="AUK01",
+        title="Fuldtidsmodtagere af offentlige forsørgelsesydelser (Danmarks Statistik)",
+        period_kinds=("Q",),
+        dimensions=(
+            Dimension("benefit_type", "Ydelsestype", aliases=("Ydelsestyper", "Type of benefit")),
+            Dimension("sex", "Køn", total="Køn i alt", aliases=("Sex",)),
+            Dimension("age", "Alder", total="Alder i alt", aliases=("Age",)),
+        ),
+        measures=(
+            Measure("fulltime_persons", "Fuldtidsmodtagere", "fuldtidspersoner", (r"^indhold$", r"fuldtids")),
+        ),
+        source="Danmarks Statistik",
+    ),
 )
 
 _BY_ID = {normalise_label(alias): s for s in SPECS for alias in (s.id, *s.aliases)}

@@ -1,0 +1,266 @@
+"""``python -m analysis.bench`` (``make bench``): how fast is the batch runner on this machine?
+
+Measured in one go, on the demo data by default:
+
+1. ``analysis run`` for one municipality, every notebook (wall time);
+2. the same notebooks run by the plain command lines, one after the other:
+   ``papermill notebooks/X.ipynb out.ipynb -p ...`` then ``jupyter nbconvert --to html out.ipynb``;
+3. their ratio (target: at most 0.35);
+4. ``analysis run --all-municipalities`` (wall time, target at most 10 minutes on 2 cores, and
+   the peak memory of the whole process tree: the sum of the proportional set sizes (PSS) of
+   the runner, its kernel zygote and every kernel, sampled four times a second; PSS counts
+   memory shared between forked kernels once).
+
+Outputs go to ``.bench/`` in the project (never to outputs/); the figures are printed and
+written to ``.bench/bench.json``. Options: ``--source``, ``--municipality``, ``--notebooks``,
+``--jobs``, ``--skip-all`` (only steps 1-3), ``--skip-cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from analysis import paths
+
+TARGET_RATIO = 0.35
+TARGET_ALL_SECONDS = 600
+
+
+def _tool(name: str) -> str:
+    """A console script beside this Python (the project venv), else from PATH."""
+    here = Path(sys.executable).with_name(name)
+    return str(here) if here.exists() else (shutil.which(name) or name)
+
+
+def _analysis_cmd() -> list[str]:
+    return [sys.executable, "-m", "analysis.cli"]
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def _children_map() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _memory_kb(pid: int) -> int:
+    """PSS in kB (RSS if smaps_rollup is not available)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except OSError:
+        return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed memory of a process and all its descendants; ``peak_mb`` after join."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        if not Path("/proc").is_dir():
+            return
+        while not self._stop.is_set():
+            tree = _children_map()
+            pids, todo = [], [self.pid]
+            while todo:
+                p = todo.pop()
+                pids.append(p)
+                todo.extend(tree.get(p, []))
+            total = sum(_memory_kb(p) for p in pids)
+            if total > self.peak_kb:
+                self.peak_kb = total
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process tree of this process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], *, env: dict, memory: bool = False) -> tuple[float, int, float]:
+    """(wall seconds, exit code, peak memory MB or 0)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(paths.PROJECT_ROOT))
+    sampler = TreeMemory(proc.pid) if memory else None
+    if sampler:
+        sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    if sampler:
+        sampler.stop()
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(err.decode(errors="replace")[-2000:])
+    return seconds, proc.returncode, (sampler.peak_mb if sampler else 0.0)
+
+
+def _failed_reports(period_dir: Path) -> int:
+    try:
+        record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return -1
+    return sum(r.get("status") != "ok" for r in record.get("reports", []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", default="demo", choices=("demo", "real"))
+    parser.add_argument("--municipality", default="Slagelse")
+    parser.add_argument("--notebooks", default="", help="comma-separated notebook names (default: all)")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--skip-all", action="store_true", help="skip the all-municipalities run")
+    parser.add_argument("--skip-cli", action="store_true", help="skip the plain command-line sequence")
+    args = parser.parse_args(argv)
+
+    from analysis import geography, load, runner
+
+    source = load.resolve_source(args.source)
+    period = runner.resolve_period("", source)
+    area = geography.municipality(args.municipality)
+    notebooks = runner.list_notebooks(paths.NOTEBOOKS_DIR)
+    if args.notebooks:
+        notebooks = {k: v for k, v in notebooks.items() if k in set(runner._split(args.notebooks))}
+    if not notebooks:
+        print(f"no notebooks in {paths.NOTEBOOKS_DIR}", file=sys.stderr)
+        return 2
+    names = list(notebooks)
+    jobs = args.jobs or runner._cores()
+    root = paths.PROJECT_ROOT / ".bench"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    env = dict(os.environ)
+    env.pop("ANALYSIS_OUTPUT_DIR", None)
+    common = ["--source", source, "--jobs", str(jobs), "--quiet", "--notebooks", ",".join(names)]
+    results: dict = {
+        "machine": {"cores": runner._cores(), "python": platform.python_version(), "platform": platform.platform()},
+        "source": source,
+        "period": period,
+        "municipality": area.name,
+        "notebooks": names,
+        "jobs": jobs,
+    }
+    print(f"bench: {len(names)} notebooks ({', '.join(names)}), {source} data, period {period}, {jobs} jobs, "
+          f"{runner._cores()} cores", flush=True)
+
+    # Warm the OS file cache and .pyc files so neither side pays for the first import.
+    subprocess.run([sys.executable, "-c", "import pandas, matplotlib.pyplot, papermill, nbconvert, pyarrow.parquet"],
+                   check=False, env=env)
+
+    # 1. the runner, one municipality
+    out1 = root / "runner"
+    cpu0 = _children_cpu()
+    secs, code, _ = _timed([*_analysis_cmd(), "run", "--municipality", area.name, "--out", str(out1), *common], env=env)
+    cpu_runner = _children_cpu() - cpu0
+    results["runner_one_municipality_seconds"] = round(secs, 2)
+    results["runner_one_municipality_cpu_seconds"] = round(cpu_runner, 2)
+    results["runner_one_municipality_failed_reports"] = _failed_reports(out1 / period)
+    print(f"  analysis run, {area.name}:                 {secs:7.1f} s  (CPU {cpu_runner:.1f} s; exit {code}, "
+          f"{results['runner_one_municipality_failed_reports']} failed reports)", flush=True)
+
+    # 2. the plain command lines, one after the other
+    if not args.skip_cli:
+        cli_dir = root / "cli"
+        folder = cli_dir / area.slug
+        folder.mkdir(parents=True)
+        papermill, jupyter = _tool("papermill"), _tool("jupyter")
+        started = time.perf_counter()
+        cpu0 = _children_cpu()
+        failures = 0
+        for name, path in notebooks.items():
+            out_nb = cli_dir / f"{name}.ipynb"
+            pm = subprocess.run(
+                [papermill, str(path), str(out_nb), "-p", "municipality", area.name, "-p", "period", period,
+                 "-p", "source", source, "-p", "output_dir", str(folder), "--no-progress-bar"],
+                env=env, capture_output=True, cwd=str(paths.NOTEBOOKS_DIR),
+            )
+            failures += pm.returncode != 0
+            subprocess.run([jupyter, "nbconvert", "--to", "html", str(out_nb)], env=env, capture_output=True)
+        cli_secs = time.perf_counter() - started
+        cpu_cli = _children_cpu() - cpu0
+        results["cli_sequence_seconds"] = round(cli_secs, 2)
+        results["cli_sequence_cpu_seconds"] = round(cpu_cli, 2)
+        results["cpu_ratio"] = round(cpu_runner / cpu_cli, 3) if cpu_cli else None
+        results["cli_sequence_failed_notebooks"] = failures
+        ratio = secs / cli_secs if cli_secs else float("nan")
+        results["ratio"] = round(ratio, 3)
+        verdict = "ok" if ratio <= TARGET_RATIO else "ABOVE TARGET"
+        print(f"  papermill + jupyter nbconvert, one by one: {cli_secs:7.1f} s  (CPU {cpu_cli:.1f} s; "
+              f"{failures} failed notebooks)", flush=True)
+        print(f"  ratio runner / command lines, wall:    {ratio:9.2f}    (target <= {TARGET_RATIO}: {verdict})", flush=True)
+        print(f"  ratio runner / command lines, CPU:     {results['cpu_ratio'] or float('nan'):9.2f}", flush=True)
+        load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        results["load_average_1min_after"] = round(load1, 2)
+        if load1 > runner._cores() + 0.5:
+            print(f"  note: the machine was busy (load {load1:.1f} on {runner._cores()} cores); wall times are inflated",
+                  flush=True)
+
+    # 3. all municipalities
+    if not args.skip_all:
+        out_all = root / "all"
+        secs_all, code, peak = _timed([*_analysis_cmd(), "run", "--all-municipalities", "--out", str(out_all), *common],
+                                      env=env, memory=True)
+        n = len(geography.municipalities())
+        results["all_municipalities_seconds"] = round(secs_all, 1)
+        results["all_municipalities_reports"] = n * len(names)
+        results["all_municipalities_failed_reports"] = _failed_reports(out_all / period)
+        results["all_municipalities_peak_memory_mb"] = round(peak, 1)
+        verdict = "ok" if secs_all <= TARGET_ALL_SECONDS else "ABOVE TARGET"
+        print(f"  analysis run --all-municipalities:     {secs_all:7.1f} s  ({n * len(names)} reports, "
+              f"{results['all_municipalities_failed_reports']} failed; target <= {TARGET_ALL_SECONDS} s: {verdict})", flush=True)
+        print(f"  peak memory (PSS, whole process tree): {peak:7.0f} MB", flush=True)
+
+    (root / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"  -> {root / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

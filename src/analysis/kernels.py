@@ -1,0 +1,443 @@
+"""Fast notebook kernels for batch runs: fork them from a warm "zygote" process.
+
+Starting a Python kernel and importing pandas, pyarrow, matplotlib and the analysis
+package costs 1.5-2 s of CPU for every notebook, which dominates a quarterly batch of
+hundreds of small notebooks on two cores. The zygote is a process that imports those
+modules once and then, on request, ``fork()``\\ s a child that becomes an ordinary
+IPython kernel (``ipykernel``) for one notebook. Each notebook still gets its own fresh
+process: nothing a notebook does is seen by another; only the *imported modules* are
+shared, copy-on-write, exactly as if the kernel had imported them itself.
+
+Pieces:
+
+- :class:`Zygote` — starts ``python -m analysis.kernels`` (the server, :func:`serve`) and
+  asks it for kernels over a pipe (one JSON line per request and reply);
+- :class:`ZygoteProvisioner` — a ``jupyter_client`` provisioner that launches the kernel
+  through the zygote instead of ``Popen``; signals, polling and kills go to the child's pid;
+- :func:`kernel_manager_class` — an ``AsyncKernelManager`` subclass bound to one zygote,
+  given to papermill/nbclient as ``kernel_manager_class``.
+
+Only POSIX has ``fork``; :func:`available` says whether zygote kernels can be used, and
+the runner falls back to ordinary kernels (``--no-fork``) otherwise. Kernel children run
+with ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``/``MKL_NUM_THREADS`` = 1 so no thread
+pools exist at fork time (and parallel kernels do not oversubscribe the cores).
+
+The server reaps its children, and when the runner goes away (its end of the pipe
+closes) it kills every kernel it started and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+# Modules imported once in the zygote (each kernel then has them already).
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pyarrow.parquet",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "matplotlib.dates",
+    "matplotlib.ticker",
+    "babel.numbers",
+    "IPython",
+    "IPython.display",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "analysis.format",
+    "analysis.geography",
+    "analysis.periods",
+    "analysis.tables",
+    "analysis.load",
+    "analysis.report",
+    "analysis.figures",
+)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+# ----------------------------------------------------------------------------- server side
+
+
+def _preload(names) -> list[str]:
+    import importlib
+
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module that fails here fails again, visibly, in the notebook
+            failed.append(name)
+    # The inline backend must be (re)imported inside the kernel so it hooks into the shell.
+    sys.modules.pop("matplotlib_inline.backend_inline", None)
+    try:  # warm matplotlib's font cache so no child builds it
+        from matplotlib import font_manager
+
+        font_manager.findfont("DejaVu Sans")
+    except Exception:  # noqa: BLE001
+        pass
+    # Keep the preloaded objects out of the children's garbage collections: otherwise every
+    # collection in a kernel writes to their headers and copies the shared pages.
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return failed
+
+
+def _warm_data(source: str, max_rows: int) -> dict:
+    """Read the processed tables (up to ``max_rows`` rows each) through analysis.load's cache, so
+    every kernel forked afterwards finds them already decoded."""
+    import gc
+
+    started = time.perf_counter()
+    warmed = []
+    try:
+        from analysis import load
+
+        tables = load.manifest(source).get("tables", {})
+        for table, info in sorted(tables.items()):
+            if int(info.get("rows", 0)) <= max_rows:
+                load.load_table(table, source)
+                warmed.append(table)
+    except Exception as exc:  # noqa: BLE001 - warming is an optimisation only
+        return {"warmed": warmed, "error": f"{type(exc).__name__}: {exc}"}
+    gc.collect()
+    gc.freeze()
+    return {"warmed": warmed, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _child(request: dict[str, Any], server_fds: list[int]) -> None:
+    """In the forked child: become an IPython kernel. Never returns."""
+    try:
+        os.setsid()
+        for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        for fd in server_fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        os.chdir(request.get("cwd") or os.getcwd())
+        env = dict(request.get("env") or os.environ)
+        env.update(THREAD_LIMITS)
+        env.setdefault("MPLBACKEND", INLINE_BACKEND)
+        os.environ.clear()
+        os.environ.update(env)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        log = os.open(request.get("log") or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+        import random
+
+        random.seed()
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
+        sys.argv = [sys.executable, "-m", "ipykernel_launcher", *request["argv"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        os.write(2, traceback.format_exc().encode("utf-8", "replace"))  # sys.stderr may be the kernel's
+        os._exit(1)
+    os._exit(0)
+
+
+def serve() -> None:
+    """The zygote server loop (``python -m analysis.kernels``): preload, say ready, fork on request."""
+    os.environ.update(THREAD_LIMITS)
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    requests_in = sys.stdin.buffer
+    replies = sys.stdout.buffer
+    failed = _preload(PRELOAD)
+    children: set[int] = set()
+
+    def reap(_sig=None, _frame=None):
+        while True:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides; Ctrl-C in a terminal reaches us too
+    replies.write((json.dumps({"ready": True, "pid": os.getpid(), "failed": failed}) + "\n").encode())
+    replies.flush()
+    server_fds = [requests_in.fileno(), replies.fileno()]
+    try:
+        for line in requests_in:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                if "warm" in request:
+                    reply = _warm_data(request["warm"], int(request.get("max_rows", 10**6)))
+                    replies.write((json.dumps(reply) + "\n").encode())
+                    replies.flush()
+                    continue
+                pid = os.fork()
+            except Exception as exc:  # noqa: BLE001
+                replies.write((json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n").encode())
+                replies.flush()
+                continue
+            if pid == 0:
+                _child(request, server_fds)
+            children.add(pid)
+            replies.write((json.dumps({"pid": pid}) + "\n").encode())
+            replies.flush()
+    finally:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for pid in list(children):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+# ----------------------------------------------------------------------------- client side
+
+
+class ZygoteError(RuntimeError):
+    pass
+
+
+class Zygote:
+    """A running zygote server; :meth:`spawn` forks a kernel. Thread-safe. Use as a context manager."""
+
+    def __init__(self, env: dict[str, str] | None = None, *, log_path: str | None = None, timeout: float = 60.0):
+        self._lock = threading.Lock()
+        env = dict(os.environ if env is None else env)
+        env.update(THREAD_LIMITS)
+        env.setdefault("MPLBACKEND", INLINE_BACKEND)
+        stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.kernels"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            start_new_session=True,
+        )
+        if log_path:
+            stderr.close()
+        self._timeout = timeout
+        self._ready: dict | None = None
+
+    def wait_ready(self) -> dict:
+        """Block until the server has preloaded its modules; raises ZygoteError if it died."""
+        with self._lock:
+            if self._ready is None:
+                line = self.proc.stdout.readline()
+                if not line:
+                    raise ZygoteError(f"the kernel zygote exited with code {self.proc.wait()}")
+                self._ready = json.loads(line)
+        return self._ready
+
+    def warm(self, source: str, max_rows: int = 600_000) -> dict:
+        """Have the zygote read the processed tables of ``source`` (those up to ``max_rows`` rows)."""
+        self.wait_ready()
+        with self._lock:
+            self.proc.stdin.write((json.dumps({"warm": source, "max_rows": max_rows}) + "\n").encode())
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise ZygoteError("the kernel zygote exited while reading the data")
+        return json.loads(line)
+
+    def spawn(self, argv: list[str], *, env: dict[str, str], cwd: str, log: str | None = None) -> int:
+        """Fork a kernel with ipykernel arguments ``argv`` (e.g. ``["-f", conn_file]``); returns its pid."""
+        self.wait_ready()
+        request = {"argv": argv, "env": env, "cwd": cwd, "log": log}
+        with self._lock:
+            if self.proc.poll() is not None:
+                raise ZygoteError(f"the kernel zygote has exited (code {self.proc.returncode})")
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise ZygoteError("the kernel zygote exited while starting a kernel")
+        reply = json.loads(line)
+        if "pid" not in reply:
+            raise ZygoteError(reply.get("error", "the kernel zygote did not start a kernel"))
+        return int(reply["pid"])
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout,):
+            if stream:
+                stream.close()
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _ForkedProcess:
+    """The bits of ``subprocess.Popen`` that jupyter_client's LocalProvisioner uses, for a pid we did not spawn."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # reaped by the zygote; its status is not ours to know
+            except PermissionError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return int(self.returncode or 0)
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    class ZygoteProvisioner(LocalProvisioner):
+        """Launch an ipykernel by forking the zygote; anything else launches normally."""
+
+        zygote: Zygote | None = None
+        log_path: str | None = None
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+            try:
+                at = cmd.index("ipykernel_launcher")
+            except ValueError:
+                at = -1
+            if self.zygote is None or at < 1 or cmd[at - 1] != "-m":
+                return await super().launch_kernel(cmd, **kwargs)
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            pid = self.zygote.spawn(cmd[at + 1 :], env=env, cwd=cwd, log=self.log_path)
+            self.process = _ForkedProcess(pid)
+            self.pid = pid
+            self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            return self.connection_info
+
+    return ZygoteProvisioner
+
+
+def kernel_manager_class(zygote: Zygote | None, *, log_path: str | None = None, cwd: str | None = None):
+    """An AsyncKernelManager class whose kernels are forked from ``zygote`` (ordinary kernels if None).
+
+    Kernels start in ``cwd`` (default: this process's working directory) and write their own
+    stdout/stderr (not the notebook's output, which travels over ZMQ) to ``log_path``
+    (default: discarded), so they never garble the runner's terminal. The class keeps the
+    process groups of its running kernels in ``live_pgids``; :func:`kill_kernels` kills them.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    provisioner_cls = _provisioner_class()
+    sink = subprocess.DEVNULL
+    if zygote is None and log_path:
+        sink = open(log_path, "ab")  # noqa: SIM115 - one handle for the run, shared by every kernel
+    live: set[int] = set()
+
+    from traitlets import Bool
+
+    class BatchKernelManager(AsyncKernelManager):
+        live_pgids = live
+        # A kernel that dies fails its notebook; restarting it would only repeat the failure.
+        autorestart = Bool(False)
+
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                prov = provisioner_cls(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+                prov.zygote = zygote
+                prov.log_path = log_path
+                self.provisioner = prov
+            kw.setdefault("env", {**os.environ, **THREAD_LIMITS})
+            if cwd:
+                kw.setdefault("cwd", cwd)
+            if zygote is None:
+                kw.setdefault("stdout", sink)
+                kw.setdefault("stderr", sink)
+            return await super()._async_pre_start_kernel(**kw)
+
+        async def _async_post_start_kernel(self, **kw):
+            pgid = getattr(self.provisioner, "pgid", None) or getattr(self.provisioner, "pid", None)
+            if pgid:
+                live.add(int(pgid))
+            self._analysis_pgid = pgid
+            return await super()._async_post_start_kernel(**kw)
+
+        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False):
+            try:
+                return await super()._async_shutdown_kernel(now=now, restart=restart)
+            finally:
+                live.discard(int(getattr(self, "_analysis_pgid", 0) or 0))
+
+        shutdown_kernel = _async_shutdown_kernel  # AsyncKernelManager binds the base function directly
+
+    return BatchKernelManager
+
+
+def kill_kernels(manager_class) -> None:
+    """Kill every kernel (process group) still running from ``manager_class`` (on interrupt)."""
+    for pgid in list(getattr(manager_class, "live_pgids", ())):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+        manager_class.live_pgids.discard(pgid)
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,217 @@
+"""The jobcentre's own quarterly key figures: partnership agreements and adult apprenticeships.
+
+Jobindsats has no figures for the committee's follow-up item "Aktiv brug af
+partnerskabsaftalerne og voksenlærlingeordningen", so the analyst keeps them in one small
+CSV file, ``data/raw/local/lokale_noegletal.csv`` (the demo version is written to
+``data/raw/demo/local/`` by ``analysis demo``). ``analysis build`` validates it with
+:func:`read_local` and stores it as the local input ``local_key_figures``; the notebook
+``quarterly_key_figures`` reads it with ``load.local_input("local_key_figures", source)``.
+
+File format
+-----------
+UTF-8 (a byte-order mark from Excel is fine), one header line, separated by ``,`` or ``;``
+(whichever the header uses). Lines starting with ``#`` are comments. One row per
+municipality and quarter::
+
+    kommunekode;kvartal;partnerskabsaftaler;personer_via_partnerskabsaftaler;voksenlaerlinge;kommentar
+    330;2024Q3;46;31;9;
+    330;2024Q4;48;37;12;To nye VIP-aftaler
+
+==================================  ========  ===============================================================
+column                              required  meaning
+==================================  ========  ===============================================================
+``kommunekode``                     yes       the municipality: kommunekode (``330``) or name (``Slagelse``)
+``kvartal``                         yes       the quarter: ``2024Q4`` (``2024K4`` is read as the same)
+``partnerskabsaftaler``             yes       active partnership agreements with companies at the end of the
+                                              quarter (incl. "styrkede" VIP agreements)
+``personer_via_partnerskabsaftaler`` yes      citizens who started a job, internship or wage subsidy through a
+                                              partnership agreement during the quarter
+``voksenlaerlinge``                 yes       adult apprenticeships (voksenlærlinge) started during the quarter
+                                              by the jobcentre's citizens
+``kommentar``                       no        free text, not used in calculations
+==================================  ========  ===============================================================
+
+Numbers are whole and non-negative. An empty cell means "not reported" and is shown as "–"
+in reports, never as 0. Headings may be written with Danish letters (``voksenlærlinge``)
+and in any case. Each (municipality, quarter) appears once. Any problem stops the build with
+one message naming the file, the line and what was expected.
+
+Processed form (what :func:`read_local` returns): ``kommunekode``, ``kommune``, ``quarter``,
+``period_end``, the three figures as float (NaN = not reported), ``kommentar``,
+``source_file`` and ``source_row`` (the line number in the file).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import geography, periods
+from analysis.errors import InputError, ParameterError
+
+FILENAME = "lokale_noegletal.csv"
+NAME = "local_key_figures"
+
+KEY_COLUMNS = ("kommunekode", "kvartal")
+FIGURE_COLUMNS = ("partnerskabsaftaler", "personer_via_partnerskabsaftaler", "voksenlaerlinge")
+OPTIONAL_COLUMNS = ("kommentar",)
+
+# Danish names and descriptions, used by analysis.key_figures and in the notebook.
+LABELS_DA = {
+    "partnerskabsaftaler": "Aktive partnerskabsaftaler (ultimo kvartalet)",
+    "personer_via_partnerskabsaftaler": "Borgere startet via partnerskabsaftaler i kvartalet",
+    "voksenlaerlinge": "Voksenlærlinge startet i kvartalet",
+}
+
+_MISSING = {"", "..", "-", "–", "na", "nan"}
+
+
+def _norm_heading(text: str) -> str:
+    text = str(text).replace("\ufeff", "").strip().casefold()
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _display_path(path: Path, data_root: Path | None) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(data_root).resolve())) if data_root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.DataFrame:
+    """Read and validate ``lokale_noegletal.csv``; raises InputError naming the file and line."""
+    path = Path(path)
+    where = _display_path(path, Path(data_root) if data_root else None)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
+    lines = text.splitlines()
+    content = [(i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        raise InputError(f"{where}: the file is empty; expected a header line {';'.join(KEY_COLUMNS + FIGURE_COLUMNS)}")
+    header_line, header = content[0]
+    sep = ";" if header.count(";") >= header.count(",") else ","
+    headings = [_norm_heading(h) for h in next(csv.reader([header], delimiter=sep))]
+    known = KEY_COLUMNS + FIGURE_COLUMNS + OPTIONAL_COLUMNS
+    for h in headings:
+        if h not in known:
+            raise InputError(
+                f"{where} line {header_line}: unknown column {h!r}; expected the columns {', '.join(known)} "
+                "(see the docstring of analysis.local_figures)"
+            )
+    dup = {h for h in headings if headings.count(h) > 1}
+    if dup:
+        raise InputError(f"{where} line {header_line}: column {sorted(dup)[0]!r} appears twice")
+    missing = [c for c in KEY_COLUMNS + FIGURE_COLUMNS if c not in headings]
+    if missing:
+        raise InputError(f"{where} line {header_line}: missing column {missing[0]!r}; expected {', '.join(KEY_COLUMNS + FIGURE_COLUMNS)}")
+
+    records = []
+    seen: dict[tuple[str, str], int] = {}
+    for line_no, line in content[1:]:
+        fields = next(csv.reader([line], delimiter=sep))
+        if len(fields) != len(headings):
+            raise InputError(f"{where} line {line_no}: {len(fields)} fields, expected {len(headings)} ({sep.join(headings)})")
+        row = dict(zip(headings, (f.strip() for f in fields), strict=True))
+        try:
+            kom = geography.municipality(row["kommunekode"].lstrip("0") or row["kommunekode"])
+        except ParameterError as exc:
+            raise InputError(f"{where} line {line_no}: column 'kommunekode' has {row['kommunekode']!r}: {exc}") from None
+        try:
+            quarter = periods.parse_period(row["kvartal"])
+        except ParameterError:
+            quarter = None
+        if quarter is None or quarter.kind != "Q":
+            raise InputError(f"{where} line {line_no}: column 'kvartal' has {row['kvartal']!r}, expected a quarter like 2024Q4")
+        key = (kom.code, quarter.code)
+        if key in seen:
+            raise InputError(
+                f"{where} lines {seen[key]} and {line_no}: {kom.name} {quarter.code} appears twice; expected one row per municipality and quarter"
+            )
+        seen[key] = line_no
+        record = {"kommunekode": kom.code, "kommune": kom.name, "quarter": quarter.code, "period_end": quarter.end}
+        for col in FIGURE_COLUMNS:
+            record[col] = _number(row[col], col, where, line_no)
+        record["kommentar"] = row.get("kommentar", "")
+        record["source_file"] = where
+        record["source_row"] = line_no
+        records.append(record)
+    if not records:
+        raise InputError(f"{where}: no data rows under the header; expected one row per municipality and quarter")
+    frame = pd.DataFrame.from_records(records)
+    frame["period_end"] = frame["period_end"].astype("datetime64[ns]")
+    for col in FIGURE_COLUMNS:
+        frame[col] = frame[col].astype("float64")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    order = frame["kommunekode"].astype(int)
+    return frame.assign(_o=order).sort_values(["_o", "period_end"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _number(text: str, column: str, where: str, line_no: int) -> float:
+    if text.casefold() in _MISSING:
+        return float("nan")
+    cleaned = text.replace(" ", "")
+    if re.fullmatch(r"\d+([.,]0+)?", cleaned):
+        return float(re.split(r"[.,]", cleaned)[0])
+    raise InputError(
+        f"{where} line {line_no}: column {column!r} has {text!r}, expected a whole number >= 0 (or an empty cell if not reported)"
+    )
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def write_demo(local_dir: Path | str, seed: int) -> Path:
+    """Write a plausible synthetic ``lokale_noegletal.csv`` for all 98 municipalities, 2019Q1-2024Q4.
+
+    Sizes follow the municipality's population 16-66 (the demo generator's table); agreements
+    grow after the 2021 strategy note, and a few cells are left empty (not reported) so reports
+    show how missing values look. Called by ``analysis demo`` as a hook.
+    """
+    local_dir = Path(local_dir)
+    local_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        from analysis import demo
+
+        population = dict(demo.POPULATION_16_66)
+        first, last = demo.FIRST_QUARTER, demo.LAST_QUARTER
+    except ImportError:  # pragma: no cover - the demo module ships with the package
+        population, first, last = {}, "2019Q1", "2024Q4"
+    rng = np.random.default_rng([int(seed), zlib.crc32(b"local_figures")])
+    quarters = periods.quarter_range(first, last, "Q")
+    kom = geography.municipalities()
+    t = np.arange(len(quarters)) / 4.0  # years since the first quarter
+    strategy = np.clip((t - 2.5) / 2.0, 0.0, 1.0)  # from mid-2021 the agreements are worked on
+    season = np.array([0.9, 1.0, 1.25, 0.85])[[int(q[-1]) - 1 for q in quarters]]  # apprenticeships start after summer
+    rows = [
+        "# Demodata – syntetiske tal. Jobcentrets egne kvartalstal: partnerskabsaftaler og voksenlærlinge.",
+        "# Skema: se analysis/local_figures.py. Tomme celler = ikke indberettet.",
+        ";".join(KEY_COLUMNS + FIGURE_COLUMNS + OPTIONAL_COLUMNS),
+    ]
+    for code, name in zip(kom["code"], kom["name"], strict=True):
+        size = population.get(code, 25000) / 1000.0
+        effort = np.exp(rng.normal(0.0, 0.3)) * (1.4 if name == geography.DEFAULT_MUNICIPALITY else 1.0)
+        base = max(1.0, 0.5 * size * effort)
+        agreements = np.rint(base * (1.0 + 0.6 * strategy * effort) + np.cumsum(rng.normal(0.0, 0.4, len(quarters))))
+        agreements = np.maximum(agreements, 0)
+        placed = rng.poisson(np.maximum(agreements, 1) * 0.7 * (0.6 + 0.4 * strategy))
+        apprentices = rng.poisson(np.maximum(0.15 * size * effort * season * (0.8 + 0.4 * strategy), 0.1))
+        for i, q in enumerate(quarters):
+            values = [str(int(agreements[i])), str(int(placed[i])), str(int(apprentices[i]))]
+            comment = ""
+            # A few cells not reported (never the default municipality's latest year).
+            if name != geography.DEFAULT_MUNICIPALITY and rng.random() < 0.01:
+                values[int(rng.integers(0, 3))] = ""
+                comment = "Ikke indberettet"
+            rows.append(";".join([code, q, *values, comment]))
+    path = local_dir / FILENAME
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path

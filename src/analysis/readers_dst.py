@@ -1,0 +1,134 @@
+"""Reader for Statistics Denmark StatBank CSV files (``data/raw/dst/AUK01__2019Q1-2024Q4.csv``).
+
+The format is what ``analysis fetch --source dst`` saves (and what statbank.dk's own CSV
+download gives with Danish texts): ``;``-separated, a header of variable names
+(``OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD``), decimal comma, ``..`` for a suppressed value,
+quarters written ``2024K4``, UTF-8 with or without a byte-order mark.
+
+- The table comes from the manifest beside the file (``<file>.manifest.json``) or from the
+  name (``AUK01__...csv``, ``auk01.csv``).
+- Areas are resolved with :func:`analysis.geography.find_area`: municipality names or codes,
+  ``Hele landet`` (code ``0``/``000``), regions; ``330 Slagelse`` (code and text) works too.
+  StatBank's ``Landsdel ...`` areas and Christiansø have no place in the model and are left out.
+- English headers (``lang=en``: ``AREA``, ``TIME``) are accepted.
+- The rest (dimension values, numbers, periods, validation) is :func:`analysis.readers.tidy`,
+  so a bad value raises :class:`~analysis.errors.InputError` naming the file, the line and what
+  was expected, exactly as for Jobindsats files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import geography, readers, tables
+from analysis.errors import InputError
+from analysis.geography import normalise_label
+
+AREA_HEADERS = {normalise_label(x) for x in ("OMRÅDE", "Område", "Omraade", "AREA", "Region", "Kommune")}
+TIME_HEADERS = {normalise_label(x) for x in ("TID", "TIME", "Kvartal", "Quarter")}
+VALUE_HEADERS = {normalise_label(x) for x in ("INDHOLD", "CONTENT", "Value", "Værdi")}
+#: StatBank areas outside the model (NUTS-3 "landsdele", Christiansø): rows for them are skipped.
+OUTSIDE_MODEL = re.compile(r"^(\d+\s+)?(landsdel\b|province\b|christiansø|christiansoe|uoplyst|unknown)", re.IGNORECASE)
+_CODE_AND_TEXT = re.compile(r"^(\d{1,4})\s+(\S.*)$")
+
+
+def read_dst_file(path: Path, data_root: Path) -> pd.DataFrame:
+    """Read one StatBank CSV into the tidy model (columns :func:`analysis.model.columns_for`)."""
+    path = Path(path)
+    shown = _shown_name(path, data_root)
+    spec = tables.spec(_table_id(path, shown), file=shown)
+    if spec.source != "Danmarks Statistik":
+        raise InputError(f"{shown}: {spec.id} is not a Statistics Denmark table; put Jobindsats files in data/raw/jobindsats/")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a UTF-8 CSV from StatBank") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    header = next(reader, None)
+    if not header or len(header) < 3:
+        raise InputError(f"{shown}: no ';'-separated header; expected e.g. OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD")
+    header = [h.strip() for h in header]
+    renamed = _canonical_header(header, shown, spec)
+    width = len(header)
+    area_at = renamed.index("Område")
+    rows, numbers = [], []
+    for line_no, row in enumerate(reader, start=2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != width:
+            raise InputError(f"{shown} line {line_no}: {len(row)} fields, expected {width} as in the header (a truncated file?)")
+        area_text = row[area_at].strip()
+        if OUTSIDE_MODEL.match(area_text):
+            continue
+        row = list(row)
+        row[area_at] = _area_label(area_text)
+        rows.append(row)
+        numbers.append(line_no)
+    if not rows:
+        raise InputError(f"{shown}: no data rows for municipalities or the whole country after the header")
+    wide = pd.DataFrame(rows, columns=renamed, dtype=object)
+    return readers.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown)
+
+
+def _canonical_header(header: list[str], shown: str, spec: tables.TableSpec) -> list[str]:
+    """Rename the area, time and value columns to labels the table registry knows."""
+    out, seen = [], set()
+    for h in header:
+        norm = normalise_label(h)
+        if norm in AREA_HEADERS:
+            new = "Område"
+        elif norm in TIME_HEADERS:
+            new = "Tid"
+        elif norm in VALUE_HEADERS and spec.match_measure(h) is None:
+            new = spec.measures[0].label
+        else:
+            new = h
+        if new in seen:
+            raise InputError(f"{shown}: two columns are {new!r} (header: {';'.join(header)})")
+        seen.add(new)
+        out.append(new)
+    for needed, what in (("Område", "an area column (OMRÅDE)"), ("Tid", "a time column (TID)")):
+        if needed not in out:
+            raise InputError(f"{shown}: no {what}; expected a header like OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD")
+    if spec.measures[0].label not in out and not any(spec.match_measure(h) for h in out):
+        raise InputError(f"{shown}: no value column (INDHOLD); expected a header like OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD")
+    return out
+
+
+def _area_label(text: str) -> str:
+    """``330 Slagelse`` -> ``Slagelse`` when only the code-and-text form is known; else unchanged."""
+    if geography.find_area(text) is not None:
+        return text
+    match = _CODE_AND_TEXT.match(text)
+    if match:
+        for candidate in (match.group(2), match.group(1)):
+            if geography.find_area(candidate) is not None:
+                return candidate
+    return text
+
+
+def _table_id(path: Path, shown: str) -> str:
+    manifest = path.with_name(path.name + ".manifest.json")
+    if manifest.is_file():
+        try:
+            return str(json.loads(manifest.read_text(encoding="utf-8"))["table"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    stem = path.name.split(".", 1)[0]
+    return re.split(r"__|[_\-\s]", stem, maxsplit=1)[0]
+
+
+def _shown_name(path: Path, data_root: Path | None) -> str:
+    if data_root is not None:
+        try:
+            return path.resolve().relative_to(Path(data_root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name

@@ -1,0 +1,354 @@
+"""What a report notebook shows its readers: title block, Danish tables, notes, key tables on disk.
+
+Every function here renders HTML through ``IPython.display`` (so a cell that only calls
+them shows no code in the leadership report, where inputs are hidden) and also works
+outside Jupyter (``display`` falls back to printing plain text).
+
+- :func:`header` — the title block: title, municipality, period (Danish label), data source
+  and data vintage, and a prominent banner "Demodata – syntetiske tal" for demo data.
+- :func:`show_table` — a data frame as a Danish-formatted HTML table (no index, Danish headings).
+- :func:`save_table` — writes a key table for machine reading and for the per-notebook Excel workbook.
+- :func:`note`, :func:`warning_box`, :func:`sentences` — Danish messages to readers.
+
+Key tables on disk (:func:`save_table`): ``<output_dir>/tables/<notebook>__<name>.csv``
+
+- columns keep the frame's snake_case names (stable: downstream users rely on them);
+- UTF-8 (no BOM), ``,`` as separator, ``.`` as decimal point, no thousands separator,
+  dates as ``YYYY-MM-DD``, missing values as empty fields; no index column;
+- beside it ``<notebook>__<name>.json`` (the sidecar) documents the table: its Danish title
+  and, per column, the Danish heading and dtype. The runner builds one Excel workbook per
+  notebook (``<notebook>.xlsx``, one sheet per table, Danish headings) from these files.
+
+Nothing is written when ``output_dir`` is ``""`` (interactive use in JupyterLab).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from analysis import format as fmt
+
+__all__ = [
+    "DEMO_TEXT",
+    "SOURCE_LABELS",
+    "header",
+    "header_html",
+    "show_table",
+    "table_html",
+    "save_table",
+    "note",
+    "warning_box",
+    "sentences",
+    "table_path",
+]
+
+DEMO_TEXT = "Demodata \u2013 syntetiske tal"
+SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)"}
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+# Inline styles, so the blocks look the same in JupyterLab and in the exported HTML.
+_FONT = "font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;"
+_BANNER_STYLE = (
+    "background:#c0392b;color:#fff;font-weight:700;font-size:1.15em;padding:0.6em 1em;"
+    "border-radius:4px;margin:0 0 0.8em 0;letter-spacing:0.02em;"
+)
+_NOTE_STYLE = "border-left:4px solid #1f4e79;background:#eef3f8;padding:0.6em 1em;margin:0.6em 0;color:#1b1b1b;"
+_WARN_STYLE = "border-left:4px solid #d68910;background:#fdf2e0;padding:0.6em 1em;margin:0.6em 0;color:#1b1b1b;"
+
+
+def _display_html(markup: str, text: str, metadata: dict | None = None) -> None:
+    """Show HTML in Jupyter (with a plain-text fallback); print the text elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    bundle = {"text/html": markup, "text/plain": text}
+    display(bundle, raw=True, metadata=metadata or {})
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _inline(text: str) -> str:
+    """Escape text, then allow **bold** (the only markup accepted in messages)."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", _esc(text))
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _resolve(municipality: str, period: str, source: str) -> tuple[str, str, str, dict | None]:
+    """Canonical municipality name, Danish period label, source ('demo'/'real'), vintage (or None)."""
+    try:
+        from analysis.geography import find_area
+
+        found = find_area(municipality)
+        name = found.name if found is not None else str(municipality)
+    except Exception:  # noqa: BLE001 - a header must never fail a report
+        name = str(municipality)
+    vintage = None
+    resolved = source or ""
+    try:
+        from analysis import load
+
+        resolved = load.resolve_source(source or "")
+        vintage = load.vintage(resolved)
+    except Exception:  # noqa: BLE001 - load.py missing or no data yet: show what we know
+        pass
+    label = fmt.period_label(period) if period else "seneste periode i data"
+    return name, label, resolved, vintage
+
+
+def _vintage_text(vintage: dict | None) -> str:
+    if not vintage:
+        return ""
+    built = vintage.get("built_at")
+    if not built:
+        return ""
+    try:
+        return "data opdateret " + fmt.date_da(built, style="datetime")
+    except (TypeError, ValueError):
+        return f"data opdateret {built}"
+
+
+def header_html(
+    title: str,
+    municipality: str,
+    period: str,
+    source: str,
+    *,
+    subtitle: str | None = None,
+    comparison_area: str | None = None,
+) -> str:
+    """The HTML of :func:`header` (for tests and for custom layouts)."""
+    return _header(title, municipality, period, source, subtitle=subtitle, comparison_area=comparison_area)[0]
+
+
+def _header(title, municipality, period, source, *, subtitle=None, comparison_area=None):
+    name, label, resolved, vintage = _resolve(municipality, period, source)
+    demo = resolved != "real"
+    parts = [f'<div class="analysis-header" style="{_FONT}margin:0 0 1.2em 0;">']
+    if demo:
+        parts.append(
+            f'<div class="analysis-demo-banner" role="note" style="{_BANNER_STYLE}">'
+            f"{_esc(DEMO_TEXT)} \u2013 tallene er opdigtede og må ikke bruges til beslutninger</div>"
+        )
+    parts.append(f'<h1 class="analysis-title" style="margin:0.2em 0 0.1em 0;">{_esc(title)}</h1>')
+    if subtitle:
+        parts.append(f'<p class="analysis-subtitle" style="font-size:1.15em;color:#444;margin:0 0 0.4em 0;">{_esc(subtitle)}</p>')
+    facts = [("Kommune", name), ("Periode", label)]
+    if comparison_area:
+        facts.append(("Sammenlignet med", comparison_area))
+    source_text = SOURCE_LABELS.get(resolved, resolved or "ukendt")
+    vt = _vintage_text(vintage)
+    facts.append(("Datakilde", source_text + (f", {vt}" if vt else "")))
+    parts.append('<table class="analysis-facts" style="border:none;margin:0.4em 0 0 0;font-size:0.95em;">')
+    for key, value in facts:
+        parts.append(
+            f'<tr style="background:none;"><th style="text-align:left;padding:0.1em 1em 0.1em 0;border:none;'
+            f'font-weight:600;color:#555;">{_esc(key)}</th>'
+            f'<td style="text-align:left;padding:0.1em 0;border:none;">{_esc(value)}</td></tr>'
+        )
+    parts.append("</table></div>")
+    return "".join(parts), name, label, resolved
+
+
+def header(
+    title: str,
+    municipality: str,
+    period: str,
+    source: str,
+    *,
+    subtitle: str | None = None,
+    comparison_area: str | None = None,
+) -> None:
+    """Display the report's title block (call it once, in the first cell after the parameters).
+
+    ``municipality`` may be a name or a kommunekode; ``period`` a period code ("" = latest);
+    ``source`` "demo", "real" or "" (resolved the way :mod:`analysis.load` resolves it).
+    The runner reads the title from this output's metadata for the HTML page title and the index.
+    """
+    markup, name, label, resolved = _header(
+        title, municipality, period, source, subtitle=subtitle, comparison_area=comparison_area
+    )
+    text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved != "real" else "")
+    meta = {"analysis": {"role": "header", "title": title, "municipality": name, "period": period,
+                         "period_label": label, "source": resolved}}
+    _display_html(markup, text, meta)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _is_numeric(series) -> bool:
+    from pandas.api.types import is_numeric_dtype
+
+    return is_numeric_dtype(series.dtype) and series.dtype != bool
+
+
+def _prepare(df, columns_da, formats):
+    """(columns_da, frame of display strings, {column: right-aligned?})."""
+    columns_da = dict(columns_da or {c: str(c) for c in df.columns})
+    missing = [c for c in columns_da if c not in df.columns]
+    if missing:
+        raise KeyError(f"show_table: no column(s) {missing}; the frame has {list(df.columns)}")
+    formats = dict(formats or {})
+    data = df[list(columns_da)]
+    shown = fmt.format_frame(data, {c: f for c, f in formats.items() if c in columns_da})
+    right = {c: (c in formats) or _is_numeric(data[c]) for c in columns_da}
+    # Numbers without an explicit format get a Danish default so a table never shows "1234.5".
+    for c in columns_da:
+        if c not in formats and _is_numeric(data[c]):
+            values = data[c].dropna().astype(float)
+            decimals = 0 if values.apply(float.is_integer).all() else 1
+            shown[c] = [fmt.number(v, decimals) for v in data[c].tolist()]
+    return columns_da, shown, right
+
+
+def table_html(
+    df,
+    *,
+    columns_da: Mapping[str, str] | None = None,
+    formats: Mapping[str, Callable[[Any], str]] | None = None,
+    caption: str | None = None,
+    highlight: Callable[[Any], bool] | None = None,
+) -> str:
+    """The HTML of :func:`show_table`."""
+    columns_da, shown, right = _prepare(df, columns_da, formats)
+    cell = "padding:0.3em 0.7em;border-bottom:1px solid #e0e0e0;white-space:nowrap;"
+    out = [f'<table class="analysis-table" style="{_FONT}border-collapse:collapse;margin:0.6em 0 1em 0;font-size:0.95em;">']
+    if caption:
+        out.append(f'<caption style="caption-side:top;text-align:left;font-weight:600;padding:0 0 0.4em 0;">{_esc(caption)}</caption>')
+    out.append("<thead><tr>")
+    for c, heading in columns_da.items():
+        align = "right" if right[c] else "left"
+        out.append(
+            f'<th style="{cell}text-align:{align};border-bottom:2px solid #1f4e79;font-weight:600;white-space:normal;">'
+            f"{_esc(heading)}</th>"
+        )
+    out.append("</tr></thead><tbody>")
+    rows = list(shown.itertuples(index=False, name=None))
+    raw_rows = list(df.itertuples(index=False)) if highlight else [None] * len(rows)
+    for values, raw in zip(rows, raw_rows, strict=True):
+        style = ' style="background:#fff4d6;font-weight:600;"' if highlight and highlight(raw) else ""
+        out.append(f"<tr{style}>")
+        for c, v in zip(columns_da, values, strict=True):
+            align = "right" if right[c] else "left"
+            value = fmt.MISSING if fmt.is_missing(v) else v
+            out.append(f'<td style="{cell}text-align:{align};">{_esc(value)}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def show_table(
+    df,
+    *,
+    columns_da: Mapping[str, str] | None = None,
+    formats: Mapping[str, Callable[[Any], str]] | None = None,
+    caption: str | None = None,
+    highlight: Callable[[Any], bool] | None = None,
+) -> None:
+    """Display a frame as a Danish HTML table: no index, Danish headings, Danish numbers.
+
+    ``columns_da`` maps column -> Danish heading and selects the columns shown, in that
+    order (default: every column under its own name). ``formats`` maps column -> a
+    formatter from :mod:`analysis.format` (e.g. ``{"share": fmt.percent}``); numeric
+    columns without one get :func:`analysis.format.number`. Missing values show as "–".
+    ``highlight(row) -> bool`` marks rows (e.g. the municipality's own row).
+    """
+    markup = table_html(df, columns_da=columns_da, formats=formats, caption=caption, highlight=highlight)
+    names, shown, _ = _prepare(df, columns_da, formats)
+    _display_html(markup, shown.rename(columns=names).to_string(index=False))
+
+
+def table_path(output_dir: str | Path, notebook: str, name: str) -> Path:
+    """``<output_dir>/tables/<notebook>__<name>.csv``."""
+    return Path(output_dir) / "tables" / f"{notebook}__{name}.csv"
+
+
+def save_table(
+    df,
+    notebook: str,
+    name: str,
+    output_dir: str | Path,
+    *,
+    headings_da: Mapping[str, str],
+    title_da: str | None = None,
+) -> Path | None:
+    """Write a key table to ``<output_dir>/tables/<notebook>__<name>.csv`` plus its JSON sidecar.
+
+    ``notebook`` and ``name`` and every column must be snake_case; ``headings_da`` must give a
+    Danish heading for every column (used as the Excel headings). ``title_da`` is the sheet's
+    title (default: ``name``). Returns the CSV path, or None when ``output_dir`` is ``""``.
+    Raises ValueError for a name or column that is not snake_case or a column without heading.
+    """
+    for what, value in (("notebook", notebook), ("table name", name)):
+        if not SNAKE_CASE.match(str(value)):
+            raise ValueError(f"save_table: {what} {value!r} is not snake_case (e.g. 'benchmark_ranking')")
+    bad = [c for c in df.columns if not SNAKE_CASE.match(str(c))]
+    if bad:
+        raise ValueError(f"save_table {notebook}__{name}: column(s) {bad} are not snake_case")
+    no_heading = [c for c in df.columns if c not in headings_da]
+    if no_heading:
+        raise ValueError(f"save_table {notebook}__{name}: no Danish heading for column(s) {no_heading}")
+    if output_dir is None or str(output_dir) == "":
+        return None
+    path = table_path(output_dir, notebook, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = df.reset_index(drop=True)
+    tmp = path.with_suffix(".csv.tmp")
+    frame.to_csv(tmp, index=False, encoding="utf-8", sep=",", decimal=".", date_format="%Y-%m-%d", lineterminator="\n")
+    tmp.replace(path)
+    sidecar = {
+        "notebook": notebook,
+        "table": name,
+        "title_da": title_da or name,
+        "csv": path.name,
+        "format": "UTF-8, comma-separated, '.' decimal point, ISO dates, empty = missing",
+        "rows": int(len(frame)),
+        "columns": [
+            {"name": str(c), "heading_da": str(headings_da[c]), "dtype": str(frame[c].dtype)} for c in frame.columns
+        ],
+    }
+    path.with_suffix(".json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def note(text: str) -> None:
+    """A short Danish note to readers (e.g. how to read a figure). ``**bold**`` is allowed."""
+    _display_html(f'<div class="analysis-note" style="{_FONT}{_NOTE_STYLE}">{_inline(text)}</div>', text)
+
+
+def warning_box(text: str) -> None:
+    """A visible Danish warning to readers (e.g. "Der mangler data for ..."). ``**bold**`` is allowed."""
+    _display_html(
+        f'<div class="analysis-warning" role="alert" style="{_FONT}{_WARN_STYLE}">'
+        f"<strong>Bemærk:</strong> {_inline(text)}</div>",
+        f"Bemærk: {text}",
+    )
+
+
+def sentences(items: Iterable[str | None], *, title: str | None = None) -> None:
+    """Key sentences as a bullet list (empty or None items are skipped); an optional heading above."""
+    kept = [s for s in items if s and str(s).strip()]
+    if not kept:
+        return
+    head = f'<p style="font-weight:600;margin:0.6em 0 0.2em 0;">{_esc(title)}</p>' if title else ""
+    body = "".join(f'<li style="margin:0.2em 0;">{_inline(s)}</li>' for s in kept)
+    text = ((title + "\n") if title else "") + "\n".join(f"- {s}" for s in kept)
+    _display_html(f'<div class="analysis-sentences" style="{_FONT}">{head}<ul style="margin:0.2em 0 0.8em 0;">{body}</ul></div>', text)

@@ -1,0 +1,248 @@
+"""A local stand-in for the Jobindsats API v3 and the StatBank API, for the fetch tests.
+
+One ``http.server`` in a thread on 127.0.0.1 (ephemeral port) answers
+
+- ``GET /v3/table/<id>?format=json``: a v3 table description with the published periods;
+- ``GET /v3/data/<id>?...&period.<T>=<codes>&...``: ``{"columns", "rows"}`` with a UTF-8 BOM,
+  only the requested periods that are published (or all of them when ``ignore_period_filter``);
+- ``POST /v1/tableinfo`` and ``POST /v1/data``: StatBank's table description and CSV.
+
+Faults are scripted per request kind (``"data"``, ``"table"``, ``"dst-data"``, ...): each request
+takes the next action from ``server.script[kind]`` (or ``server.always[kind]`` for every request):
+``("status", code, headers, body)``, ``("truncate",)`` (promise more bytes than sent, then
+close), ``("badjson",)`` (a complete but cut JSON document), ``("sleep", seconds)`` (then answer
+normally). Every request is recorded in ``server.requests``. Nothing here talks to anything
+but the test process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from analysis import periods, tables
+
+REJECTED = "Forkert nøgle eller nøglen er udløbet."
+AREAS = ("Hele landet", "Slagelse", "Roskilde", "RAR Sjælland")
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+    kind: str
+
+
+@dataclass
+class FakeState:
+    token: str
+    published: dict[str, list[str]] = field(default_factory=dict)  # table id (upper) -> period codes
+    dst_quarters: list[str] = field(default_factory=list)  # e.g. ["2024Q1", ...]
+    script: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    always: dict[str, tuple] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    ignore_period_filter: bool = False
+    bodies: list[bytes] = field(default_factory=list)  # data bodies served, in order
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of_kind(self, kind: str) -> list[Recorded]:
+        return [r for r in self.requests if r.kind == kind]
+
+
+def v3_body(spec: tables.TableSpec, codes: list[str]) -> bytes:
+    columns = ["Område", "Periode", *[d.label for d in spec.dimensions], *[m.label for m in spec.measures]]
+    rows = []
+    for code in codes:
+        for i, area in enumerate(AREAS):
+            dims = [d.total or "I alt" for d in spec.dimensions]
+            values = [f"{(i + 1) * 10 + j},{len(code) % 10}" for j, _ in enumerate(spec.measures)]
+            rows.append([area, code, *dims, *values])
+    return "\ufeff".encode() + json.dumps({"columns": columns, "rows": rows}, ensure_ascii=False).encode("utf-8")
+
+
+MUNICIPALITY_CODES = (("330", "Slagelse"), ("265", "Roskilde"))
+
+
+def dst_tableinfo(quarters: list[str]) -> bytes:
+    info = {
+        "id": "AUK01",
+        "text": "Fuldtidsmodtagere af offentlige forsørgelsesydelser",
+        "variables": [
+            {
+                "id": "OMRÅDE",
+                "text": "område",
+                "values": [{"id": "000", "text": "Hele landet"}, {"id": "085", "text": "Region Sjælland"}]
+                + [{"id": "04", "text": "Landsdel Vestsjælland"}]
+                + [{"id": c, "text": n} for c, n in MUNICIPALITY_CODES],
+            },
+            {"id": "YDELSESTYPE", "text": "ydelsestype", "values": [{"id": "SD", "text": "Sygedagpenge"}, {"id": "KT", "text": "Kontanthjælp"}]},
+            {"id": "KØN", "text": "køn", "values": [{"id": "TOT", "text": "Køn i alt"}, {"id": "M", "text": "Mænd"}]},
+            {"id": "ALDER", "text": "alder", "values": [{"id": "TOT", "text": "Alder i alt"}, {"id": "16-24", "text": "16-24 år"}]},
+            {"id": "Tid", "text": "tid", "time": True, "values": [{"id": q.replace("Q", "K"), "text": q.replace("Q", "K")} for q in quarters]},
+        ],
+    }
+    return json.dumps(info, ensure_ascii=False).encode("utf-8")
+
+
+def dst_csv(request: dict) -> bytes:
+    variables = {v["code"]: v["values"] for v in request["variables"]}
+    names = {"000": "Hele landet", **dict(MUNICIPALITY_CODES)}
+    lines = ["OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD"]
+    types = {"SD": "Sygedagpenge", "KT": "Kontanthjælp"}
+    for tid in variables["Tid"]:
+        for code in variables["OMRÅDE"]:
+            for t in types.values():
+                value = ".." if code == "265" and t == "Kontanthjælp" else f"{len(names[code]) * 10},5"
+                lines.append(f"{names[code]};{t};Køn i alt;Alder i alt;{tid};{value}")
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection: a cut body really ends the stream
+    state: FakeState  # set on the subclass by start()
+
+    def log_message(self, format, *args):  # keep test output clean
+        pass
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        kind = _kind(path)
+        st = self.state
+        with st.lock:
+            st.requests.append(Recorded(method, path, query, dict(self.headers.items()), body, kind))
+            action = st.script[kind].pop(0) if st.script.get(kind) else st.always.get(kind)
+        if action and action[0] == "sleep":
+            time.sleep(action[1])
+            action = None
+        if action and action[0] == "status":
+            _, code, headers, text = (*action, {}, "")[:4]
+            return self._send(code, (text or f"error {code}").encode("utf-8"), headers=headers)
+        if path.startswith("/v3/"):
+            if self.headers.get("Authorization") != f"Bearer {st.token}":
+                return self._send(401, REJECTED.encode("utf-8"), content_type="text/plain; charset=utf-8")
+            payload, status = self._v3(path, query)
+        elif path.startswith("/v1/"):
+            payload, status = self._dst(path, body)
+        else:
+            payload, status = b"not found", 404
+        if action and action[0] == "truncate":
+            return self._send(status, payload, cut=len(payload) // 2)
+        if action and action[0] == "badjson":
+            payload = payload[: len(payload) // 2]
+        if kind in ("data", "dst-data") and status == 200:
+            with st.lock:
+                st.bodies.append(payload)
+        ctype = "text/csv; charset=utf-8" if kind == "dst-data" else "application/json; charset=utf-8"
+        self._send(status, payload, content_type=ctype)
+
+    def _v3(self, path: str, query: dict) -> tuple[bytes, int]:
+        st = self.state
+        _, _, what, table_id = path.split("/", 3)
+        try:
+            spec = tables.spec(table_id)
+        except Exception:
+            return json.dumps({"message": f"Unknown table {table_id}"}).encode(), 404
+        published = st.published.get(spec.id)
+        if published is None:
+            return json.dumps({"message": f"Unknown table {table_id}"}).encode(), 404
+        if what == "table":
+            meta = {
+                "table_id": table_id,
+                "table_name": spec.title,
+                "periods": [{"period_type": k, "values": [{"value_id": c, "value_name": c} for c in published if periods.parse_period(c).kind == k]} for k in spec.period_kinds],
+                "dimensions": [
+                    {"dimension_id": "_omrade", "dimension_name": "Område", "hierarchies": [{"hierarchy_id": "_nykom"}, {"hierarchy_id": "_hele_landet"}]},
+                    *[
+                        {"dimension_id": f"_d{i}", "dimension_name": d.label, "hierarchies": [{"hierarchy_id": f"_h_{d.key}"}]}
+                        for i, d in enumerate(spec.dimensions)
+                    ],
+                ],
+            }
+            return "\ufeff".encode() + json.dumps(meta, ensure_ascii=False).encode("utf-8"), 200
+        if what == "data":
+            selected = [v for k, v in query.items() if k.startswith("period.")]
+            asked = set(selected[0].split(",")) if selected else set()
+            codes = list(published) if st.ignore_period_filter else [c for c in published if c in asked]
+            return v3_body(spec, codes), 200
+        return b"{}", 404
+
+    def _dst(self, path: str, body: bytes) -> tuple[bytes, int]:
+        request = json.loads(body.decode("utf-8"))
+        if request.get("table", "").upper() != "AUK01":
+            return json.dumps({"errorTypeCode": "TABLE-NOT-FOUND", "message": "Tabellen blev ikke fundet"}).encode(), 400
+        if path == "/v1/tableinfo":
+            return dst_tableinfo(self.state.dst_quarters), 200
+        if path == "/v1/data":
+            known = {q.replace("Q", "K") for q in self.state.dst_quarters}
+            tids = {v["code"]: v["values"] for v in request["variables"]}["Tid"]
+            if any(t not in known for t in tids):
+                return json.dumps({"errorTypeCode": "VALUE-NOT-FOUND", "message": "Værdien findes ikke"}).encode(), 400
+            return dst_csv(request), 200
+        return b"{}", 404
+
+    def _send(self, status: int, payload: bytes, *, content_type: str = "application/json", headers=None, cut=None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        try:
+            self.wfile.write(payload if cut is None else payload[:cut])
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        if cut is not None:
+            self.close_connection = True
+
+
+def _kind(path: str) -> str:
+    if path.startswith("/v3/table/"):
+        return "table"
+    if path.startswith("/v3/data/"):
+        return "data"
+    if path == "/v1/tableinfo":
+        return "dst-info"
+    if path == "/v1/data":
+        return "dst-data"
+    return "other"
+
+
+class FakeServer:
+    """Start with ``FakeServer(token)``; ``.url`` is ``http://127.0.0.1:<port>``; ``.stop()`` ends it."""
+
+    def __init__(self, token: str) -> None:
+        self.state = FakeState(token=token)
+        handler = type("BoundHandler", (Handler,), {"state": self.state})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)

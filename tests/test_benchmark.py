@@ -1,0 +1,431 @@
+"""The benchmark analysis (analysis.benchmark, analysis.rates) and its notebook `benchmark_ranking`.
+
+Published facts are checked on the real Y30R21 extract (skipped when it is not here), the
+notebook runs end to end on the demo data and on the real extract, and bad input gives clear
+errors or Danish warnings - never a silent gap or a zero.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import benchmark as bm
+from analysis import format as fmt
+from analysis import rates
+from analysis.errors import InputError, ParameterError
+from analysis.readers import read_raw_file
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "benchmark_ranking.ipynb"
+PERIODS = ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
+
+
+@pytest.fixture(scope="module")
+def y30() -> pd.DataFrame:
+    from tests.conftest import REAL_Y30R21
+
+    if not REAL_Y30R21.is_file():
+        pytest.skip(f"the real benchmark extract is not here ({REAL_Y30R21}); it lives in the team's shared folder")
+    return read_raw_file(REAL_Y30R21)
+
+
+@pytest.fixture(scope="module")
+def raw_csv() -> pd.DataFrame:
+    """The real extract read with plain pandas, for hand computations independent of the package."""
+    from tests.conftest import REAL_Y30R21
+
+    if not REAL_Y30R21.is_file():
+        pytest.skip(f"the real benchmark extract is not here ({REAL_Y30R21})")
+    frame = pd.read_csv(REAL_Y30R21, sep=";", decimal=",")
+    frame.columns = ["area", "period", "group", "expected", "actual", "difference", "expected_pct", "actual_pct",
+                     "difference_pp", "rank"]
+    return frame
+
+
+@pytest.fixture(scope="module")
+def config_rates() -> pd.DataFrame:
+    return rates.load_rates()
+
+
+def _without(y30: pd.DataFrame, **conditions) -> pd.DataFrame:
+    mask = pd.Series(True, index=y30.index)
+    for column, value in conditions.items():
+        mask &= y30[column] == value
+    return y30.loc[~mask].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- published facts (real extract)
+
+
+def test_real_slagelse_total_ranks(y30):
+    hist = bm.rank_history(y30, "Slagelse")
+    assert list(hist.columns) == bm.HISTORY_COLUMNS
+    total = hist[hist["benefit_group"] == bm.TOTAL]
+    assert total["period"].tolist() == PERIODS
+    assert total["rank"].tolist() == [83, 80, 76, 64]
+    assert hist.loc[(hist["period"] == "2021QMAT04") & (hist["benefit_group"] == "Sygedagpenge mv."), "rank"].item() == 3
+    # difference = actual - expected, everywhere
+    assert (hist["difference"] == hist["actual"] - hist["expected"]).all()
+    # by kommunekode too
+    assert bm.rank_history(y30, "330")["rank"].tolist() == hist["rank"].tolist()
+
+
+def test_real_ranks_are_one_to_98_and_follow_the_difference(y30):
+    w = bm.wide(y30)
+    for (period, group), rows in w.groupby(["period", "benefit_group"]):
+        assert sorted(rows["rank"].astype(int)) == list(range(1, 99)), (period, group)
+        ordered = rows.sort_values("rank")
+        assert ordered["difference_pp"].is_monotonic_increasing, (period, group)
+    full = bm.ranking(y30, "2021QMAT04")
+    assert len(full) == 98 and full["rank"].tolist() == list(range(1, 99))
+
+
+def test_real_distance_to_places_by_hand(y30, raw_csv):
+    # By hand from the raw file: Slagelse is nr. 64 in 2021QMAT04 with 0.11 pp; actual 5150 = 10.14 %.
+    rows = raw_csv[(raw_csv["period"] == "2021QMAT04") & (raw_csv["group"] == "Ydelsesgrupper i alt")]
+    own = rows[rows["area"] == "Slagelse"].iloc[0]
+    assert (own["rank"], own["difference_pp"], own["actual"], own["actual_pct"]) == (64, 0.11, 5150, 10.14)
+    population = 5150 / 10.14 * 100  # 50.789 people aged 16-66
+    at = rows.set_index("rank")
+    assert (at.loc[59, "area"], at.loc[59, "difference_pp"]) == ("Skanderborg", 0.07)
+    assert (at.loc[54, "area"], at.loc[54, "difference_pp"]) == ("Horsens", 0.04)
+    assert (at.loc[69, "area"], at.loc[69, "difference_pp"]) == ("København", 0.19)
+
+    dist = bm.distance_to_places(y30, "Slagelse", "2021QMAT04").set_index("places")
+    assert dist.loc[5, "target_area"] == "Skanderborg" and dist.loc[10, "target_area"] == "Horsens"
+    assert dist.loc[-5, "target_area"] == "København"
+    assert dist.loc[5, "population_16_66"] == pytest.approx(population)
+    # 5 up: (0.07 - 0.11) * 50.789 / 100 = -20.3 (fewer); 10 up: -35.6; 5 down: +40.6 (more)
+    assert dist.loc[5, "change_fulltime_persons"] == pytest.approx(-0.04 * population / 100)
+    assert dist.loc[5, "change_fulltime_persons"] == pytest.approx(-20.3, abs=0.05)
+    assert dist.loc[10, "change_fulltime_persons"] == pytest.approx(-35.6, abs=0.05)
+    assert dist.loc[-5, "change_fulltime_persons"] == pytest.approx(40.6, abs=0.05)
+    assert (dist["rank"] == 64).all() and dist.loc[5, "target_rank"] == 59
+
+
+def test_real_distance_near_the_top_says_what_cannot_be_reached(y30):
+    dist = bm.distance_to_places(y30, "Slagelse", "2021QMAT04", (1, 2, 5), benefit_group="Sygedagpenge mv.")
+    dist = dist.set_index("places")
+    assert dist.loc[2, "target_rank"] == 1 and dist.loc[2, "change_fulltime_persons"] < 0
+    assert math.isnan(dist.loc[5, "change_fulltime_persons"])  # nr. 3 cannot move 5 up
+    assert "kun 2 pladser" in dist.loc[5, "note"]
+    with pytest.raises(ParameterError, match="non-zero whole numbers"):
+        bm.distance_to_places(y30, "Slagelse", "2021QMAT04", (0,))
+
+
+def test_real_gap_decomposition_by_hand(y30):
+    dec = bm.gap_decomposition(y30, "Slagelse", "2020QMAT02", "2021QMAT04").set_index("benefit_group")
+    assert list(dec.index) == [*bm.GROUPS, bm.RESIDUAL, bm.TOTAL]
+    # total gap 250 -> 60 full-time persons: A-dagpenge 70 -> 100, Sygedagpenge -40 -> -150, Kontanthjælp 220 -> 110
+    assert dec.loc[bm.TOTAL, ["difference_first", "difference_last", "change"]].tolist() == [250, 60, -190]
+    assert dec.loc[list(bm.GROUPS), "change"].tolist() == [30, -110, -110]
+    assert dec.loc[bm.RESIDUAL, "change"] == 0
+    assert dec.loc[list(bm.GROUPS), "change_pp"].tolist() == pytest.approx([0.06, -0.24, -0.20])
+    assert dec.loc[bm.TOTAL, "change_pp"] == pytest.approx(-0.38)
+    assert dec.loc[bm.TOTAL, "places_gained"] == 19  # 83 -> 64
+    assert dec.loc["Sygedagpenge mv.", "places_gained"] == 25  # 28 -> 3
+
+
+def test_real_rank_attribution_adds_up(y30):
+    att = bm.rank_attribution(y30, "Slagelse", "2020QMAT02", "2021QMAT04").set_index("benefit_group")
+    total = att.loc[bm.TOTAL]
+    assert total["own_places"] + total["others_places"] == total["places_gained"] == 19
+    # Slagelse's 0.11 pp of 2021QMAT04 in the 2020QMAT02 ranking: 1 + the number of others below 0.11 there
+    w = bm.wide(y30)
+    first = w[(w["period"] == "2020QMAT02") & (w["benefit_group"] == bm.TOTAL) & (w["area"] != "Slagelse")]
+    assert total["rank_if_others_unchanged"] == 1 + (first["difference_pp"] < 0.11).sum()
+    text = " ".join(bm.rank_attribution_sentences(att.reset_index(), "Slagelse", "2020QMAT02", "2021QMAT04"))
+    assert f"plads nr. {int(total['rank_if_others_unchanged'])}" in text
+
+
+def test_config_rate_reproduces_the_status_report(config_rates):
+    per_group = rates.as_mapping(config_rates)
+    assert set(per_group) == set(bm.GROUPS)
+    assert fmt.kroner(170 * per_group["Sygedagpenge mv."]) == "24,6 mio. kr."
+    syg = config_rates.set_index("benefit_group").loc["Sygedagpenge mv."]
+    assert not syg["assumption"] and "Slutstatus" in syg["source"] and "24,6 mio. kr." in syg["source"]
+    assumed = config_rates.loc[config_rates["assumption"], "benefit_group"].tolist()
+    assert assumed == ["A-dagpenge mv.", "Kontanthjælp mv."]
+    assert all("ANTAGELSE" in s for s in config_rates.loc[config_rates["assumption"], "source"])
+    assert all(config_rates["year"] != "")
+
+
+def test_real_potential_with_config_rates(y30, config_rates):
+    pot = bm.potential(y30, "Slagelse", "2021QMAT04", config_rates)
+    assert list(pot.columns) == bm.POTENTIAL_COLUMNS
+    syg = pot.set_index("benefit_group").loc["Sygedagpenge mv."]
+    assert syg["difference"] == -150
+    assert syg["potential_dkk"] == pytest.approx(-150 * 24_600_000 / 170, rel=1e-5)
+    assert fmt.kroner(syg["potential_dkk"]) == "-21,7 mio. kr."
+    total = pot.set_index("benefit_group").loc[bm.TOTAL]
+    assert total["potential_dkk"] == pytest.approx(pot.loc[pot["benefit_group"].isin(bm.GROUPS), "potential_dkk"].sum())
+    assert math.isnan(total["rate_dkk"])
+    every = bm.potential(y30, "Slagelse", None, {"Sygedagpenge mv.": 144706, "A-dagpenge mv.": 1, "Kontanthjælp mv.": 1})
+    assert every["period"].unique().tolist() == PERIODS and len(every) == 16
+
+
+def test_real_leadership_sentences(y30, config_rates):
+    text = bm.leadership_sentences(y30, "Slagelse", "2021QMAT04", "2020QMAT02", config_rates, "RAR Sjælland")
+    joined = " ".join(text)
+    assert text[0].startswith("I perioden har Slagelse forbedret sig 19 pladser")
+    assert "fra plads nr. 83 i året til og med 2. kvt. 2020 til plads nr. 64 ved den seneste måling (2021)" in text[0]
+    assert "sygedagpengeområdet, der ligger i top tre" in joined
+    assert "150 under det forventede niveau" in joined and "mindreudgift på ca. 21,7 mio. kr." in joined
+    assert "ca. 20 færre fuldtidspersoner" in joined and "ca. 40 flere" in joined
+    assert "Blandt de 17 kommuner i RAR Sjælland ligger Slagelse som nr. 9" in joined
+    assert not re.search(r"\bnan\b|None|\.\.|\d\.\d{1,2}\b", joined), joined  # no gaps, no English decimals
+    # calendar years read like the status report: "fra plads nr. 80 i 2020"
+    short = bm.leadership_sentences(y30, "Slagelse", "2021QMAT04", "2020QMAT04", config_rates)
+    assert "fra plads nr. 80 i 2020 til plads nr. 64" in short[0]
+
+
+def test_real_comparison_area(y30):
+    comp = bm.comparison_table(y30, "RAR Sjælland", "2021QMAT04")
+    assert len(comp) == 17 and comp["place_in_area"].tolist() == list(range(1, 18))
+    assert comp.set_index("area").loc["Slagelse", ["rank_total", "rank_sygedagpenge"]].tolist() == [64, 3]
+    ranks = bm.comparison_ranks(y30, "RAR Sjælland")
+    assert set(ranks["area"]) == set(comp["area"]) and len(ranks) == 17 * 4 * 4
+
+
+def test_real_check_resolves_defaults(y30, config_rates):
+    setup = bm.check(y30, "slagelse", rates=config_rates)
+    assert (setup.municipality, setup.first_period, setup.period) == ("Slagelse", "2020QMAT02", "2021QMAT04")
+    assert setup.periods == PERIODS and setup.warnings == []
+    setup = bm.check(y30, "Slagelse", "2021QMAT02", "2020QMAT04")
+    assert (setup.first_period, setup.period, setup.periods) == ("2020QMAT04", "2021QMAT02", PERIODS[:3])
+
+
+def test_csv_ready_writes_whole_numbers(y30):
+    out = bm.csv_ready(bm.rank_history(y30, "Slagelse"))
+    assert str(out["rank"].dtype) == "Int64" and str(out["actual"].dtype) == "Int64"
+    assert out["difference_pp"].dtype == float
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_unknown_municipality_and_bad_periods(y30):
+    with pytest.raises(ParameterError, match="did you mean 'Slagelse'"):
+        bm.check(y30, "Slagelsee")
+    with pytest.raises(ParameterError, match="2023QMAT04.*periods with data: 2020QMAT02"):
+        bm.check(y30, "Slagelse", "2023QMAT04")
+    with pytest.raises(ParameterError, match="not a known period code"):
+        bm.check(y30, "Slagelse", "juni 2021")
+    with pytest.raises(ParameterError, match="after the period"):
+        bm.check(y30, "Slagelse", "2020QMAT04", "2021QMAT04")
+    with pytest.raises(ParameterError, match="no .*Y30R21"):
+        bm.check(y30.iloc[0:0], "Slagelse")
+    with pytest.raises(InputError, match="lacks column"):
+        bm.wide(y30.drop(columns=["measure"]))
+
+
+def test_municipality_missing_in_one_period_is_a_visible_gap(y30, config_rates):
+    gap = _without(y30, area="Slagelse", period="2020QMAT04")
+    setup = bm.check(gap, "Slagelse", rates=config_rates)
+    assert setup.period == "2021QMAT04"
+    assert any("Slagelse har ingen samlet placering" in w and "2020" in w for w in setup.warnings)
+    assert any("98 kommuner" in w and "97 af 98" in w for w in setup.warnings)
+    hist = bm.rank_history(gap, "Slagelse")
+    assert len(hist) == 16  # the period is still there ...
+    missing = hist[hist["period"] == "2020QMAT04"]
+    assert missing[list(bm.MEASURES)].isna().all().all()  # ... as NaN, never 0
+    assert bm.leadership_sentences(gap, "Slagelse", setup.period, setup.first_period, config_rates)
+    with pytest.raises(ParameterError, match="no total rank in 2020QMAT04"):
+        bm.check(gap, "Slagelse", first_period="2020QMAT04")
+
+
+def test_municipality_missing_in_the_latest_period(y30):
+    gap = _without(y30, area="Slagelse", period="2021QMAT04")
+    setup = bm.check(gap, "Slagelse")
+    assert setup.period == "2021QMAT02"
+    assert any("mangler i den seneste måling" in w for w in setup.warnings)
+    with pytest.raises(ParameterError, match="Slagelse has no total rank in 2021QMAT04"):
+        bm.check(gap, "Slagelse", "2021QMAT04")
+    with pytest.raises(ParameterError, match="not ranked in any period"):
+        bm.check(_without(y30, area="Slagelse"), "Slagelse")
+
+
+def test_absent_benefit_group(y30, config_rates):
+    no_kh = _without(y30, benefit_group="Kontanthjælp mv.")
+    setup = bm.check(no_kh, "Slagelse", rates=config_rates)
+    assert any("Kontanthjælp mv. findes ikke" in w for w in setup.warnings)
+    hist = bm.rank_history(no_kh, "Slagelse")
+    assert hist.loc[hist["benefit_group"] == "Kontanthjælp mv.", "rank"].isna().all()
+    pot = bm.potential(no_kh, "Slagelse", "2021QMAT04", config_rates).set_index("benefit_group")
+    assert math.isnan(pot.loc["Kontanthjælp mv.", "potential_dkk"]) and math.isnan(pot.loc[bm.TOTAL, "potential_dkk"])
+    dec = bm.gap_decomposition(no_kh, "Slagelse", "2020QMAT02", "2021QMAT04").set_index("benefit_group")
+    assert math.isnan(dec.loc[bm.RESIDUAL, "change"])  # never silently attributed
+    with pytest.raises(ParameterError, match="Ydelsesgrupper i alt"):
+        bm.check(_without(y30, benefit_group=bm.TOTAL), "Slagelse")
+
+
+def test_suppressed_values_are_warned_about(y30):
+    hidden = y30.copy()
+    hidden.loc[(hidden["area"] == "Slagelse") & (hidden["period"] == "2021QMAT02")
+               & (hidden["benefit_group"] == "A-dagpenge mv.") & (hidden["measure"] == "actual"), "value"] = float("nan")
+    setup = bm.check(hidden, "Slagelse")
+    assert any("mangler der tal for A-dagpenge mv." in w for w in setup.warnings)
+
+
+def test_missing_rate(y30, tmp_path):
+    path = tmp_path / "rates.yaml"
+    path.write_text('rates:\n  "Sygedagpenge mv.":\n    rate_dkk: 144706\n    year: 2023\n    source: "Statusnotat"\n',
+                    encoding="utf-8")
+    partial = rates.load_rates(str(path))
+    assert rates.missing_groups(partial) == ["A-dagpenge mv.", "Kontanthjælp mv."]
+    setup = bm.check(y30, "Slagelse", rates=partial)
+    assert any("Der er ingen nettokommunal udgift pr. fuldtidsperson for A-dagpenge mv. og Kontanthjælp mv." in w
+               for w in setup.warnings)
+    pot = bm.potential(y30, "Slagelse", "2021QMAT04", partial).set_index("benefit_group")
+    assert math.isnan(pot.loc["A-dagpenge mv.", "potential_dkk"]) and math.isnan(pot.loc[bm.TOTAL, "potential_dkk"])
+    assert pot.loc["Sygedagpenge mv.", "potential_dkk"] == pytest.approx(-150 * 144706)
+    text = " ".join(bm.leadership_sentences(y30, "Slagelse", "2021QMAT04", "2020QMAT02", partial))
+    assert "mindreudgift på ca. 21,7 mio. kr." in text and "merudgift" not in text
+
+
+def test_rates_file_errors_and_overrides(tmp_path):
+    def write(text: str) -> str:
+        path = tmp_path / "r.yaml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    with pytest.raises(ParameterError, match="not found"):
+        rates.load_rates(str(tmp_path / "missing.yaml"))
+    with pytest.raises(ParameterError, match="unknown benefit group 'Dagpenge'"):
+        rates.load_rates(write('rates:\n  Dagpenge:\n    rate_dkk: 1\n    source: x\n'))
+    with pytest.raises(ParameterError, match="positive number"):
+        rates.load_rates(write('rates:\n  "Sygedagpenge mv.":\n    rate_dkk: -5\n    source: x\n'))
+    with pytest.raises(ParameterError, match="no 'source'"):
+        rates.load_rates(write('rates:\n  "Sygedagpenge mv.":\n    rate_dkk: 5\n'))
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        rates.load_rates(write('rates: [\n'))
+    with pytest.raises(ParameterError, match="unknown benefit group"):
+        rates.load_rates("", {"Førtidspension": 100})
+    with pytest.raises(ParameterError, match="positive number"):
+        rates.load_rates("", {"Kontanthjælp mv.": "mange"})
+    over = rates.load_rates("", {"kontanthjælp  mv.": 125000}).set_index("benefit_group")
+    assert over.loc["Kontanthjælp mv.", "rate_dkk"] == 125000
+    assert over.loc["Kontanthjælp mv.", "source"] == rates.OVERRIDE_SOURCE
+    assert over.loc["Sygedagpenge mv.", "rate_dkk"] == 144706
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+HISTORY_CSV = "period,benefit_group,rank,actual,expected,difference,actual_share_pct,expected_share_pct,difference_pp"
+POTENTIAL_CSV = "period,benefit_group,difference,rate_dkk,potential_dkk"
+
+
+def _run(tmp_path: Path, name: str, **parameters) -> tuple[Path, str]:
+    """Execute the notebook; returns the tables folder and all output text the reader would see."""
+    import nbformat
+    import papermill
+
+    out_dir = tmp_path / name
+    executed = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={**parameters, "output_dir": str(out_dir)},
+                               kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
+    nb = nbformat.read(executed, as_version=4)
+    shown = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            assert output["output_type"] in ("display_data", "stream"), f"unexpected output {output['output_type']}"
+            assert output["output_type"] != "stream", f"printed text in the report: {output.get('text', '')[:300]}"
+            shown.append(output["data"].get("text/html", ""))
+            assert "image/png" in output["data"] or "text/html" in output["data"]
+    return out_dir / "tables", "\n".join(shown)
+
+
+def _check_tables(tables: Path) -> None:
+    history = tables / "benchmark_ranking__rank_history.csv"
+    potential = tables / "benchmark_ranking__potential.csv"
+    assert history.read_text(encoding="utf-8").splitlines()[0] == HISTORY_CSV
+    assert potential.read_text(encoding="utf-8").splitlines()[0] == POTENTIAL_CSV
+    for name in ("gap_decomposition", "distance_to_places", "comparison_area", "ranking", "rates", "data_warnings"):
+        assert (tables / f"benchmark_ranking__{name}.csv").is_file(), name
+
+
+def _no_english_numbers(html: str) -> None:
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = re.sub(r"kl\. \d{2}\.\d{2}", "", text)  # the time of day in the header ("kl. 09.53") is Danish
+    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", text)
+    assert not re.search(r"\d\.\d{1,2}(?!\d)", text), re.search(r".{40}\d\.\d{1,2}(?!\d).{20}", text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("municipality", ["Slagelse", "Roskilde", "Aalborg"])
+def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
+    tables, html = _run(tmp_path, municipality, municipality=municipality, source="demo")
+    _check_tables(tables)
+    history = pd.read_csv(tables / "benchmark_ranking__rank_history.csv")
+    assert set(history["benefit_group"]) == set(bm.ALL_GROUPS)
+    assert history["rank"].between(1, 98).all()
+    assert "Demodata" in html and "Hovedpointer" in html and municipality in html
+    _no_english_numbers(html)
+    warnings = pd.read_csv(tables / "benchmark_ranking__data_warnings.csv")
+    assert warnings.empty
+
+
+@pytest.mark.slow
+def test_notebook_on_the_real_extract_with_gaps(real_y30r21, data_root, tmp_path):
+    """Real figures end to end, with Slagelse missing in one period and a rates file without Kontanthjælp mv."""
+    from analysis import build
+
+    raw = data_root / "raw" / "jobindsats"
+    raw.mkdir(parents=True)
+    lines = real_y30r21.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("Slagelse;2020QMAT04;")]
+    (raw / "y30r21.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    build.build("real")
+    rates_file = tmp_path / "rates.yaml"
+    rates_file.write_text(
+        'rates:\n  "Sygedagpenge mv.":\n    rate_dkk: 144706\n    year: 2023\n    source: "Statusnotat"\n'
+        '  "A-dagpenge mv.":\n    rate_dkk: 100000\n    year: 2023\n    source: "Test"\n', encoding="utf-8")
+
+    tables, html = _run(tmp_path, "real", municipality="Slagelse", source="real", rates_file=str(rates_file))
+    _check_tables(tables)
+    assert "Demodata" not in html
+    assert "analysis-warning" in html and "ingen samlet placering" in html and "Kontanthjælp mv." in html
+    warnings = pd.read_csv(tables / "benchmark_ranking__data_warnings.csv")["message"].tolist()
+    assert any("ingen samlet placering" in w for w in warnings)
+    assert any("ingen nettokommunal udgift" in w and "Kontanthjælp mv." in w for w in warnings)
+    history = pd.read_csv(tables / "benchmark_ranking__rank_history.csv", dtype={"period": str})
+    total = history[history["benefit_group"] == bm.TOTAL].set_index("period")["rank"]
+    assert total["2020QMAT02"] == 83 and total["2021QMAT04"] == 64 and math.isnan(total["2020QMAT04"])
+    pot = pd.read_csv(tables / "benchmark_ranking__potential.csv").set_index(["period", "benefit_group"])
+    assert pot.loc[("2021QMAT04", "Sygedagpenge mv."), "potential_dkk"] == pytest.approx(-150 * 144706)
+    assert math.isnan(pot.loc[("2021QMAT04", "Kontanthjælp mv."), "potential_dkk"])
+    assert math.isnan(pot.loc[("2021QMAT04", bm.TOTAL), "potential_dkk"])
+    assert "fra plads nr. 83" in html and "21,7 mio. kr." in html
+    _no_english_numbers(html)
+
+
+@pytest.mark.slow
+def test_notebook_stops_with_a_clear_message_for_a_period_without_data(demo_data, tmp_path):
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError, match="ParameterError.*2030QMAT04"):
+        _run(tmp_path, "bad", municipality="Slagelse", source="demo", period="2030QMAT04")
+
+
+def test_notebook_is_commit_ready():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
+    first = nb.cells[0]
+    assert first.cell_type == "code" and first.metadata.get("tags") == ["parameters"]
+    assert first.source.splitlines()[:7] == [
+        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
+        'first_period = ""', 'rates_file = ""',
+    ]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None

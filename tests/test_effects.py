@@ -1,0 +1,231 @@
+"""Adjusted effects (analysis.effects): hand-checked special cases, a simulation with a known effect,
+the demo extract against the generator's truth, and the small-cell rule."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import effects
+from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS
+
+PROGRAMMES = (*COMPANY_PROGRAMMES, REFERENCE_PROGRAMME)
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def test_suppress_small_marks_and_blanks_cells_under_five():
+    df = pd.DataFrame({"group": list("abcdef"), "persons": [0, 3, 4, 5, 12, np.nan], "share": [1.0, 2, 3, 4, 5, 6]})
+    out = effects.suppress_small(df, "persons")
+    assert out["suppressed"].tolist() == [True, True, True, False, False, True]
+    assert out["persons"].isna().tolist() == [True, True, True, False, False, True]
+    assert out["share"].tolist()[3:5] == [4.0, 5.0] and out["share"].isna().sum() == 4
+    assert out["group"].tolist() == list("abcdef")  # labels stay
+    assert df["persons"].tolist()[:2] == [0, 3]  # the input is not changed
+    assert effects.suppress_small(df, "persons", min_count=10)["suppressed"].sum() == 5
+    with pytest.raises(KeyError):
+        effects.suppress_small(df, "nope")
+    assert effects.count_or_mark(3, True) == "<5" and effects.count_or_mark(1234, False) == "1.234"
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def simulate(n: int, seed: int, coef: dict[str, float], *, selection: float = 1.0) -> pd.DataFrame:
+    """Spells with selection on observables and a known logistic effect per programme.
+
+    Programme choice depends on target group, education, prior weeks and age (multinomial logit);
+    employment depends on the same covariates (in a form the covariates capture exactly: age bands,
+    linear prior weeks) plus ``coef[programme]``.
+    """
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, len(TARGET_GROUPS), n)
+    edu = rng.integers(0, len(EDUCATIONS), n)
+    age = rng.integers(18, 66, n)
+    female = rng.random(n) < 0.5
+    weeks = rng.integers(0, 53, n)
+    year = rng.integers(2019, 2025, n)
+    # choice: utility of each programme relative to the reference (last column 0)
+    util = np.column_stack([
+        selection * (0.4 * (group == 0) - 0.5 * (group == 3) + 0.2 * edu - 1.0 * weeks / 52),
+        selection * (-0.3 + 0.3 * (group == 1) + 0.1 * (age > 50)),
+        selection * (-0.2 + 0.6 * (group == 0) - 1.2 * weeks / 52 + 0.15 * edu),
+        selection * (-0.6 + 0.4 * female - 0.5 * (group == 4)),
+        np.zeros(n),
+    ]) + rng.gumbel(size=(n, 5))
+    programme = np.array(PROGRAMMES, dtype=object)[util.argmax(axis=1)]
+    base = (0.6 - np.array([0.0, 1.8, 0.9, 0.3, 2.0])[group] + np.array([-0.3, 0.0, 0.1, 0.3])[edu]
+            - 0.4 * (age >= 55) + 0.2 * (age < 25) - 0.12 * weeks / 10 + 0.1 * female - 0.3 * (year == 2020))
+    lin = base + pd.Series(programme).map(coef).to_numpy(dtype=float)
+    employed = (rng.random(n) < 1 / (1 + np.exp(-lin))).astype(int)
+    frame = pd.DataFrame({
+        "spell_id": [f"S{i}" for i in range(n)],
+        "person_id": [f"P{i:06x}" for i in range(n)],
+        "kommunekode": "330",
+        "programme": programme,
+        "target_group": np.array(TARGET_GROUPS, dtype=object)[group],
+        "start_date": pd.to_datetime([f"{y}-03-01" for y in year]),
+        "end_date": pd.to_datetime([f"{y}-05-01" for y in year]),
+        "age": age,
+        "sex": np.where(female, "K", "M"),
+        "education": np.array(EDUCATIONS, dtype=object)[edu],
+        "prior_benefit_weeks": weeks,
+        "employed_6m": employed,
+    })
+    frame["true_logit_base"] = base  # not a covariate: the estimators ignore it
+    return frame
+
+
+def true_ame(frame: pd.DataFrame, coef: dict[str, float]) -> pd.Series:
+    base = frame["true_logit_base"].to_numpy()
+    p0 = 1 / (1 + np.exp(-(base + coef[REFERENCE_PROGRAMME])))
+    return pd.Series({p: 100 * float(np.mean(1 / (1 + np.exp(-(base + coef[p]))) - p0)) for p in COMPANY_PROGRAMMES})
+
+
+COEF = {REFERENCE_PROGRAMME: 0.0, "Privat virksomhedspraktik": 0.5, "Offentlig virksomhedspraktik": 0.0,
+        "Privat løntilskud": 0.9, "Offentlig løntilskud": -0.3}
+
+
+@pytest.fixture(scope="module")
+def simulated() -> tuple[pd.DataFrame, pd.Series]:
+    frame = simulate(40_000, 7, COEF)
+    return frame, true_ame(frame, COEF)
+
+
+def test_both_estimators_recover_a_known_effect(simulated):
+    frame, truth = simulated
+    est = effects.estimate_effects(frame).set_index(["method", "programme"])
+    naive = frame.groupby("programme")["employed_6m"].mean() * 100
+    for method in effects.METHODS:
+        for p in COMPANY_PROGRAMMES:
+            row = est.loc[(method, p)]
+            assert row["ci_low"] <= truth[p] <= row["ci_high"], (method, p, row["effect_pp"], truth[p])
+            assert abs(row["effect_pp"] - truth[p]) < 2.0
+            assert 0.2 < row["se_pp"] < 1.5
+    # The adjustment matters: the raw difference is off for at least one programme by more than 3 pp.
+    raw = naive[list(COMPANY_PROGRAMMES)] - naive[REFERENCE_PROGRAMME]
+    assert (raw - truth).abs().max() > 3
+
+
+def test_no_effect_gives_intervals_around_zero():
+    coef = dict.fromkeys(PROGRAMMES, 0.0)
+    frame = simulate(20_000, 11, coef)
+    est = effects.estimate_effects(frame)
+    # Eight correlated 95 % intervals: one may miss zero by chance (this seed: Offentlig løntilskud at z = 2.1
+    # with both methods), none by more than three standard errors.
+    assert (est["effect_pp"].abs() < 3 * est["se_pp"]).all(), est[["programme", "method", "effect_pp", "se_pp"]]
+    assert ((est["ci_low"] < 0) & (est["ci_high"] > 0)).sum() >= 6
+
+
+def test_saturated_case_equals_the_hand_computed_difference_of_shares():
+    """Without covariates that vary, both estimators reduce to the difference of two shares and its Wald SE."""
+    rows = []
+    for programme, n, k in [("Privat løntilskud", 200, 150), (REFERENCE_PROGRAMME, 300, 120)]:
+        rows += [{"programme": programme, "employed_6m": int(i < k)} for i in range(n)]
+    frame = pd.DataFrame(rows).assign(age=40, sex="K", target_group="A-dagpenge", education="Gymnasial",
+                                      prior_benefit_weeks=10, start_date=pd.Timestamp("2023-01-01"))
+    frame["person_id"] = [f"P{i}" for i in range(len(frame))]
+    est = effects.estimate_effects(frame, programmes=["Privat løntilskud"]).set_index("method")
+    effect = 100 * (150 / 200 - 120 / 300)  # 35 pp
+    se = 100 * math.sqrt(0.75 * 0.25 / 200 + 0.4 * 0.6 / 300)  # 4.2573 pp
+    for method in effects.METHODS:
+        assert est.loc[method, "effect_pp"] == pytest.approx(effect, abs=1e-6)
+        assert est.loc[method, "se_pp"] == pytest.approx(se, rel=1e-4)
+        assert est.loc[method, "ci_low"] == pytest.approx(effect - 1.959964 * se, abs=1e-3)
+        assert est.loc[method, "n"] == 200 and est.loc[method, "n_reference"] == 300
+
+
+def test_too_few_spells_says_so_and_small_groups_are_suppressed(simulated):
+    frame = simulated[0].head(8000)
+    small = pd.concat([frame[frame["programme"] != "Offentlig løntilskud"],
+                       frame[frame["programme"] == "Offentlig løntilskud"].head(20),
+                       ])
+    est = effects.estimate_effects(small).set_index(["method", "programme"])
+    row = est.loc[("logit_ame", "Offentlig løntilskud")]
+    assert math.isnan(row["effect_pp"]) and "For få forløb" in row["note"] and not row["suppressed"]
+    assert est.loc[("logit_ame", "Privat løntilskud"), "effect_pp"] == est.loc[("logit_ame", "Privat løntilskud"), "effect_pp"]
+    tiny = pd.concat([frame[frame["programme"] != "Offentlig løntilskud"],
+                      frame[frame["programme"] == "Offentlig løntilskud"].head(3)])
+    est = effects.estimate_effects(tiny, min_spells=1).set_index(["method", "programme"])
+    row = est.loc[("ipw_ate", "Offentlig løntilskud")]
+    assert row["suppressed"] and math.isnan(row["effect_pp"]) and math.isnan(row["n"])
+    assert "Under 5 personer" in row["note"]
+    none = effects.estimate_effects(frame[frame["programme"] != REFERENCE_PROGRAMME])
+    assert none["effect_pp"].isna().all() and none["note"].str.contains("sammenligningsgruppen").all()
+    empty = effects.estimate_effects(frame.iloc[0:0])
+    assert len(empty) == 8 and empty["effect_pp"].isna().all()
+
+
+def test_no_statsmodels_chatter_on_a_hard_sample(simulated, recwarn):
+    frame, _ = simulated
+    hard = frame.head(150).copy()
+    hard.loc[hard["target_group"] == "Ressourceforløb", "employed_6m"] = 0  # quasi-separation
+    effects.estimate_effects(hard, min_spells=5)
+    assert not [w for w in recwarn.list if "statsmodels" in str(w.filename) or "numpy" in str(w.filename)]
+
+
+def test_spell_summary_is_aggregate_and_suppressed(simulated):
+    frame, _ = simulated
+    few = pd.concat([frame[frame["programme"] != "Offentlig løntilskud"],
+                     frame[frame["programme"] == "Offentlig løntilskud"].head(4)])
+    summary = effects.spell_summary(few).set_index("programme")
+    assert list(summary.index) == list(PROGRAMMES)
+    assert summary.loc["Offentlig løntilskud", "suppressed"] and math.isnan(summary.loc["Offentlig løntilskud", "employed_pct"])
+    assert summary.loc[REFERENCE_PROGRAMME, "spells"] == (frame["programme"] == REFERENCE_PROGRAMME).sum()
+    assert "person_id" not in summary.columns and "spell_id" not in summary.columns
+
+
+def test_assumptions_are_danish_and_make_no_causal_claim():
+    text = " ".join(effects.assumptions_da())
+    assert "ikke bevis" in text and "Vejledning og opkvalificering" in text and "95 %" in text
+
+
+# --------------------------------------------------------------------------- the demo extract
+
+
+@pytest.fixture(scope="module")
+def demo_spells(demo_data_root) -> pd.DataFrame:
+    from analysis.spells import read_local
+
+    return read_local(demo_data_root / "raw" / "demo" / "local" / "forloeb.csv", demo_data_root)
+
+
+def _covered(est: pd.DataFrame, truth: pd.Series, method: str, z: float = 1.959964) -> pd.Series:
+    rows = est[est["method"] == method].set_index("programme")
+    centre = rows["effect_pp"]
+    return (centre - truth).abs() <= z * rows["se_pp"]
+
+
+def test_demo_extract_large_municipality_recovers_the_true_effects(demo_spells):
+    """København (about 18.000 spells): both estimators cover analysis.demo's true AME with their 95 % interval."""
+    from analysis import demo
+
+    sub = demo_spells[demo_spells["kommunekode"] == "101"]
+    truth = demo.true_average_marginal_effects(sub)
+    est = effects.estimate_effects(sub)
+    for method in effects.METHODS:
+        covered = _covered(est, truth, method)
+        assert covered.all(), (method, est[est["method"] == method][["programme", "effect_pp", "ci_low", "ci_high"]], truth)
+
+
+def test_demo_extract_whole_country(demo_spells):
+    """All 150.000 spells: every estimate is within 3 standard errors of the truth, and within its 95 % interval
+    except at most one programme.
+
+    Honest note: for "Offentlig virksomhedspraktik" this demo draw lies 2.1 standard errors below the truth —
+    also for a logit with the generator's exact functional form (coefficient 0.119, SE 0.020, true 0.16), so
+    it is the randomness of this particular draw, not a bias of the estimators.
+    """
+    from analysis import demo
+
+    truth = demo.true_average_marginal_effects(demo_spells)
+    est = effects.estimate_effects(demo_spells)
+    for method in effects.METHODS:
+        assert _covered(est, truth, method, z=3.0).all(), method
+        assert _covered(est, truth, method).sum() >= 3, method
+    logit = est[est["method"] == "logit_ame"].set_index("programme")
+    assert (logit["effect_pp"] - truth).abs().max() < 1.0  # within 1 pp of the truth everywhere

@@ -1,0 +1,81 @@
+"""The house style for figures (analysis.figures)."""
+
+import matplotlib
+
+from analysis import figures
+
+
+def test_backend_is_non_interactive_outside_jupyter():
+    assert matplotlib.get_backend().lower() in ("agg", "module://matplotlib_inline.backend_inline")
+
+
+def test_danish_axis_formats():
+    fig, ax = figures.new_figure("Titel")
+    ax.plot([0, 1], [1000, 20000])
+    figures.number_axis(ax)
+    fmt_y = ax.yaxis.get_major_formatter()
+    assert fmt_y(17200, 0) == "17.200"
+    figures.percent_axis(ax, decimals=1)
+    assert ax.yaxis.get_major_formatter()(54.6, 0) == "54,6 %"
+    figures.pp_axis(ax)
+    assert ax.yaxis.get_major_formatter()(-0.3, 0) == "-0,3"
+    matplotlib.pyplot.close(fig)
+
+
+def test_date_axis_danish_labels():
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    fig, ax = figures.new_figure()
+    ax.plot(pd.to_datetime(["2024-01-01", "2024-06-30"]), [1, 2])
+    figures.date_axis(ax, "quarter")
+    assert ax.xaxis.get_major_formatter()(mdates.date2num(pd.Timestamp("2024-05-15")), 0) == "2. kvt.\n2024"
+    figures.date_axis(ax, "month")
+    assert ax.xaxis.get_major_formatter()(mdates.date2num(pd.Timestamp("2024-05-15")), 0) == "maj\n2024"
+    matplotlib.pyplot.close(fig)
+
+
+def test_date_axis_thins_ticks():
+    import pandas as pd
+
+    fig, ax = figures.new_figure()
+    ax.plot(pd.date_range("2019-01-01", "2024-12-31", freq="QS"), range(24))
+    figures.date_axis(ax, "quarter")
+    ticks = ax.xaxis.get_major_locator()()
+    assert 2 <= len(ticks) <= 8
+    labels = {ax.xaxis.get_major_formatter()(t, 0).split("\n")[0] for t in ticks}
+    assert labels == {"1. kvt."}
+    matplotlib.pyplot.close(fig)
+
+
+def test_source_line_and_watermark():
+    fig, ax = figures.new_figure()
+    figures.finish(fig, source="demo")
+    texts = [t.get_text() for t in fig.texts]
+    assert figures.DEMO_TEXT in texts
+    assert fig._supxlabel.get_text() == "Kilde: Jobindsats"
+    matplotlib.pyplot.close(fig)
+    fig, ax = figures.new_figure()
+    figures.finish(fig, source="real", data_source="Danmarks Statistik")
+    assert figures.DEMO_TEXT not in [t.get_text() for t in fig.texts]
+    assert fig._supxlabel.get_text() == "Kilde: Danmarks Statistik"
+    matplotlib.pyplot.close(fig)
+
+
+def test_colours_by_role():
+    pal = figures.area_palette("Slagelse", "RAR Sjælland", others=["Roskilde"])
+    assert pal["Slagelse"] == figures.MUNICIPALITY_COLOR
+    assert pal["RAR Sjælland"] == figures.COMPARISON_COLOR
+    assert pal["Hele landet"] == figures.COUNTRY_COLOR
+    assert pal["Roskilde"] in figures.OTHER_COLORS
+    assert figures.color_for("Slagelse", "Slagelse") == figures.MUNICIPALITY_COLOR
+    assert figures.color_for("Køge", "Slagelse") == figures.color_for("Køge", "Slagelse")
+
+
+def test_figure_saves_png(tmp_path):
+    fig, ax = figures.new_figure("Titel", subtitle="Undertitel")
+    ax.bar(["a", "b"], [1, 2])
+    figures.finish(fig, source="demo")
+    fig.savefig(tmp_path / "x.png")
+    assert (tmp_path / "x.png").read_bytes()[:4] == b"\x89PNG"
+    matplotlib.pyplot.close(fig)

@@ -1,0 +1,278 @@
+"""The committee's quarterly key figures (analysis.key_figures, analysis.local_figures) and their notebook."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import geography, key_figures, load, local_figures, paths, periods
+from analysis.errors import InputError, ParameterError
+
+# --------------------------------------------------------------------------- quarters
+
+
+def test_quarterly_mean_by_hand_and_incomplete_quarters_are_missing():
+    s = pd.Series([1.0, 2.0, 3.0, 4.0, np.nan, 6.0, 7.0], index=periods.month_range("2024M01", "2024M07"))
+    q = key_figures.quarterly_mean(s)
+    assert list(q.index) == ["2024Q1", "2024Q2", "2024Q3"]
+    assert q["2024Q1"] == 2.0
+    assert math.isnan(q["2024Q2"])  # a missing month: no average of fewer months
+    assert math.isnan(q["2024Q3"])  # only one month of the quarter in the data
+
+
+@pytest.mark.parametrize(
+    "period, latest, expected",
+    [
+        ("", "2024M12", "2024Q4"),
+        ("", "2024M11", "2024Q3"),  # the latest complete quarter
+        ("2024Q2", "2024M12", "2024Q2"),
+        ("2024M06", "2024M12", "2024Q2"),
+        ("2024M05", "2024M12", "2024Q1"),
+    ],
+)
+def test_resolve_quarter(period, latest, expected):
+    assert key_figures.resolve_quarter(period, latest) == expected
+
+
+def test_resolve_quarter_after_the_data_raises():
+    with pytest.raises(ParameterError, match=r"period '2025Q1' is after the latest month in the data \(2024M12\)"):
+        key_figures.resolve_quarter("2025Q1", "2024M12")
+
+
+def test_quarter_months():
+    assert key_figures.quarter_months("2024Q3") == ["2024M07", "2024M08", "2024M09"]
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def test_default_targets_file_has_slagelse_and_nobody_else():
+    targets, file = key_figures.load_targets("", "Slagelse")
+    assert file == paths.CONFIG_DIR / "targets.yaml"
+    assert set(targets) <= set(key_figures.FIGURE_KEYS) and "andel_a_dagpenge" in targets
+    for t in targets.values():
+        assert t.source and t.direction in ("max", "min")
+    assert all(t.assumed for t in targets.values())  # placeholders until the plan's numbers are entered
+    assert key_figures.load_targets("", "Aalborg")[0] == {}
+
+
+def test_status():
+    t = key_figures.Target("andel_a_dagpenge", 1.4, "max", "test")
+    assert key_figures.status(1.4, t) == "met" and key_figures.status(1.41, t) == "not_met"
+    m = key_figures.Target("voksenlaerlinge", 10, "min", "test")
+    assert key_figures.status(10, m) == "met" and key_figures.status(9, m) == "not_met"
+    assert key_figures.status(np.nan, m) == "no_data" and key_figures.status(5, None) == ""
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("municipalities:\n  '330':\n    targets:\n      foo: {value: 1, direction: max, source: x}\n", r"targets/foo: unknown key figure"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: ti, direction: min, source: x}\n", r"'value' is 'ti', expected a number"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: up, source: x}\n", r"'direction' is 'up'"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: min}\n", r"'source' is empty"),
+        ("municipalities:\n  '9999':\n    targets: {}\n", r"'9999' under 'municipalities' is not a kommunekode"),
+        ("municipalities: [1, 2\n", r"not valid YAML"),
+    ],
+)
+def test_bad_targets_file_raises_naming_file_and_entry(tmp_path, body, message):
+    f = tmp_path / "targets.yaml"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(ParameterError, match=message) as exc:
+        key_figures.load_targets(str(f), "Slagelse")
+    assert str(f) in str(exc.value)
+
+
+def test_missing_explicit_targets_file_raises(tmp_path):
+    with pytest.raises(ParameterError, match="does not exist"):
+        key_figures.load_targets(str(tmp_path / "nope.yaml"), "Slagelse")
+
+
+# --------------------------------------------------------------------------- local figures
+
+
+GOOD = (
+    "# a comment\n"
+    "kommunekode;kvartal;partnerskabsaftaler;personer_via_partnerskabsaftaler;voksenlærlinge;kommentar\n"
+    "330;2024Q3;46;31;9;\n"
+    "Slagelse;2024K4;48;;12;To nye VIP-aftaler\n"
+)
+
+
+def test_read_local_good_file(tmp_path):
+    f = tmp_path / local_figures.FILENAME
+    f.write_text("\ufeff" + GOOD, encoding="utf-8")
+    frame = local_figures.read_local(f, tmp_path)
+    assert frame["quarter"].tolist() == ["2024Q3", "2024Q4"]
+    assert frame["kommunekode"].tolist() == ["330", "330"] and frame["kommune"].iloc[0] == "Slagelse"
+    assert frame["partnerskabsaftaler"].tolist() == [46.0, 48.0]
+    assert math.isnan(frame["personer_via_partnerskabsaftaler"].iloc[1])  # empty = not reported, not 0
+    assert frame["source_row"].tolist() == [3, 4] and frame["source_file"].iloc[0] == local_figures.FILENAME
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("330;2024M13;1;2;3;", r"line 4: column 'kvartal' has '2024M13', expected a quarter like 2024Q4"),
+        ("330;2024Q1;1,5;2;3;", r"line 4: column 'partnerskabsaftaler' has '1,5', expected a whole number"),
+        ("330;2024Q1;-1;2;3;", r"line 4: column 'partnerskabsaftaler' has '-1'"),
+        ("Atlantis;2024Q1;1;2;3;", r"line 4: column 'kommunekode' has 'Atlantis'"),
+        ("330;2024Q3;1;2;3;", r"lines 2 and 4: Slagelse 2024Q3 appears twice"),
+        ("330;2024Q1;1;2;", r"line 4: 5 fields, expected 6"),
+    ],
+)
+def test_read_local_bad_rows_name_file_and_line(tmp_path, line, message):
+    f = tmp_path / local_figures.FILENAME
+    f.write_text(
+        "kommunekode;kvartal;partnerskabsaftaler;personer_via_partnerskabsaftaler;voksenlaerlinge;kommentar\n"
+        "330;2024Q3;46;31;9;\n330;2024Q4;48;40;12;\n" + line + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=message) as exc:
+        local_figures.read_local(f, tmp_path)
+    assert str(exc.value).startswith(local_figures.FILENAME)
+
+
+def test_read_local_bad_header(tmp_path):
+    f = tmp_path / local_figures.FILENAME
+    f.write_text("kommunekode,kvartal,partnerskabsaftaler,voksenlaerlinge,antal\n330,2024Q1,1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1: unknown column 'antal'"):
+        local_figures.read_local(f, tmp_path)
+    f.write_text("kommunekode,kvartal,partnerskabsaftaler,voksenlaerlinge\n330,2024Q1,1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1: missing column 'personer_via_partnerskabsaftaler'"):
+        local_figures.read_local(f, tmp_path)
+
+
+def test_write_demo_round_trips(tmp_path):
+    path = local_figures.write_demo(tmp_path, 7)
+    assert path.name == local_figures.FILENAME
+    frame = local_figures.read_local(path, tmp_path)
+    assert frame["kommunekode"].nunique() == 98 and frame["quarter"].nunique() == 24
+    assert (frame[list(local_figures.FIGURE_COLUMNS)].dropna() >= 0).all().all()
+    assert path.read_text(encoding="utf-8") == local_figures.write_demo(tmp_path / "again", 7).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the dashboard on demo data
+
+
+def _quarter_mean(frame: pd.DataFrame, column: str, quarter: str) -> float:
+    return float(frame.loc[key_figures.quarter_months(quarter), column].mean())
+
+
+def test_dashboard_on_demo_data_by_hand(demo_data):
+    d = key_figures.dashboard("Slagelse", "", "demo")
+    assert (d.quarter, d.previous_quarter, d.year_earlier_quarter) == ("2024Q4", "2024Q3", "2023Q4")
+    assert d.comparison_area == "RAR Sjælland"
+    assert list(d.table.columns) == key_figures.TABLE_COLUMNS and set(d.table.columns) <= set(key_figures.HEADINGS_DA)
+    t = d.table.set_index("figure")
+
+    # Shares of the population: the quarter's average of the published monthly shares.
+    adp = load.series("Y01A02", "pct_population", ["Slagelse", "RAR Sjælland"], "demo")
+    row = t.loc["andel_a_dagpenge"]
+    assert row.value == pytest.approx(_quarter_mean(adp, "Slagelse", "2024Q4"))
+    assert row.previous_value == pytest.approx(_quarter_mean(adp, "Slagelse", "2024Q3"))
+    assert row.year_earlier_value == pytest.approx(_quarter_mean(adp, "Slagelse", "2023Q4"))
+    assert row.comparison_value == pytest.approx(_quarter_mean(adp, "RAR Sjælland", "2024Q4"))
+
+    # Helårspersoner: average of the quarter's monthly full-time persons; over two years = 2-3 + over 3.
+    ft = load.series("Y36A02", "fulltime_persons", ["Slagelse"], "demo", category="Aktivitetsparat")
+    assert t.loc["kh_aktivitetsparate_helaarspersoner", "value"] == pytest.approx(_quarter_mean(ft, "Slagelse", "2024Q4"))
+    assert t.loc["kh_aktivitetsparate_helaarspersoner", "year_earlier_value"] == pytest.approx(_quarter_mean(ft, "Slagelse", "2023Q4"))
+    long = sum(
+        load.series("Y36A02", "fulltime_persons", ["Slagelse"], "demo", category="Aktivitetsparat", duration=d_)["Slagelse"]
+        for d_ in ("2-3 år", "Over 3 år")
+    ).to_frame("Slagelse")
+    assert t.loc["kh_aktivitetsparate_over_2_aar", "previous_value"] == pytest.approx(_quarter_mean(long, "Slagelse", "2024Q3"))
+
+    # Delvis raskmelding: the ratio of the quarter's sums.
+    partial = load.series("Y07A02", "partial_return_persons", ["Slagelse"], "demo")
+    persons = load.series("Y07A02", "persons", ["Slagelse"], "demo")
+    months = key_figures.quarter_months("2024Q4")
+    expected = partial.loc[months, "Slagelse"].sum() / persons.loc[months, "Slagelse"].sum() * 100
+    assert t.loc["andel_delvis_raskmelding", "value"] == pytest.approx(expected)
+
+    # Ordinary paid hours: the aktivitetsparate rows of OTIJ01.
+    hours = load.series("OTIJ01", "persons_with_hours", ["Slagelse"], "demo", target_group="Kontanthjælp, aktivitetsparat")
+    assert t.loc["aktivitetsparate_med_loentimer", "value"] == pytest.approx(_quarter_mean(hours, "Slagelse", "2024Q4"))
+
+    # Local figures: as delivered, per quarter.
+    local = load.local_input(local_figures.NAME, "demo")
+    own = local[(local["kommunekode"] == "330")].set_index("quarter")
+    assert t.loc["voksenlaerlinge", "value"] == own.loc["2024Q4", "voksenlaerlinge"]
+    assert t.loc["partnerskabsaftaler", "year_earlier_value"] == own.loc["2023Q4", "partnerskabsaftaler"]
+
+    # Targets and status from config/targets.yaml.
+    target = d.targets["andel_a_dagpenge"]
+    assert row.target == target.value and row.status == key_figures.status(row.value, target)
+    assert row.status_da in ("Nået", "Ikke nået")
+    shown, headings = key_figures.display_table(d)
+    assert headings["value"] == "4. kvt. 2024" and shown["target"].str.endswith("*").any()
+
+
+def test_dashboard_for_a_quarter_and_another_municipality(demo_data):
+    d = key_figures.dashboard("Aalborg", "2024M05", "demo")
+    assert d.quarter == "2024Q1" and d.comparison_area == "RAR Nordjylland"
+    assert d.table["target"].isna().all() and set(d.table["status"]) == {""}
+    assert any("Der er ikke sat mål for Aalborg" in n for n in d.notes)
+
+
+def test_dashboard_bad_input(demo_data):
+    with pytest.raises(ParameterError, match="comparison area 'RAR Nordjylland' does not contain Slagelse"):
+        key_figures.dashboard("Slagelse", "", "demo", "RAR Nordjylland")
+    with pytest.raises(ParameterError, match="after the latest month"):
+        key_figures.dashboard("Slagelse", "2025Q1", "demo")
+
+
+def test_dashboard_without_local_file_shows_dash_and_a_note(demo_data, monkeypatch):
+    def absent(name, source=""):
+        raise ParameterError("no local input")
+
+    monkeypatch.setattr(load, "local_input", absent)
+    d = key_figures.dashboard("Slagelse", "", "demo")
+    assert d.table.set_index("figure").loc[list(local_figures.FIGURE_COLUMNS), "value"].isna().all()
+    assert any(local_figures.FILENAME in n for n in d.notes)
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "quarterly_key_figures.ipynb"
+
+
+def test_notebook_is_commit_ready():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    assert nb.cells[0].source.splitlines() == [
+        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
+        'targets_file = ""',
+    ]
+    assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("municipality", ["Slagelse", "Aalborg"])
+def test_notebook_runs_end_to_end_and_writes_the_key_figures_csv(demo_data, tmp_path, municipality):
+    import nbformat
+    import papermill
+
+    out_dir = tmp_path / "out"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters=dict(municipality=municipality, comparison_area="", source="demo", period="2024Q4", output_dir=str(out_dir)),
+    )
+    nb = nbformat.read(tmp_path / "run.ipynb", as_version=4)
+    problems = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"
+                or (o.output_type == "stream" and o.name == "stderr")]
+    assert problems == []
+    csv = pd.read_csv(out_dir / "tables" / "quarterly_key_figures__key_figures.csv", keep_default_na=False, na_values=[""])
+    assert list(csv.columns) == key_figures.TABLE_COLUMNS
+    assert csv["figure"].tolist() == [f.key for f in key_figures.FIGURES]
+    expected = key_figures.dashboard(municipality, "2024Q4", "demo").table
+    assert csv["value"].to_numpy() == pytest.approx(expected["value"].to_numpy(), nan_ok=True)
+    assert set(csv["comparison_area"].dropna()) == {geography.rar_of(municipality)}

@@ -1,0 +1,111 @@
+"""Conventions every report notebook follows (see the module docstring of analysis.runner).
+
+Checked for every notebook in notebooks/ (and the runner's test fixtures in tests/notebooks/):
+
+- valid nbformat 4 with the ``python3`` kernelspec;
+- exactly one code cell tagged ``parameters``, before any other code cell;
+- the parameters cell holds literal assignments only (checked with ``ast``) and defines the
+  five standard parameters with usable defaults (``output_dir = ""`` so interactive runs write nothing);
+- Papermill's own parser understands every parameter (so ``papermill --help-notebook`` and
+  ``-p name value`` work): no ``=`` inside the comments of the parameters cell;
+- committed without outputs and without execution counts.
+
+Passes when notebooks/ is empty.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FIXTURES = sorted((ROOT / "tests" / "notebooks").glob("*.ipynb"))
+ALL = [p for p in NOTEBOOKS + FIXTURES if ".ipynb_checkpoints" not in p.parts]
+STANDARD = {"municipality": str, "period": str, "source": str, "comparison_area": str, "output_dir": str}
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _parameters_cells(nb):
+    return [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+
+
+def _literal_assignments(source: str, where: str) -> dict:
+    """{name: value} of a parameters cell; fails on anything but `name = <literal>` (annotations allowed)."""
+    tree = ast.parse(source)
+    values = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target.id, node.value
+        else:
+            pytest.fail(f"{where}: line {node.lineno} of the parameters cell is not `name = <literal>`")
+        try:
+            values[target] = ast.literal_eval(value)
+        except ValueError:
+            pytest.fail(f"{where}: parameter {target!r} (line {node.lineno}) is not a literal; compute derived values in a later cell")
+    return values
+
+
+def test_notebook_folder_may_be_empty():
+    """The convention tests run (and pass) whether or not notebooks/ has notebooks yet."""
+    assert all(p.suffix == ".ipynb" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_format_and_kernelspec(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+    kernelspec = nb.metadata.get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", f"{_id(path)}: kernelspec must be python3, is {kernelspec.get('name')!r}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_one_parameters_cell_with_literal_defaults(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = _parameters_cells(nb)
+    assert len(cells) == 1, f"{_id(path)}: expected exactly one cell tagged 'parameters', found {len(cells)}"
+    cell = cells[0]
+    assert cell.cell_type == "code", f"{_id(path)}: the 'parameters' cell must be a code cell"
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code is cell, f"{_id(path)}: the parameters cell must come before any other code cell"
+    values = _literal_assignments(cell.source, _id(path))
+    for name, kind in STANDARD.items():
+        assert name in values, f"{_id(path)}: the parameters cell lacks {name!r}"
+        assert isinstance(values[name], kind), f"{_id(path)}: {name} must default to a {kind.__name__}"
+    assert values["municipality"], f"{_id(path)}: municipality needs a default (e.g. \"Slagelse\")"
+    assert values["source"] in ("", "demo", "real"), f"{_id(path)}: source must default to '', 'demo' or 'real'"
+    assert values["output_dir"] == "", f"{_id(path)}: output_dir must default to \"\" (interactive runs write nothing)"
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_papermill_understands_the_parameters(path):
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(path, as_version=4)
+    cell = _parameters_cells(nb)[0]
+    assigned = set(_literal_assignments(cell.source, _id(path)))
+    found = {p.name for p in PythonTranslator.inspect(cell)}
+    missing = sorted(assigned - found)
+    assert not missing, (
+        f"{_id(path)}: papermill cannot parse parameter(s) {missing}; keep '=' out of the comments "
+        "of the parameters cell (papermill skips lines with two '=')"
+    )
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        assert not cell.get("outputs"), f"{_id(path)}: cell {i} has outputs; clear them before committing"
+        assert cell.get("execution_count") is None, f"{_id(path)}: cell {i} has an execution count; clear outputs"

@@ -1,0 +1,382 @@
+"""The batch runner (`analysis run`): end to end on a tiny processed dataset, failures, parameters, HTML.
+
+The end-to-end runs execute the fixture notebooks in tests/notebooks/ (ok_report displays a
+figure, a table and saves a key table; fails raises in its fourth cell) through the real
+command line in a subprocess, against a tiny fake processed dataset (tests/fake_processed.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import cli, runner
+from tests.fake_processed import write_fake_processed
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "notebooks"
+PERIOD = "2024Q2"  # the fake data runs to 2024M06
+
+
+@pytest.fixture(scope="module")
+def fake_root(tmp_path_factory) -> Path:
+    return write_fake_processed(tmp_path_factory.mktemp("fake-data"))
+
+
+def _env(data_root: Path) -> dict:
+    env = dict(os.environ)
+    env["ANALYSIS_DATA_DIR"] = str(data_root)
+    env.pop("ANALYSIS_OUTPUT_DIR", None)
+    return env
+
+
+def _run(args: list[str], data_root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "run", "--notebooks-dir", str(FIXTURES), *args],
+        env=_env(data_root),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
+    )
+
+
+@pytest.fixture(scope="module")
+def first_run(fake_root, tmp_path_factory):
+    """Both fixture notebooks for two municipalities, with the analyst variant; an older period exists."""
+    out = tmp_path_factory.mktemp("outputs")
+    (out / "2023Q4").mkdir()
+    (out / "2023Q4" / "keep.txt").write_text("an earlier period", encoding="utf-8")
+    proc = _run(["--municipality", "Slagelse,265", "--jobs", "2", "--with-code", "--out", str(out)], fake_root)
+    return proc, out / PERIOD
+
+
+# ----------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.slow
+def test_layout(first_run):
+    proc, period_dir = first_run
+    assert proc.returncode == 1, proc.stderr  # the failing fixture makes the run fail
+    for folder in ("330-Slagelse", "265-Roskilde"):
+        d = period_dir / folder
+        for name in ("ok_report.html", "ok_report.analyst.html", "ok_report.ipynb", "ok_report.xlsx",
+                     "tables/ok_report__latest.csv", "tables/ok_report__latest.json", "fails.html", "fails.ipynb"):
+            assert (d / name).is_file(), f"{folder}/{name} missing"
+    assert (period_dir / "index.html").is_file() and (period_dir / "run.json").is_file()
+    leftovers = [p.name for p in period_dir.parent.iterdir() if p.name.startswith((".staging", ".old"))]
+    assert leftovers == []
+    assert (period_dir.parent / "2023Q4" / "keep.txt").read_text(encoding="utf-8") == "an earlier period"
+
+
+@pytest.mark.slow
+def test_leadership_html_is_clean_and_self_contained(first_run):
+    _, period_dir = first_run
+    page = (period_dir / "330-Slagelse" / "ok_report.html").read_text(encoding="utf-8")
+    assert not re.search(r"(In|Out)(\s|&nbsp;|\xa0)?\[", page), "no prompts"
+    visible = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    assert "Traceback" not in visible and "Error" not in visible
+    assert "a warning leadership must not see" not in page and "stderr noise" not in page
+    assert "import warnings" not in page  # no code
+    assert "Demodata – syntetiske tal" in page
+    assert re.search(r'<img alt="Figur"[^>]* src="data:image/png;base64,', page)
+    assert not re.search(r"<script[^>]+src=", page), "no external scripts"
+    assert not re.search(r"<link[^>]+href=[\"']https?:", page), "no external stylesheets"
+    assert "Testrapport" in page and "Slagelse" in page and "2. kvt. 2024" in page
+    assert "<title>Testrapport – Slagelse – 2. kvt. 2024</title>" in page
+    assert 'class="analysis-toc"' in page  # three ## headings -> a table of contents
+    assert "17.200" in page or re.search(r"\d\.\d{3}", page)  # Danish thousands separator in the table
+    assert '<html lang="da">' in page
+
+
+@pytest.mark.slow
+def test_analyst_html_has_code(first_run):
+    _, period_dir = first_run
+    page = (period_dir / "330-Slagelse" / "ok_report.analyst.html").read_text(encoding="utf-8")
+    assert "load_table" in page and re.search(r"In(\s|&nbsp;|\xa0)\[1\]", page)
+
+
+@pytest.mark.slow
+def test_failure_is_isolated_and_reported(first_run):
+    proc, period_dir = first_run
+    summary = proc.stderr
+    assert "2 report(s) failed" in summary
+    assert "330-Slagelse/fails: cell 4 (In [4]): ValueError: bevidst fejl i testnotebook" in summary
+    assert "265-Roskilde/fails: cell 4" in summary
+    page = (period_dir / "330-Slagelse" / "fails.html").read_text(encoding="utf-8")
+    assert "Rapporten kunne ikke laves" in page
+    assert "bevidst fejl i testnotebook" in page and "Traceback" in page  # shown for the analyst
+    ok = (period_dir / "265-Roskilde" / "ok_report.html").read_text(encoding="utf-8")
+    assert "Roskilde" in ok and "Rapporten kunne ikke laves" not in ok
+
+
+@pytest.mark.slow
+def test_index_lists_every_report_with_run_facts(first_run):
+    _, period_dir = first_run
+    index = (period_dir / "index.html").read_text(encoding="utf-8")
+    for link in ("330-Slagelse/ok_report.html", "330-Slagelse/fails.html", "265-Roskilde/ok_report.html",
+                 "265-Roskilde/ok_report.xlsx", "265-Roskilde/tables/ok_report__latest.csv",
+                 "330-Slagelse/ok_report.analyst.html"):
+        assert f'href="{link}"' in index, link
+    assert index.count("Fejlet") >= 2 and "OK" in index
+    assert "bevidst fejl i testnotebook" in index
+    assert "Demodata" in index and "2. kvt. 2024" in index
+    assert runner.git_commit() in index
+    assert "Varighed" in index and "Y01A02: 2024M06" in index
+    record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["period"] == PERIOD and record["source"] == "demo"
+    assert {(r["folder"], r["notebook"], r["status"]) for r in record["reports"]} == {
+        ("330-Slagelse", "ok_report", "ok"), ("330-Slagelse", "fails", "failed"),
+        ("265-Roskilde", "ok_report", "ok"), ("265-Roskilde", "fails", "failed"),
+    }
+
+
+@pytest.mark.slow
+def test_tables_csv_and_excel(first_run):
+    _, period_dir = first_run
+    csv = (period_dir / "330-Slagelse" / "tables" / "ok_report__latest.csv").read_text(encoding="utf-8")
+    assert csv.splitlines()[0] == "area,persons,share_pct"
+    assert re.search(r"^Slagelse,\d+\.0,\d+\.\d+$", csv, re.M)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(period_dir / "330-Slagelse" / "ok_report.xlsx")
+    assert wb.sheetnames == ["Seneste tal"]
+    header = [c.value for c in wb["Seneste tal"][1]]
+    assert header == ["Område", "Personer", "Andel (pct.)"]
+    assert isinstance(wb["Seneste tal"]["B2"].value, (int, float))
+
+
+@pytest.mark.slow
+def test_executed_notebook_points_at_final_folder(first_run):
+    _, period_dir = first_run
+    nb = nbformat.read(period_dir / "330-Slagelse" / "ok_report.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])][0]
+    assert str(period_dir / "330-Slagelse") in injected.source
+    assert ".staging" not in injected.source
+    assert 'municipality = "Slagelse"' in injected.source and f'period = "{PERIOD}"' in injected.source
+
+
+@pytest.mark.slow
+def test_rerun_replaces_only_what_it_remakes(first_run, fake_root, tmp_path):
+    """A second run of one notebook for one municipality keeps the other reports of the period."""
+    import shutil
+
+    _, period_dir = first_run
+    out = tmp_path / "out"
+    shutil.copytree(period_dir.parent, out)
+    before = (out / PERIOD / "265-Roskilde" / "ok_report.html").stat().st_mtime_ns
+    proc = _run(["--notebooks", "ok_report", "--out", str(out), "--quiet"], fake_root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and proc.stdout == ""  # --quiet: nothing on success
+    assert (out / PERIOD / "265-Roskilde" / "ok_report.html").stat().st_mtime_ns == before
+    assert (out / PERIOD / "330-Slagelse" / "fails.html").is_file()  # carried over
+    index = (out / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert "fra en tidligere kørsel" in index and 'href="265-Roskilde/ok_report.html"' in index
+    record = json.loads((out / PERIOD / "run.json").read_text(encoding="utf-8"))
+    assert len(record["reports"]) == 4
+    assert (out / "2023Q4" / "keep.txt").is_file()
+
+
+@pytest.mark.slow
+def test_plain_kernels_and_progress_lines(fake_root, tmp_path):
+    """--no-fork uses ordinary kernels; without a terminal, progress is plain lines."""
+    proc = _run(["--notebooks", "ok_report", "--no-fork", "--out", str(tmp_path), "--period", "2024M03"], fake_root)
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/1] 330-Slagelse/ok_report: ok" in proc.stderr
+    assert "1 of 1 reports ok" in proc.stderr
+    assert (tmp_path / "2024M03" / "330-Slagelse" / "ok_report.html").is_file()
+
+
+@pytest.mark.slow
+def test_plain_papermill_command_line(fake_root, tmp_path):
+    """The fixture runs with the plain papermill CLI and only a municipality (defaults for the rest)."""
+    papermill = Path(sys.executable).with_name("papermill")
+    if not papermill.exists():
+        pytest.skip("papermill command line not installed beside this python")
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [str(papermill), str(FIXTURES / "ok_report.ipynb"), str(out), "-p", "municipality", "Roskilde", "--no-progress-bar"],
+        env=_env(fake_root), capture_output=True, text=True, timeout=180, cwd=str(tmp_path),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Unable to parse" not in proc.stderr
+    assert not (tmp_path / "tables").exists()  # output_dir "" writes nothing
+
+
+# ----------------------------------------------------------------------------- parameter errors
+
+
+@pytest.fixture
+def no_kernels(monkeypatch, fake_root, tmp_path):
+    """Point at the fake data and fail loudly if anything tries to start a kernel."""
+    from analysis import kernels
+
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fake_root))
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "outputs"))
+
+    def boom(*a, **k):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(kernels, "Zygote", boom)
+    monkeypatch.setattr(kernels, "kernel_manager_class", boom)
+    return tmp_path / "outputs"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--municipality", "Slagelsee"], "unknown municipality 'Slagelsee'; did you mean 'Slagelse'"),
+        (["--municipality", "RAR Sjælland"], "is a rar, expected a kommune"),
+        (["--period", "2031Q1"], "period 2031Q1 is outside the demo data"),
+        (["--period", "2019Q4"], "period 2019Q4 is outside the demo data"),
+        (["--period", "nonsense"], "is not a known period code"),
+        (["--notebooks", "ok_report,nope"], "unknown notebook 'nope'; the notebooks are: fails, ok_report"),
+        (["--jobs", "0"], "--jobs must be at least 1"),
+        (["--all-municipalities", "--municipality", "Slagelse"], "not both"),
+        (["--comparison-area", "RAR Hovedstaden"], "does not contain Slagelse"),
+        (["--source", "real"], "no processed real data"),
+    ],
+)
+def test_bad_parameters_fail_before_any_kernel(no_kernels, capsys, args, message):
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    assert message in err
+    assert not no_kernels.exists() or not any(no_kernels.iterdir())
+
+
+def test_no_notebooks(no_kernels, capsys, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["run", "--notebooks-dir", str(empty)]) == 2
+    assert "no notebooks in" in capsys.readouterr().err
+
+
+def test_default_period_is_latest_complete_quarter(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(write_fake_processed(tmp_path / "a", last="2024M05")))
+    assert runner.resolve_period("", "demo") == "2024Q1"
+    assert runner.resolve_period("2023K3", "demo") == "2023Q3"  # Danish K accepted, canonical code
+    assert runner.resolve_period("2024M05", "demo") == "2024M05"
+
+
+# ----------------------------------------------------------------------------- staging and swap
+
+
+def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys):
+    from analysis import kernels
+
+    out = no_kernels
+    (out / PERIOD / "330-Slagelse").mkdir(parents=True)
+    (out / PERIOD / "330-Slagelse" / "ok_report.html").write_text("old report", encoding="utf-8")
+    (out / PERIOD / "index.html").write_text("old index", encoding="utf-8")
+    monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+
+    def crash(*a, **k):
+        raise RuntimeError("simulated crash in the middle of a run")
+
+    monkeypatch.setattr(runner, "_run_one", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        cli.main(["run", "--notebooks-dir", str(FIXTURES), "--notebooks", "ok_report"])
+    assert (out / PERIOD / "330-Slagelse" / "ok_report.html").read_text(encoding="utf-8") == "old report"
+    assert (out / PERIOD / "index.html").read_text(encoding="utf-8") == "old index"
+    assert [p.name for p in out.iterdir() if p.name.startswith(".staging")] == []
+
+
+def test_concurrent_run_of_same_period_is_refused(no_kernels):
+    import fcntl
+
+    from analysis.errors import ParameterError
+
+    no_kernels.mkdir(parents=True, exist_ok=True)
+    with open(no_kernels / f".{PERIOD}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(ParameterError, match="another `analysis run`"):
+            with runner._period_lock(no_kernels, PERIOD):
+                pass
+
+
+# ----------------------------------------------------------------------------- HTML pieces
+
+
+def _nb_with_outputs():
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("x")
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="/x.py:3: FutureWarning: old\nhello\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f>]"}, execution_count=1),
+        nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=["Traceback..."]),
+    ]
+    quiet = nbformat.v4.new_code_cell("y")
+    quiet.outputs = [nbformat.v4.new_output("stream", name="stderr", text="only noise\n")]
+    params = nbformat.v4.new_code_cell("municipality = 'x'", metadata={"tags": ["parameters"]})
+    nb.cells = [params, code, quiet, nbformat.v4.new_markdown_cell("## A")]
+    return nb
+
+
+def test_leadership_filter():
+    nb = runner._leadership_cells(_nb_with_outputs(), keep_errors=False)
+    assert [c.cell_type for c in nb.cells] == ["code", "markdown"]  # parameters and noise-only cells gone
+    outputs = nb.cells[0].outputs
+    assert len(outputs) == 1 and outputs[0].text == "hello\n"
+
+
+def test_export_html_leadership_has_no_code_or_noise():
+    page = runner.export_html(_nb_with_outputs(), variant="leadership", title="T")
+    assert "hello" in page and "careful" not in page and "FutureWarning" not in page
+    assert "Traceback" not in page and "Line2D" not in page and not re.search(r"In(\s|&nbsp;|\xa0)\[", page)
+    assert "<title>T</title>" in page
+
+
+def test_toc_only_for_longer_reports():
+    page = f'{runner.TOC_MARKER}<h2 id="a">A<a class="anchor-link" href="#a"></a></h2><h2 id="b">B</h2>'
+    assert "analysis-toc" not in runner._apply_toc(page)
+    page += '<h2 id="c">C &amp; D</h2>'
+    toc = runner._apply_toc(page)
+    assert '<a href="#a">A</a>' in toc and '<a href="#c">C &amp; D</a>' in toc and runner.TOC_MARKER not in toc
+
+
+def test_sheet_names_are_valid_and_unique():
+    used: set[str] = set()
+    a = runner._sheet_name("Placering: over tid / år [alle]", used)
+    b = runner._sheet_name("Placering: over tid / år [alle]", used)
+    assert len(a) <= 31 and len(b) <= 31 and a != b
+    assert not set("[]:*?/\\") & set(a + b)
+
+
+@pytest.mark.slow
+def test_falls_back_to_plain_kernels_when_forking_fails(fake_root, tmp_path, monkeypatch, capsys):
+    """If a forked kernel cannot start, the notebook is retried with an ordinary kernel."""
+    from analysis import kernels
+
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fake_root))
+
+    def broken_spawn(self, argv, *, env, cwd, log=None):
+        proc = subprocess.Popen([sys.executable, "-c", "pass"])
+        proc.wait()
+        return proc.pid  # a kernel that is already gone
+
+    monkeypatch.setattr(kernels.Zygote, "spawn", broken_spawn)
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--notebooks", "ok_report", "--out", str(tmp_path), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / PERIOD / "330-Slagelse" / "ok_report.html").is_file()
+
+
+def test_stale_staging_is_cleaned_and_a_half_swapped_period_restored(tmp_path):
+    (tmp_path / ".staging-2024Q2-20240101000000-p999999999").mkdir()
+    (tmp_path / ".old-2024Q1-123").mkdir()
+    (tmp_path / ".old-2024Q1-123" / "index.html").write_text("previous", encoding="utf-8")
+    (tmp_path / "2023Q4").mkdir()
+    (tmp_path / ".old-2023Q4-456").mkdir()
+    runner._clean_stale_staging(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023Q4", "2024Q1"]
+    assert (tmp_path / "2024Q1" / "index.html").read_text(encoding="utf-8") == "previous"

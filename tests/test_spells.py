@@ -1,0 +1,170 @@
+"""The local spell extract (analysis.spells): its schema, validation messages with line numbers, privacy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import spells
+from analysis.errors import InputError
+
+HEADER = ",".join(spells.COLUMNS)
+GOOD = [
+    "F1,Pa1,330,Privat virksomhedspraktik,A-dagpenge,2023-01-09,2023-02-17,45,K,Videregående,13,1",
+    'F2,Pa2,330,Offentlig løntilskud,"Kontanthjælp, aktivitetsparat",2023-02-01,2023-05-31,38,M,Grundskole,40,0',
+    "F3,Pa3,Slagelse,Vejledning og opkvalificering,Sygedagpenge,01-03-2023,15.04.2023,51,K,Erhvervsfaglig,20,1",
+    "F4,Pa1,101,Privat løntilskud,Ressourceforløb,2023-06-01,2023-06-01,45,K,Gymnasial,0,0",
+]
+
+
+def write(tmp_path: Path, lines: list[str], header: str = HEADER, sep: str = ",") -> Path:
+    path = tmp_path / "forloeb.csv"
+    text = "\n".join([header.replace(",", sep), *[line if sep == "," else line.replace(",", sep) for line in lines]])
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def test_reads_a_good_file_with_types(tmp_path):
+    frame = spells.read_local(write(tmp_path, GOOD), tmp_path)
+    assert list(frame.columns) == [*spells.COLUMNS, "source_row"]
+    assert frame["kommunekode"].tolist() == ["330", "330", "330", "101"]  # a name is read as its code
+    assert str(frame["start_date"].dtype) == "datetime64[ns]"
+    assert frame.loc[2, "start_date"] == pd.Timestamp("2023-03-01")  # day-first Danish dates
+    assert frame.loc[2, "end_date"] == pd.Timestamp("2023-04-15")
+    assert frame["age"].dtype == "int64" and frame["employed_6m"].tolist() == [1, 0, 1, 0]
+    assert frame["source_row"].tolist() == [2, 3, 4, 5]
+    assert frame.loc[1, "target_group"] == "Kontanthjælp, aktivitetsparat"
+
+
+def test_semicolon_bom_case_and_comments(tmp_path):
+    path = tmp_path / "forloeb.csv"
+    lines = ["# udtræk fra fagsystemet", HEADER.upper().replace(",", ";")]
+    lines += [line.replace('"Kontanthjælp, aktivitetsparat"', "Kontanthjælp, aktivitetsparat").replace(",", ";")
+              .replace("Kontanthjælp; aktivitetsparat", "Kontanthjælp, aktivitetsparat") for line in GOOD]
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    frame = spells.read_local(path)
+    assert len(frame) == 4 and frame["source_row"].tolist() == [3, 4, 5, 6]
+
+
+def _error(tmp_path, lines, header=HEADER) -> str:
+    with pytest.raises(InputError) as info:
+        spells.read_local(write(tmp_path, lines, header), tmp_path)
+    message = str(info.value)
+    assert message.startswith("forloeb.csv"), message  # names the file (relative to the data root)
+    return message
+
+
+def test_missing_columns_are_named(tmp_path):
+    header = HEADER.replace(",education", "").replace(",employed_6m", "")
+    lines = [",".join(x for i, x in enumerate(re.split(r",(?![^\"]*\"\s*,)", line)) if i not in (9, 11)) for line in GOOD[:1]]
+    message = _error(tmp_path, lines, header)
+    assert "missing columns education, employed_6m" in message and "line 1" in message
+
+
+def test_unknown_column_is_refused(tmp_path):
+    message = _error(tmp_path, [line + ",x" for line in GOOD], HEADER + ",navn")
+    assert "unknown column 'navn'" in message
+
+
+def test_end_before_start_names_the_lines(tmp_path):
+    bad = GOOD[:2] + [GOOD[0].replace("F1,", "F9,").replace("2023-02-17", "2022-12-31")]
+    message = _error(tmp_path, bad)
+    assert "line 4: end_date is before start_date" in message
+
+
+def test_impossible_date_names_the_lines(tmp_path):
+    bad = [GOOD[0], GOOD[1].replace("2023-05-31", "2023-02-30")]
+    assert "line 3: column 'end_date' is not a date" in _error(tmp_path, bad)
+
+
+def test_duplicate_spell_ids_name_the_lines(tmp_path):
+    bad = [*GOOD, GOOD[1].replace("Pa2", "Pa7")]  # F2 again
+    assert "lines 3, 6: duplicate spell_id" in _error(tmp_path, bad)
+
+
+def test_the_same_spell_twice_under_two_ids(tmp_path):
+    bad = [*GOOD, GOOD[0].replace("F1,", "F8,")]
+    assert "lines 2, 6: duplicate spells" in _error(tmp_path, bad)
+
+
+@pytest.mark.parametrize("cpr", ["010190-1234", "0101901234"])
+def test_cpr_like_values_are_refused_without_repeating_them(tmp_path, cpr):
+    bad = [GOOD[0], GOOD[1].replace("Pa2", cpr), GOOD[2].replace("F3,", f"{cpr},")]
+    message = _error(tmp_path, bad)
+    assert "line 3: column 'person_id' holds CPR-like values" in message
+    assert "line 4: column 'spell_id' holds CPR-like values" in message
+    assert cpr not in message and "publishing is refused" in message
+
+
+def test_many_bad_rows_name_the_first_few(tmp_path):
+    bad = [GOOD[0].replace("F1,", f"F{i},").replace("Pa1", f"Pb{i}").replace(",45,", ",abc,") for i in range(10, 20)]
+    message = _error(tmp_path, bad)
+    assert "lines 2, 3, 4, 5, 6 and 5 more: column 'age' is not a whole number" in message
+
+
+def test_values_outside_the_lists(tmp_path):
+    bad = [
+        GOOD[0].replace("Privat virksomhedspraktik", "Nytteindsats"),
+        GOOD[1].replace(",M,", ",X,"),
+        GOOD[2].replace("Slagelse", "999"),
+        GOOD[3].replace(",0,0", ",60,2"),
+    ]
+    message = _error(tmp_path, bad)
+    assert "line 2: column 'programme' has a value that is not one of" in message
+    assert "line 3: column 'sex'" in message
+    assert "line 4: column 'kommunekode' is not a known kommunekode" in message
+    assert "line 5: column 'prior_benefit_weeks'" in message and "line 5: column 'employed_6m' is not 0 or 1" in message
+
+
+def test_empty_cells(tmp_path):
+    assert "line 2: column 'education' is empty" in _error(tmp_path, [GOOD[0].replace("Videregående", "")])
+
+
+def test_drop_identifiers_and_check_publishable(tmp_path):
+    frame = spells.read_local(write(tmp_path, GOOD), tmp_path)
+    with pytest.raises(InputError, match="row-level column"):
+        spells.check_publishable(frame)
+    kept = spells.drop_identifiers(frame)
+    assert "person_id" not in kept and "spell_id" not in kept
+    with pytest.raises(InputError, match="row-level column"):  # dates and line numbers are row-level too
+        spells.check_publishable(kept)
+    agg = frame.groupby("programme", as_index=False).agg(spells=("spell_id", "size"))
+    assert spells.check_publishable(agg, spells=frame) is agg
+    with pytest.raises(InputError, match="person or spell ids"):
+        spells.check_publishable(agg.assign(example=frame["person_id"].iloc[0]), spells=frame)
+    with pytest.raises(InputError, match="CPR-like"):
+        spells.check_publishable(pd.DataFrame({"x": ["ring 0101901234"]}))
+
+
+def test_for_municipality(tmp_path):
+    frame = spells.read_local(write(tmp_path, GOOD), tmp_path)
+    assert len(spells.for_municipality(frame, "Slagelse")) == 3
+    assert len(spells.for_municipality(frame, "330")) == 3
+    assert spells.for_municipality(frame, "Læsø").empty
+
+
+def test_build_stores_the_extract_as_local_input(data_root, tmp_path):
+    """The build reads forloeb.csv through analysis.spells and load.local_input returns it."""
+    from analysis import build, load
+
+    src = data_root / "raw" / "demo"
+    (src / "local").mkdir(parents=True)
+    (src / "jobindsats").mkdir()
+    (src / "jobindsats" / "y30r21.csv").write_text(
+        "Område;Periode;Ydelsesgrupper;Placering på benchmarkranglisten\nSlagelse;2021QMAT04;Ydelsesgrupper i alt;64\n",
+        encoding="utf-8")
+    write(src / "local", GOOD)
+    build.build("demo")
+    frame = load.local_input("spells", "demo")
+    assert len(frame) == 4 and set(frame["kommunekode"]) == {"330", "101"}
+
+
+def test_demo_extract_passes_validation(demo_data):
+    path = demo_data / "raw" / "demo" / "local" / spells.FILENAME
+    frame = spells.read_local(path, demo_data)
+    assert len(frame) > 100_000
+    assert set(frame["programme"]) == set(spells.PROGRAMMES)
+    assert not frame["person_id"].str.contains(spells.CPR_PATTERN).any()

@@ -1,0 +1,383 @@
+"""Target-group trends (analysis.trends) and the notebook target_group_trends."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import geography, load, paths, periods, trends
+from analysis.errors import ParameterError
+
+
+def _months(first: str, n: int) -> list[str]:
+    return periods.month_range(first, periods.shift(first, n - 1))
+
+
+def _panel(values: dict[str, list[float]], first: str = "2021M01", group: str = "langtidsledige") -> pd.DataFrame:
+    """A hand-made long panel: one group, one column of values per area."""
+    frames = []
+    for area, vals in values.items():
+        codes = _months(first, len(vals))
+        frames.append(pd.DataFrame({
+            "target_group": group,
+            "area": area,
+            "period": codes,
+            "period_end": [periods.parse_period(c).end for c in codes],
+            "value": np.asarray(vals, dtype=float),
+            "share_pct": np.asarray(vals, dtype=float) / 100.0,
+            "basis": trends.BASIS_PUBLISHED,
+            "share_basis": trends.BASIS_PUBLISHED,
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- index and percent change
+
+
+def test_index_to_base_series_by_hand():
+    s = pd.Series([200.0, 100.0, np.nan, 50.0, 300.0], index=_months("2021M01", 5))
+    idx = trends.index_to_base(s, "2021M01")
+    assert idx.tolist()[:2] == [100.0, 50.0]
+    assert math.isnan(idx.iloc[2])  # a gap stays a gap
+    assert idx.tolist()[3:] == [25.0, 150.0]
+    # Another base month.
+    assert trends.index_to_base(s, "2021M02").tolist()[-1] == 300.0
+
+
+def test_index_to_base_frame_missing_base_gives_nan_column_and_outside_base_raises():
+    frame = pd.DataFrame(
+        {"period_end": pd.date_range("2021-01-31", periods=3, freq="ME"), "A": [10.0, 12.0, 9.0], "B": [np.nan, 5.0, 6.0],
+         "C": [0.0, 1.0, 2.0]},
+        index=_months("2021M01", 3),
+    )
+    idx = trends.index_to_base(frame, "2021M01")
+    assert list(idx.columns) == ["A", "B", "C"]
+    assert idx["A"].tolist() == pytest.approx([100.0, 120.0, 90.0])
+    assert idx["B"].isna().all() and idx["C"].isna().all()  # no base value (missing or zero): no index
+    with pytest.raises(ParameterError, match=r"base period '2020M12' is outside the data, which covers 2021M01 to 2021M03"):
+        trends.index_to_base(frame, "2020M12")
+
+
+def test_pct_change_by_hand():
+    # The status report's kind of numbers: 620 -> 181 is a fall of 70.806... %.
+    assert trends.pct_change(620, 181) == pytest.approx((181 - 620) / 620 * 100)
+    assert trends.pct_change(2290, 960) == pytest.approx(-58.0786026, abs=1e-6)
+    assert trends.pct_change(100, 125) == 25.0
+    assert math.isnan(trends.pct_change(0, 5))
+    assert math.isnan(trends.pct_change(np.nan, 5))
+    assert math.isnan(trends.pct_change(5, np.nan))
+    out = trends.pct_change(pd.Series([100.0, 50.0, 0.0]), pd.Series([90.0, 75.0, 3.0]))
+    assert out.iloc[0] == pytest.approx(-10.0) and out.iloc[1] == pytest.approx(50.0) and math.isnan(out.iloc[2])
+
+
+def test_change_table_by_hand():
+    panel = _panel({"Slagelse": [620, 600, 580, 181], "RAR Sjælland": [5830, 5000, 4000, 1842.28]})
+    ch = trends.change_table(panel, "2021M01")
+    assert list(ch.columns) == trends.CHANGE_COLUMNS
+    s = ch.set_index("area").loc["Slagelse"]
+    assert (s.base_period, s.latest_period, s.base_value, s.latest_value, s.change) == ("2021M01", "2021M04", 620, 181, -439)
+    assert s.change_pct == pytest.approx(-70.80645, abs=1e-4)
+    r = ch.set_index("area").loc["RAR Sjælland"]
+    assert r.change_pct == pytest.approx(-68.4, abs=1e-3)
+    # An explicit latest month.
+    ch2 = trends.change_table(panel, "2021M01", "2021M02").set_index("area")
+    assert ch2.loc["Slagelse", "change"] == -20 and ch2.loc["Slagelse", "change_pct"] == pytest.approx(-3.2258, abs=1e-4)
+    with pytest.raises(ParameterError, match="base period 2019M01 is outside the data"):
+        trends.change_table(panel, "2019M01")
+
+
+def test_change_sentences_in_the_status_reports_style():
+    panel = _panel({"Slagelse": [620, 181], "RAR Sjælland": [5830, 1842.28], "Hele landet": [1000, 340]})
+    ch = trends.change_table(panel, "2021M01")
+    (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland", [trends.GROUPS["langtidsledige"]])
+    assert text == (
+        "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 %. "
+        "Til sammenligning er langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 %."
+    )
+    panel = _panel({"Slagelse": [100, 110], "RAR Sjælland": [100, 90], "Hele landet": [100, 100.01]}, group="sygedagpenge")
+    (text,) = trends.change_sentences(trends.change_table(panel, "2021M01"), "Slagelse", "RAR Sjælland")
+    assert text == (
+        "Siden januar 2021 er antallet af sygedagpengemodtagere i Slagelse steget med 10,0 %. "
+        "Til sammenligning er antallet af sygedagpengemodtagere i RAR Sjælland faldet med 10,0 %, "
+        "mens det i hele landet er stort set uændret."
+    )
+
+
+def test_a_missing_month_stays_nan_and_yields_a_note():
+    panel = _panel({"Slagelse": [100, np.nan, 90, 80], "RAR Sjælland": [1000, 950, 900, 850]})
+    indexed = trends.indexed_panel(panel, "2021M01")
+    own = indexed[indexed["area"] == "Slagelse"]["index"].tolist()
+    assert own[0] == 100 and math.isnan(own[1]) and own[2:] == [90, 80]
+    notes = trends.gap_notes(panel, {"langtidsledige": "Langtidsledige"})
+    assert notes == [
+        "Langtidsledige: der mangler data for Slagelse i feb. 2021. "
+        "Månederne vises som huller i figurerne og indgår ikke i beregningerne."
+    ]
+    # The missing latest month is not replaced by an earlier one.
+    gap_at_end = _panel({"Slagelse": [100, 90, np.nan]})
+    row = trends.change_table(gap_at_end, "2021M01").iloc[0]
+    assert row.latest_period == "2021M03" and math.isnan(row.latest_value) and math.isnan(row.change_pct)
+    (text,) = trends.change_sentences(trends.change_table(gap_at_end, "2021M01"), "Slagelse", "RAR Sjælland")
+    assert "kan ikke beregnes" in text
+
+
+def test_year_on_year_by_hand():
+    vals = list(range(100, 113)) + [np.nan]  # 2021M01..2022M02; 2022M01 = 112
+    panel = _panel({"Slagelse": vals})
+    yoy = trends.year_on_year(panel, "2022M01").iloc[0]
+    assert (yoy.latest_period, yoy.year_earlier_period, yoy.latest_value, yoy.year_earlier_value) == ("2022M01", "2021M01", 112, 100)
+    assert yoy.change == 12 and yoy.change_pct == pytest.approx(12.0)
+    assert yoy.change_pp == pytest.approx(0.12)
+    latest = trends.year_on_year(panel).iloc[0]  # the latest month is missing: no change
+    assert latest.latest_period == "2022M02" and math.isnan(latest.change_pct)
+
+
+def test_weighted_share_of_summed_members_by_hand():
+    pct = pd.DataFrame({"A": [2.0, 2.0], "B": [4.0, np.nan]})
+    counts = pd.DataFrame({"A": [20.0, 20.0], "B": [80.0, 80.0]})
+    # Denominators 1,000 and 2,000: 100 / 3,000 = 3.333 %; a missing member makes the month missing.
+    out = trends.weighted_share(pct, counts)
+    assert out.iloc[0] == pytest.approx(100 / 3000 * 100) and math.isnan(out.iloc[1])
+
+
+# --------------------------------------------------------------------------- seasonal adjustment
+
+
+def _seasonal_series(n: int = 60) -> pd.Series:
+    t = np.arange(n)
+    season = np.array([0.11, 0.09, 0.05, 0.0, -0.04, -0.06, 0.04, 0.03, -0.05, -0.06, -0.05, 0.0])
+    values = 1000 * np.exp(-0.005 * t + season[t % 12])
+    return pd.Series(values, index=_months("2019M01", n))
+
+
+def test_seasonal_adjust_removes_a_known_seasonal_pattern():
+    s = _seasonal_series()
+    sa = trends.seasonal_adjust(s)
+    assert list(sa.columns) == ["observed", "adjusted", "trend", "seasonal", "in_fit"]
+    assert sa.index.equals(s.index) and sa["in_fit"].all()
+    true_trend = 1000 * np.exp(-0.005 * np.arange(len(s)))
+    # The seasonal swing of about 17 % is gone: the adjusted series is within 2 % of the true trend.
+    assert np.max(np.abs(sa["adjusted"] / true_trend - 1)) < 0.02
+    assert np.max(np.abs(s / true_trend - 1)) > 0.1
+    assert np.allclose(sa["observed"] - sa["seasonal"], sa["adjusted"])
+
+
+def test_seasonal_adjust_uses_the_longest_gap_free_stretch_and_never_fills_gaps():
+    s = _seasonal_series(60)
+    s.iloc[10] = np.nan  # stretch 0-9 (10 months) and 11-59 (49 months)
+    sa = trends.seasonal_adjust(s)
+    assert not sa["in_fit"].iloc[:11].any() and sa["in_fit"].iloc[11:].all()
+    assert sa["adjusted"].iloc[:11].isna().all() and sa["adjusted"].iloc[11:].notna().all()
+    assert trends.longest_complete_stretch(s) == (11, 60)
+    short = _seasonal_series(23)  # less than two years: no adjustment at all
+    assert trends.seasonal_adjust(short)["adjusted"].isna().all()
+    assert not trends.seasonal_adjust(short)["in_fit"].any()
+
+
+def test_seasonal_adjust_is_silent(recwarn):
+    trends.seasonal_adjust(_seasonal_series(30))
+    assert len(recwarn) == 0
+
+
+# --------------------------------------------------------------------------- composition
+
+
+def test_long_duration_share_by_hand():
+    comp = pd.DataFrame({
+        "area": ["X"] * 4 + ["Y"] * 4,
+        "duration": list(trends.DURATIONS) * 2,
+        "persons": [20, 10, 10, 60, 30, 20, np.nan, 40],
+        "share_pct": [20.0, 10.0, 10.0, 60.0, 30.0, 20.0, np.nan, 40.0],
+        "basis": "published",
+    })
+    over2 = trends.long_duration_share(comp)
+    assert over2["X"] == 70.0 and math.isnan(over2["Y"])  # a suppressed cell: no share, not a smaller one
+    assert trends.long_duration_share(comp, trends.OVER_3_YEARS)["Y"] == 40.0
+
+
+# --------------------------------------------------------------------------- groups and parameters
+
+
+def test_unknown_target_group_raises():
+    with pytest.raises(ParameterError, match=r"unknown target group 'foo'; known target groups: a_dagpenge"):
+        trends.target_group("foo")
+
+
+def test_target_groups_are_data():
+    for g in trends.TARGET_GROUPS:
+        spec = trends.tables.spec(g.table)
+        spec.measure(g.measure)
+        spec.measure(g.share_measure)
+        spec.measure(g.share_weight)
+        assert set(g.dims_dict) <= set(spec.dimension_keys)
+
+
+def test_resolve_end():
+    assert trends.resolve_end("", "2024M12", "2019M01") == "2024M12"
+    assert trends.resolve_end("2024Q2", "2024M12", "2019M01") == "2024M06"
+    assert trends.resolve_end("2023M07", "2024M12", "2019M01") == "2023M07"
+    with pytest.raises(ParameterError, match="after the latest month in the data"):
+        trends.resolve_end("2025M01", "2024M12", "2019M01")
+    with pytest.raises(ParameterError, match="rolling year"):
+        trends.resolve_end("2024QMAT02", "2024M12", "2019M01")
+
+
+# --------------------------------------------------------------------------- on the demo data
+
+
+def test_sum_of_members_equals_published_totals_on_demo_data(demo_data):
+    # Region Sjælland is not published in Jobindsats; it has exactly the members of RAR Sjælland.
+    assert sorted(geography.members("Region Sjælland")) == sorted(geography.members("RAR Sjælland"))
+    wide, basis = trends.area_series("Y01A02", "persons", ["RAR Sjælland", "Region Sjælland", "Hele landet"], "demo")
+    assert basis == {"RAR Sjælland": "published", "Region Sjælland": "sum_of_members", "Hele landet": "published"}
+    n = len(geography.members("RAR Sjælland"))
+    # Published counts are rounded to tens per area, so the sum of rounded members may differ by rounding only.
+    assert (wide["Region Sjælland"] - wide["RAR Sjælland"]).abs().max() <= 5 * n
+    assert (wide["Region Sjælland"] / wide["RAR Sjælland"] - 1).abs().max() < 0.005
+    # The country as the sum of all 98 municipalities (computed here by hand) against its published total.
+    kom = load.load_table("Y01A02", "demo", measures="persons")
+    kom = kom[kom["area_level"] == "kommune"].groupby("period")["value"].sum()
+    assert ((kom - wide["Hele landet"]).abs() / wide["Hele landet"]).max() < 0.002
+    # Shares of a summed area: population-weighted, close to the published share.
+    share, sbasis = trends.area_series(
+        "Y01A02", "pct_population", ["RAR Sjælland", "Region Sjælland"], "demo", weight_measure="fulltime_persons"
+    )
+    assert sbasis["Region Sjælland"] == "sum_of_members"
+    assert (share["Region Sjælland"] - share["RAR Sjælland"]).abs().max() < 0.02
+
+
+def test_analyse_on_demo_data_matches_the_series_by_hand(demo_data):
+    a = trends.analyse("Slagelse", "", "", "2021M01", "demo")
+    assert a.comparison_area == "RAR Sjælland" and a.areas == ["Slagelse", "RAR Sjælland", "Hele landet"]
+    assert a.end_period == "2024M12" and [g.key for g in a.groups] == [g.key for g in trends.TARGET_GROUPS]
+    s = load.series("Y25I09", "persons", ["Slagelse", "RAR Sjælland"], "demo")
+    row = a.changes[(a.changes["target_group"] == "langtidsledige") & (a.changes["area"] == "Slagelse")].iloc[0]
+    assert row.base_value == s.loc["2021M01", "Slagelse"] and row.latest_value == s.loc["2024M12", "Slagelse"]
+    assert row.change_pct == pytest.approx((s.loc["2024M12", "Slagelse"] / s.loc["2021M01", "Slagelse"] - 1) * 100)
+    akt = load.series("Y36A02", "persons", ["RAR Sjælland"], "demo", category="Aktivitetsparat")
+    row = a.changes[(a.changes["target_group"] == "aktivitetsparate") & (a.changes["area"] == "RAR Sjælland")].iloc[0]
+    assert row.base_value == akt.loc["2021M01", "RAR Sjælland"]
+    assert set(a.panel["basis"]) == {"published"}
+    # The end as a quarter, and a region as the comparison area (sums of members, with a note).
+    b = trends.analyse("Slagelse", "Region Sjælland", "2023Q2", "2021M01", "demo", groups="a_dagpenge,sygedagpenge")
+    assert b.end_period == "2023M06" and set(b.changes["latest_period"]) == {"2023M06"}
+    assert set(b.panel.loc[b.panel["area"] == "Region Sjælland", "basis"]) == {"sum_of_members"}
+    assert any("summen af områdets kommuner" in n for n in b.notes)
+    comp = trends.composition(["Slagelse", "RAR Sjælland"], "2024M12", "demo")
+    assert comp.groupby("area")["share_pct"].sum().between(99, 101).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(base_period="2015M01"), r"base month 2015M01 is outside the data: Y01A02 \(Forsikrede ledige \(a-dagpenge\)\) covers 2019M01 to 2024M12"),
+        (dict(base_period="2021Q1"), r"base_period '2021Q1' is not a month"),
+        (dict(base_period="2024M12"), r"base month 2024M12 must be before the last month of the analysis"),
+        (dict(comparison_area="RAR Nordjylland"), r"comparison area 'RAR Nordjylland' does not contain Slagelse"),
+        (dict(groups="foo"), r"unknown target group 'foo'"),
+        (dict(period="2026M01"), r"period '2026M01' is after the latest month in the data \(2024M12\)"),
+    ],
+)
+def test_bad_input_raises_one_clear_error(demo_data, kwargs, message):
+    args = dict(municipality="Slagelse", comparison_area="", period="", base_period="2021M01", source="demo", groups=None)
+    args.update(kwargs)
+    with pytest.raises(ParameterError, match=message):
+        trends.analyse(**args)
+
+
+def test_a_target_group_absent_from_the_data(demo_data, monkeypatch):
+    real = load.available_tables
+    monkeypatch.setattr(load, "available_tables", lambda source="": [t for t in real(source) if t != "Y36A02"])
+    with pytest.raises(ParameterError, match=r"target group 'aktivitetsparate' \(Aktivitetsparate kontanthjælpsmodtagere\) is not in the demo data"):
+        trends.analyse("Slagelse", source="demo", groups="aktivitetsparate")
+    a = trends.analyse("Slagelse", source="demo")  # all groups: the absent one is left out, with a note
+    assert "aktivitetsparate" not in a.group_names()
+    assert any("Y36A02" in n and "udeladt" in n for n in a.notes)
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "target_group_trends.ipynb"
+
+
+def test_notebook_is_commit_ready():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and nb.cells[0] is params[0]
+    assert params[0].source.splitlines()[:6] == [
+        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
+        'base_period = "2021M01"',
+    ]
+    for c in nb.cells:
+        if c.cell_type == "code":
+            assert c.outputs == [] and c.execution_count is None
+
+
+def _run(notebook: Path, out: Path, **parameters) -> "nbformat.NotebookNode":  # noqa: F821
+    import nbformat
+    import papermill
+
+    papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3", progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def _visible_problems(nb) -> list[str]:
+    problems = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            if o.output_type == "stream" and o.name == "stderr":
+                problems.append(o.text)
+            if o.output_type == "error":
+                problems.append(o.ename)
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("municipality", ["Slagelse", "Aalborg"])
+def test_notebook_runs_end_to_end_and_writes_the_changes_csv(demo_data, tmp_path, municipality):
+    out_dir = tmp_path / "out"
+    nb = _run(NOTEBOOK, tmp_path / "run.ipynb", municipality=municipality, comparison_area="", source="demo",
+              output_dir=str(out_dir))
+    assert _visible_problems(nb) == []
+    csv = pd.read_csv(out_dir / "tables" / "target_group_trends__changes.csv")
+    assert list(csv.columns) == trends.CHANGE_COLUMNS
+    expected = trends.analyse(municipality, source="demo").changes
+    pd.testing.assert_frame_equal(csv, expected, check_dtype=False)
+    assert set(csv["area"]) == {municipality, geography.rar_of(municipality), "Hele landet"}
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "Siden januar 2021 er langtidsledigheden i " + municipality in html
+
+
+def test_figures_break_lines_at_gaps_and_carry_the_source(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    panel = _panel({"Slagelse": [100, np.nan, 90, 80, 70], "RAR Sjælland": [1000, 950, 900, 850, 800],
+                    "Hele landet": [5000, 4900, 4800, 4700, 4600]})
+    group = trends.GROUPS["langtidsledige"]
+    analysis = trends.TrendAnalysis("Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group],
+                                    "2021M01", "2021M05", panel, trends.change_table(panel, "2021M01"))
+    fig = trends.figure_index(analysis, source="demo")
+    line = fig.axes[0].get_lines()[0]
+    y = np.asarray(line.get_ydata(), dtype=float)
+    assert y[0] == 100 and math.isnan(y[1])  # matplotlib breaks the line there; nothing is bridged or filled
+    assert fig.get_supxlabel() == "Kilde: Jobindsats"
+    import io
+
+    fig.savefig(io.BytesIO(), format="png")  # renders
+    assert trends.subtitle_da(analysis) == "Udviklingen siden januar 2021 sammenlignet med RAR Sjælland og hele landet"
+
+
+def test_has_durations(demo_data, monkeypatch):
+    assert trends.has_durations("demo")
+    real = load.available_tables
+    monkeypatch.setattr(load, "available_tables", lambda source="": [t for t in real(source) if t != "Y36A02"])
+    assert not trends.has_durations("demo")
