@@ -150,6 +150,39 @@ def _failed_reports(period_dir: Path) -> int:
     return sum(r.get("status") != "ok" for r in record.get("reports", []))
 
 
+def _breakdown(period_dir: Path) -> dict[str, dict]:
+    """Per notebook of a run: seconds in its cells (kernel work) and the whole report (incl. kernel start, export)."""
+    import nbformat
+
+    try:
+        record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, dict] = {}
+    for r in record.get("reports", []):
+        path = period_dir / r["folder"] / f"{r['notebook']}.ipynb"
+        cells = 0.0
+        if path.is_file():
+            nb = nbformat.read(path, as_version=4)
+            cells = sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells)
+        entry = out.setdefault(r["notebook"], {"reports": 0, "cell_seconds": 0.0, "report_seconds": 0.0, "failed": 0})
+        entry["reports"] += 1
+        entry["cell_seconds"] += cells
+        entry["report_seconds"] += float(r.get("seconds") or 0)
+        entry["failed"] += r.get("status") != "ok"
+    for entry in out.values():
+        entry["cell_seconds"] = round(entry["cell_seconds"] / entry["reports"], 2)
+        entry["report_seconds"] = round(entry["report_seconds"] / entry["reports"], 2)
+    return out
+
+
+def _print_breakdown(title: str, breakdown: dict[str, dict]) -> None:
+    print(f"  {title} (mean per report: seconds in the notebook's cells / whole report):", flush=True)
+    for name, e in breakdown.items():
+        failed = f", {e['failed']} failed" if e["failed"] else ""
+        print(f"    {name:32s} {e['cell_seconds']:6.1f} s / {e['report_seconds']:6.1f} s{failed}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default="demo", choices=("demo", "real"))
@@ -204,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     results["runner_one_municipality_failed_reports"] = _failed_reports(out1 / period)
     print(f"  analysis run, {area.name}:                 {secs:7.1f} s  (CPU {cpu_runner:.1f} s; exit {code}, "
           f"{results['runner_one_municipality_failed_reports']} failed reports)", flush=True)
+    results["runner_one_municipality_breakdown"] = _breakdown(out1 / period)
+    _print_breakdown("where the time goes", results["runner_one_municipality_breakdown"])
 
     # 2. the plain command lines, one after the other
     if not args.skip_cli:
@@ -256,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  analysis run --all-municipalities:     {secs_all:7.1f} s  ({n * len(names)} reports, "
               f"{results['all_municipalities_failed_reports']} failed; target <= {TARGET_ALL_SECONDS} s: {verdict})", flush=True)
         print(f"  peak memory (PSS, whole process tree): {peak:7.0f} MB", flush=True)
+        results["all_municipalities_breakdown"] = _breakdown(out_all / period)
+        _print_breakdown("all municipalities", results["all_municipalities_breakdown"])
 
     (root / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"  -> {root / 'bench.json'}")

@@ -60,9 +60,19 @@ MIN_SPELLS = 30  # spells needed in a programme and in the reference group to es
 MIN_LEVEL = 10  # covariate levels with fewer spells are merged into the reference level
 MIN_PROPENSITY_WARN = 0.01  # propensities below this signal poor overlap
 LOGIT_COV = "HC0"  # robust (sandwich) covariance of the logit coefficients
-NOT_CONVERGED = "Modellen nåede ikke en stabil løsning; tallene er usikre"
 IPW_SMALL = 200  # below this many spells in a programme the IPW sandwich interval tends to be too narrow
 MAX_ITER = 50  # Newton steps; a model that needs more is reported, not waited for
+NOT_CONVERGED = "Ustabil model"
+NOTE_OVERLAP = "Få sammenlignelige borgere"
+NOTE_FEW = "Få forløb"
+# What the short notes in the effects table mean (shown under the table).
+NOTES_EXPLAINED_DA = {
+    NOTE_FEW: f"under {IPW_SMALL} forløb i tilbuddet; IPW-intervallet kan da være for smalt, og den logistiske "
+              "regression er det mest pålidelige tal",
+    NOTE_OVERLAP: f"nogle deltagere havde under {MIN_PROPENSITY_WARN:.0%} sandsynlighed for tilbuddet ud fra deres "
+                  "baggrund, så resultatet hviler på få sammenlignelige borgere".replace("1%", "1 %"),
+    NOT_CONVERGED: "modellen nåede ikke en stabil løsning; tallene er usikre",
+}
 
 METHODS = ("logit_ame", "ipw_ate")
 METHOD_LABELS_DA = {
@@ -339,12 +349,12 @@ def ipw_ate(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMMES
         min_prop = float(min(e[d[:, i] == 1, i].min(), e[d[:, 0] == 1, 0].min()))
         notes = []
         if min_prop < MIN_PROPENSITY_WARN:
-            notes.append("Nogle forløb havde meget lille sandsynlighed for tilbuddet; resultatet hviler på få forløb")
+            notes.append(NOTE_OVERLAP)
         if int(d[:, i].sum()) < IPW_SMALL or n_eff < IPW_SMALL / 2:
-            notes.append(f"Under {IPW_SMALL} forløb: IPW-intervallet kan være for smalt")
+            notes.append(NOTE_FEW)
         if not converged:
             notes.append(NOT_CONVERGED)
-        note = ". ".join(notes)
+        note = "; ".join(notes)
         rows[p].update(effect_pp=100 * effect, se_pp=100 * se, ci_low=100 * (effect - z * se),
                        ci_high=100 * (effect + z * se), p_value=_p_value(effect / se if se > 0 else np.nan),
                        n_effective=n_eff, min_propensity=min_prop, note=note)
@@ -456,6 +466,12 @@ def assumptions_da(reference: str = REFERENCE_PROGRAMME) -> list[str]:
 # --------------------------------------------------------------------------- display
 
 
+def notes_explained(est: pd.DataFrame) -> list[str]:
+    """Danish explanations of the short notes that occur in ``est`` (for a note under the table)."""
+    used = {x.strip() for n in est["note"].dropna() for x in str(n).split(";")}
+    return [f"**{k}:** {v}." for k, v in NOTES_EXPLAINED_DA.items() if k in used]
+
+
 def effects_csv(est: pd.DataFrame) -> pd.DataFrame:
     """The key table ``business_programs__adjusted_effects``: programme, method, effect_pp, ci_low, ci_high, n."""
     return est[["programme", "method", "effect_pp", "ci_low", "ci_high", "n"]].copy()
@@ -481,7 +497,7 @@ def effects_display(est: pd.DataFrame, min_count: int = MIN_COUNT) -> pd.DataFra
             "n": f"<{min_count}" if first["suppressed"] else fmt.integer(first["n"]),
             "logit": cell(logit),
             "ipw": cell(ipw),
-            "note": ". ".join(notes),
+            "note": "; ".join(dict.fromkeys(x.strip() for n in notes for x in n.split(";"))),
         })
     return pd.DataFrame(rows, columns=["programme", "n", "logit", "ipw", "note"])
 
@@ -493,9 +509,9 @@ def figure_effects(est: pd.DataFrame, municipality: str, source: str):
     programmes = list(dict.fromkeys(est["programme"]))
     colours = {"logit_ame": figures.MUNICIPALITY_COLOR, "ipw_ate": figures.COMPARISON_COLOR}
     labels = {"logit_ame": "Logistisk regression", "ipw_ate": "IPW-vægtning"}
-    fig, ax = figures.new_figure(f"{municipality}: justeret forskel i beskæftigelse 6 måneder efter", figsize=(8.5, 4.6),
-                                 subtitle=f"Pct.-point i forhold til {REFERENCE_PROGRAMME.lower()}. "
-                                          "Linjerne er 95 %-konfidensintervaller.")
+    fig, ax = figures.new_figure(f"{municipality}: justeret forskel i beskæftigelse 6 måneder efter", figsize=(8.5, 5.0))
+    ax.set_title(f"Pct.-point i forhold til {REFERENCE_PROGRAMME.lower()}. Linjerne er 95 %-konfidensintervaller.",
+                 loc="left", fontsize=9.5, fontweight="normal", color=figures.SOURCE_COLOR, pad=8)
     y = np.arange(len(programmes))
     for offset, method in ((-0.15, "logit_ame"), (0.15, "ipw_ate")):
         rows = est[est["method"] == method].set_index("programme").reindex(programmes)

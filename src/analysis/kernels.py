@@ -11,7 +11,10 @@ shared, copy-on-write, exactly as if the kernel had imported them itself.
 Pieces:
 
 - :class:`Zygote` — starts ``python -m analysis.kernels`` (the server, :func:`serve`) and
-  asks it for kernels over a pipe (one JSON line per request and reply);
+  asks it for kernels over a pipe (one JSON line per request and reply); :meth:`Zygote.warm`
+  has it import more modules and decode the processed data tables before later forks;
+  preloaded objects are moved out of the garbage collector's reach (``gc.freeze``) so the
+  children do not copy the shared memory pages when they collect garbage;
 - :class:`ZygoteProvisioner` — a ``jupyter_client`` provisioner that launches the kernel
   through the zygote instead of ``Popen``; signals, polling and kills go to the child's pid;
 - :func:`kernel_manager_class` — an ``AsyncKernelManager`` subclass bound to one zygote,
@@ -37,7 +40,8 @@ import threading
 import time
 from typing import Any
 
-# Modules imported once in the zygote (each kernel then has them already).
+# Modules imported once in the zygote (each kernel then has them already). The runner adds
+# the modules its notebooks import (see analysis.runner.notebook_imports) after the first kernels.
 PRELOAD = (
     "numpy",
     "pandas",
@@ -97,12 +101,13 @@ def _preload(names) -> list[str]:
     return failed
 
 
-def _warm_data(source: str, max_rows: int) -> dict:
-    """Read the processed tables (up to ``max_rows`` rows each) through analysis.load's cache, so
-    every kernel forked afterwards finds them already decoded."""
+def _warm_data(source: str, max_rows: int, modules=()) -> dict:
+    """Import ``modules`` and read the processed tables (up to ``max_rows`` rows each) through
+    analysis.load's cache, so every kernel forked afterwards finds them ready."""
     import gc
 
     started = time.perf_counter()
+    failed = _preload(modules) if modules else []
     warmed = []
     try:
         from analysis import load
@@ -116,7 +121,7 @@ def _warm_data(source: str, max_rows: int) -> dict:
         return {"warmed": warmed, "error": f"{type(exc).__name__}: {exc}"}
     gc.collect()
     gc.freeze()
-    return {"warmed": warmed, "seconds": round(time.perf_counter() - started, 2)}
+    return {"warmed": warmed, "failed_imports": failed, "seconds": round(time.perf_counter() - started, 2)}
 
 
 def _child(request: dict[str, Any], server_fds: list[int]) -> None:
@@ -193,7 +198,7 @@ def serve() -> None:
             try:
                 request = json.loads(line)
                 if "warm" in request:
-                    reply = _warm_data(request["warm"], int(request.get("max_rows", 10**6)))
+                    reply = _warm_data(request["warm"], int(request.get("max_rows", 10**6)), request.get("modules") or ())
                     replies.write((json.dumps(reply) + "\n").encode())
                     replies.flush()
                     continue
@@ -244,6 +249,8 @@ class Zygote:
             stderr.close()
         self._timeout = timeout
         self._ready: dict | None = None
+        self._spawned = threading.Condition()
+        self._spawn_count = 0
 
     def wait_ready(self) -> dict:
         """Block until the server has preloaded its modules; raises ZygoteError if it died."""
@@ -255,11 +262,18 @@ class Zygote:
                 self._ready = json.loads(line)
         return self._ready
 
-    def warm(self, source: str, max_rows: int = 600_000) -> dict:
-        """Have the zygote read the processed tables of ``source`` (those up to ``max_rows`` rows)."""
+    def warm(self, source: str, max_rows: int = 600_000, modules=(), *, after_spawns: int = 0, wait: float = 60.0) -> dict:
+        """Have the zygote import ``modules`` and read the processed tables of ``source`` (up to ``max_rows`` rows).
+
+        With ``after_spawns`` it first waits (at most ``wait`` seconds) until that many kernels
+        have been forked, so the first notebooks start at once and the rest start warm.
+        """
         self.wait_ready()
+        with self._spawned:
+            self._spawned.wait_for(lambda: self._spawn_count >= after_spawns, timeout=wait)
         with self._lock:
-            self.proc.stdin.write((json.dumps({"warm": source, "max_rows": max_rows}) + "\n").encode())
+            request = {"warm": source, "max_rows": max_rows, "modules": list(modules)}
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
         if not line:
@@ -279,6 +293,9 @@ class Zygote:
         if not line:
             raise ZygoteError("the kernel zygote exited while starting a kernel")
         reply = json.loads(line)
+        with self._spawned:
+            self._spawn_count += 1
+            self._spawned.notify_all()
         if "pid" not in reply:
             raise ZygoteError(reply.get("error", "the kernel zygote did not start a kernel"))
         return int(reply["pid"])

@@ -570,6 +570,9 @@ def summary_sentences(d: Dashboard) -> list[str]:
 # --------------------------------------------------------------------------- figure
 
 
+_SHORT_TITLES = {"kh_aktivitetsparate_over_2_aar": "Aktivitetsparate i over to år (helårspersoner)"}
+
+
 def figure_history(d: Dashboard, source: str = ""):
     """Small multiples: each figure's last twelve quarters, the comparison area for shares, the target as a line."""
     import matplotlib.dates as mdates
@@ -599,7 +602,7 @@ def figure_history(d: Dashboard, source: str = ""):
         t = d.targets.get(key)
         if t is not None:
             ax.axhline(t.value, color=figures.HIGHLIGHT_COLOR, linestyle="--", linewidth=1.1, label="Mål")
-        ax.set_title(spec.title_da, fontsize=9.5)
+        ax.set_title(_SHORT_TITLES.get(key, spec.title_da), fontsize=9.5)
         if spec.unit == "pct":
             figures.percent_axis(ax, "y", decimals=1)
         else:

@@ -492,10 +492,10 @@ def leadership_sentences(setup: Setup, vol_summary: pd.DataFrame, split: pd.Data
         r = tot.loc[TG_TOTAL]
         groups = [g for g in TARGET_GROUPS if g in tot.index and pd.notna(tot.loc[g, "diff_country"])]
         above = [g for g in groups if tot.loc[g, "diff_country"] > 0]
-        comp = "" if area == geography.COUNTRY or pd.isna(r.get(area)) else f", {area} {fmt.percent(r[area])}"
+        comp = "" if area == geography.COUNTRY or pd.isna(r.get(area)) else f"{area} {fmt.percent(r[area])}, "
         out.append(
             f"I gennemsnit de seneste 12 måneder var **{fmt.percent(r[m])}** af modtagerne i {m} i et virksomhedsrettet "
-            f"tilbud (Hele landet {fmt.percent(r[geography.COUNTRY])}{comp}). {m} ligger over landsgennemsnittet for "
+            f"tilbud ({comp}Hele landet {fmt.percent(r[geography.COUNTRY])}). {m} ligger over landsgennemsnittet for "
             f"{len(above)} af {len(groups)} målgrupper."
         )
     last = split[(split["period"] == "last") & (split["area"] == m)].set_index("target_group")
@@ -546,10 +546,35 @@ def geography_phrase(area: str) -> str:
 
 
 def _style_month_axis(ax) -> None:
+    import matplotlib.dates as mdates
+
     from analysis import figures
 
+    ax.xaxis.set_major_locator(mdates.YearLocator())
     figures.date_axis(ax, "year")
+    ax.margins(x=0.01)
     ax.set_xlabel("")
+
+
+def _percent_ticks(ax, which: str = "y") -> None:
+    """Whole-percent ticks at 1, 2, 5 or 10 steps (never 2,5 rounded to 3)."""
+    from matplotlib.ticker import MaxNLocator
+
+    from analysis import figures
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
+    figures.percent_axis(ax, which)
+
+
+def titled_figure(title: str, subtitle: str | None = None, *, figsize=(8.5, 4.6)):
+    """A one-panel figure in the house style with a grey subtitle above the plot (never overlapping the title)."""
+    from analysis import figures
+
+    fig, ax = figures.new_figure(title, figsize=figsize)
+    if subtitle:
+        ax.set_title(subtitle, loc="left", fontsize=9.5, fontweight="normal", color=figures.SOURCE_COLOR, pad=8)
+    return fig, ax
 
 
 def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
@@ -572,10 +597,9 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
             sns.lineplot(data=data, x="period_end", y="activation_pct", hue="area", hue_order=_present(data, setup.areas),
                          palette=palette, ax=ax, linewidth=1.6, legend=False)
         ax.set_title("Alle målgrupper" if g == TG_TOTAL else g, fontsize=10.5)
-        ax.set_ylabel("Pct.")
+        ax.set_ylabel("")
         ax.set_ylim(bottom=0)
-        figures.percent_axis(ax, "y")
-        ax.xaxis.set_major_locator(mdates.YearLocator())
+        _percent_ticks(ax, "y")
         _style_month_axis(ax)
     _area_legend(fig, palette, setup.areas)
     figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
@@ -600,16 +624,21 @@ def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
     data["label"] = data["target_group"].replace({TG_TOTAL: "Alle målgrupper"})
     labels = ["Alle målgrupper" if g == TG_TOTAL else g for g in order]
     palette = figures.area_palette(setup.municipality, setup.comparison_area)
-    fig, ax = figures.new_figure("Andel af virksomhedsrettede tilbud i private virksomheder", figsize=(8.5, 5.0),
-                                 subtitle=f"Seneste 12 måneder til og med {fmt.period_label(setup.month)}; resten er offentlige")
+    fig, ax = titled_figure("Andel af virksomhedsrettede tilbud i private virksomheder",
+                            f"Seneste 12 måneder til og med {fmt.period_label(setup.month)}; resten er i offentlige virksomheder",
+                            figsize=(8.5, 6.0))
     if data.empty:
         ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
     else:
         sns.barplot(data=data, y="label", x="private_share_pct", hue="area", hue_order=_present(data, setup.areas),
                     order=labels, palette=palette, ax=ax, orient="h")
-        ax.legend(title="", loc="lower right", fontsize=8.5)
+        for container in ax.containers:
+            values = [b.get_width() for b in container]
+            ax.bar_label(container, labels=[fmt.percent(v, 0) if np.isfinite(v) and v > 0 else "" for v in values],
+                         padding=3, fontsize=7.5, color="#333")
+        ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=8.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Andel i private virksomheder")
+    ax.set_xlabel("")
     ax.set_ylabel("")
     figures.percent_axis(ax, "x")
     ax.grid(axis="x")
@@ -623,9 +652,9 @@ def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, pr
     from analysis import figures
 
     rows = compare[compare["programme"] == programme].reset_index(drop=True)
-    fig, ax = figures.new_figure("I beskæftigelse 6 måneder efter et virksomhedsrettet forløb", figsize=(8.5, 4.8),
-                                 subtitle=f"{_programme_phrase(programme)}, {fmt.period_label(setup.qmat)}. "
-                                          "Linjerne er 95 %-konfidensintervaller.")
+    fig, ax = titled_figure("I beskæftigelse 6 måneder efter et virksomhedsrettet forløb",
+                            f"{_programme_phrase(programme)}, {fmt.period_label(setup.qmat)}. "
+                            "Linjerne er 95 %-konfidensintervaller.", figsize=(8.5, 5.0))
     y = np.arange(len(rows))
     for offset, (share, lo, hi, color, label) in enumerate([
         ("municipality_share", "ci_low", "ci_high", figures.MUNICIPALITY_COLOR, setup.municipality),
@@ -663,18 +692,17 @@ def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
 
     palette = figures.area_palette(setup.municipality, setup.comparison_area)
     data = hours.dropna(subset=["share_with_hours_pct"])
-    fig, ax = figures.new_figure("Aktivitetsparate med ordinære løntimer", figsize=(8.5, 4.3),
-                                 subtitle="Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned")
+    fig, ax = titled_figure("Aktivitetsparate med ordinære løntimer",
+                            "Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned", figsize=(8.5, 4.6))
     if data.empty:
         ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
     else:
         sns.lineplot(data=data, x="period_end", y="share_with_hours_pct", hue="area",
                      hue_order=_present(data, setup.areas), palette=palette, ax=ax, linewidth=1.8)
         ax.legend(title="", loc="upper left", fontsize=8.5)
-    ax.set_ylabel("Pct.")
+    ax.set_ylabel("")
     ax.set_ylim(bottom=0)
-    figures.percent_axis(ax, "y")
-    ax.xaxis.set_major_locator(mdates.YearLocator())
+    _percent_ticks(ax, "y")
     _style_month_axis(ax)
     figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
@@ -691,8 +719,9 @@ def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
     data = place.assign(x=place["period"].map(pos))
     others = data[data["is_member"] & (data["area"] != setup.municipality)].dropna(subset=["placement_rate_pct"])
     own = data[data["area"] == setup.municipality]
-    fig, ax = figures.new_figure("Formidlingsgrad på jobordrer", figsize=(8.5, 4.5),
-                                 subtitle=f"{setup.municipality} (blå) og de øvrige jobcentre {geography_phrase(setup.comparison_area)} (grå)")
+    fig, ax = titled_figure("Formidlingsgrad på jobordrer",
+                            f"{setup.municipality} (blå) og de øvrige jobcentre {geography_phrase(setup.comparison_area)} (grå). "
+                            f"Tallet er {setup.municipality}s placering.", figsize=(8.5, 4.8))
     if len(others):
         many = others["area"].nunique() > 30
         sns.lineplot(data=others, x="x", y="placement_rate_pct", units="area", estimator=None, ax=ax, color="#b0b0b0",
@@ -702,7 +731,7 @@ def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
         if pd.notna(r):
             ax.annotate(f"nr. {fmt.integer(r)}", (x, v), textcoords="offset points", xytext=(0, 7), ha="center",
                         fontsize=7.5, color=figures.MUNICIPALITY_COLOR)
-    ax.set_xticks(range(len(codes)), [fmt.period_label(c).replace(" kvt. ", ". kvt.\n") for c in codes], fontsize=8)
+    ax.set_xticks(range(len(codes)), [fmt.period_label(c).replace(" kvt. ", " kvt.\n") for c in codes], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("Formidlingsgrad")
     ax.set_ylim(0, 100)

@@ -75,16 +75,20 @@ when every report of the run was produced (failed ones as error pages); an inter
 crashed run leaves the previous folder exactly as it was. Reports of the period that this
 run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
 in the index, so re-running one failed notebook does not drop the rest. Other periods are
-never touched. Two runs of the same period at once are refused.
+never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
+A notebook whose forked kernel cannot start is retried once with an ordinary kernel; when a
+report failed, the kernels' own log is kept as ``outputs/<period>/.kernels.log``.
 
 Speed
 -----
 Notebooks run in parallel kernels (``--jobs``) driven from threads of this process; the
 HTML export happens in-process. Kernels are forked from a warm process that has already
-imported pandas, pyarrow, matplotlib and the analysis package and decoded the processed
-tables (up to 600,000 rows each) through :mod:`analysis.load`'s cache
-(:mod:`analysis.kernels`); this saves 1.5-3 s of CPU per notebook. ``--no-fork`` uses
-ordinary kernels.
+imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.kernels`).
+Once the first kernels run, the zygote also imports what the notebooks import (found with
+``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
+:func:`notebook_imports`) and decodes the processed tables (up to 600,000 rows each)
+through :mod:`analysis.load`'s cache, so later kernels start with all of it; this saves
+2-5 s of CPU per notebook. ``--no-fork`` uses ordinary kernels.
 ``make bench`` (:mod:`analysis.bench`) measures it.
 """
 
@@ -894,9 +898,14 @@ def execute(plan: Plan) -> int:
             log_path = str(staging / ".kernels.log")
             if plan.fork and kernels.available():
                 zygote = kernels.Zygote(log_path=log_path)
-                if len(plan.areas) * len(plan.notebooks) > 1:
-                    # Decode the data tables once in the zygote instead of once per notebook.
-                    threading.Thread(target=_warm, args=(zygote, plan.source), daemon=True).start()
+                n_tasks = len(plan.areas) * len(plan.notebooks)
+                if n_tasks > plan.jobs:
+                    # Once the first kernels are running, have the zygote import what the notebooks
+                    # import and decode the data tables, once instead of once per notebook.
+                    modules = notebook_imports(plan.notebooks.values())
+                    threading.Thread(
+                        target=_warm, args=(zygote, plan.source, modules, min(plan.jobs, n_tasks)), daemon=True
+                    ).start()
             kmc = kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir))
             managers = [kmc]
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
@@ -948,11 +957,77 @@ def execute(plan: Plan) -> int:
     return _summarise(plan, results, final, time.perf_counter() - t0)
 
 
-def _warm(zygote, source: str) -> None:
+def _warm(zygote, source: str, modules: list[str], after_spawns: int) -> None:
     try:
-        zygote.warm(source)
-    except Exception:  # noqa: BLE001 - an optimisation only; kernels read the data themselves
+        zygote.warm(source, modules=modules, after_spawns=after_spawns)
+    except Exception:  # noqa: BLE001 - an optimisation only; kernels import and read the data themselves
         pass
+
+
+# Third-party packages worth importing once in the zygote when the notebooks (or the analysis
+# modules they use) import them; anything else is left to the kernels.
+HEAVY_PACKAGES = frozenset({"seaborn", "scipy", "statsmodels", "sklearn", "yaml", "openpyxl", "pandera"})
+
+
+def _python_source(cell_source: str) -> str:
+    """A code cell as plain Python (IPython magics and shell escapes turned into calls)."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(cell_source)
+    except Exception:  # noqa: BLE001
+        return "\n".join(line for line in cell_source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def notebook_imports(notebook_paths) -> list[str]:
+    """The modules the notebooks import, directly or through analysis modules (also inside functions).
+
+    Returns analysis.* modules and modules of :data:`HEAVY_PACKAGES`, in a stable order.
+    """
+    import ast
+
+    import nbformat
+
+    package_dir = Path(__file__).resolve().parent
+    found: dict[str, None] = {}
+    todo: list[str] = []
+
+    def visit(tree) -> None:
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+                if node.module == "analysis":
+                    names = [f"analysis.{a.name}" for a in node.names]
+            for name in names:
+                top = name.split(".")[0]
+                if (top == "analysis" or top in HEAVY_PACKAGES) and name not in found:
+                    found[name] = None
+                    if top == "analysis":
+                        todo.append(name)
+
+    for path in notebook_paths:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001
+            continue
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                try:
+                    visit(ast.parse(_python_source(cell.source)))
+                except SyntaxError:
+                    continue
+    while todo:
+        name = todo.pop()
+        source = package_dir.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        if source.is_file():
+            try:
+                visit(ast.parse(source.read_text(encoding="utf-8")))
+            except SyntaxError:
+                continue
+    return sorted(n for n in found if n != "analysis")
 
 
 def _summarise(plan: Plan, results: list[Result], final: Path, seconds: float) -> int:
