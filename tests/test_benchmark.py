@@ -429,3 +429,15 @@ def test_notebook_is_commit_ready():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_a_quarter_or_month_period_means_the_latest_rolling_year_ending_by_then(real_y30r21):
+    from analysis import benchmark
+
+    available = ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
+    assert benchmark._period("2021Q4", available) == "2021QMAT04"
+    assert benchmark._period("2021Q3", available) == "2021QMAT02"
+    assert benchmark._period("2021M05", available) == "2020QMAT04"
+    assert benchmark._period("2021QMAT02", available) == "2021QMAT02"
+    with pytest.raises(Exception, match="has no Y30R21"):
+        benchmark._period("2019Q4", available)

@@ -173,7 +173,14 @@ def _municipality(name: str) -> str:
 
 
 def _period(code: str, available: Sequence[str], what: str = "period") -> str:
-    canonical = periodsmod.parse_period(code).code
+    """The benchmark period for a parameter: a rolling-year code as it is; a month or a quarter
+    (the runner passes the report quarter, e.g. 2024Q4) means the latest rolling year ending by then."""
+    parsed = periodsmod.parse_period(code)
+    canonical = parsed.code
+    if parsed.kind != "QMAT":
+        ending = [p for p in available if periodsmod.parse_period(p).end <= parsed.end]
+        if ending:
+            return ending[-1]
     if canonical not in available:
         shown = ", ".join(available) if available else "none"
         raise ParameterError(f"{what} {code!r} has no {TABLE} (benchmark) data; periods with data: {shown}")

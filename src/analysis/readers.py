@@ -213,7 +213,8 @@ def tidy(wide: pd.DataFrame, row_numbers: np.ndarray, spec: tables.TableSpec, sh
     base = pd.concat([base, period_cols], axis=1)
     for dim in spec.dimensions:
         if dim.key in dims:
-            base[dim.key] = wide[dims[dim.key]].astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+            column = wide[dims[dim.key]].astype(str)
+            base[dim.key] = column.map({v: re.sub(r"\s+", " ", v).strip() for v in column.unique()})
         elif dim.total is not None:
             base[dim.key] = dim.total
         else:
@@ -262,26 +263,46 @@ def _resolve_areas(labels: pd.Series, row_numbers: np.ndarray, shown: str) -> pd
 
 
 def parse_numbers(cells: pd.Series, *, shown: str = "", column: str = "", row_numbers: np.ndarray | None = None) -> pd.Series:
-    """Parse raw cells into float64: Danish strings, JSON numbers; suppressed -> NaN; anything else is an error."""
+    """Parse raw cells into float64: Danish strings, JSON numbers; suppressed -> NaN; anything else is an error.
+
+    Each distinct cell is parsed once (a table of a million rows has far fewer distinct values).
+    """
     cells = cells.reset_index(drop=True)
-    is_number = cells.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    out = pd.Series(np.nan, index=cells.index, dtype="float64")
-    if is_number.any():
-        out[is_number] = cells[is_number].astype("float64")
-    text = cells[~is_number].map(lambda v: "" if v is None else str(v)).str.replace("\u00a0", "", regex=False).str.strip()
-    text = text.str.replace("−", "-", regex=False)
-    missing = text.isin(MISSING_TOKENS)
-    text = text[~missing]
-    has_comma = text.str.contains(",", regex=False)
-    danish = text[has_comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    plain = text[~has_comma]
-    grouped = plain.str.match(_THOUSANDS)
-    plain = plain.where(~grouped, plain.str.replace(".", "", regex=False))
-    parsed = pd.to_numeric(pd.concat([danish, plain]), errors="coerce")
-    bad = parsed.isna()
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    parsed = np.array([_parse_one(v) for v in uniques], dtype="float64") if len(uniques) else np.array([], dtype="float64")
+    bad = np.isnan(parsed) & ~np.array([_is_missing(v) for v in uniques], dtype=bool)
     if bad.any():
-        i = bad[bad].index[0]
-        row = row_numbers[i] if row_numbers is not None else i + 1
-        raise InputError(f"{shown} row {row}: {column!r} is {cells[i]!r}, expected a number (or .. for a suppressed cell)")
-    out[parsed.index] = parsed.astype("float64")
-    return out
+        first_bad = int(np.flatnonzero(np.isin(codes, np.flatnonzero(bad)))[0])
+        row = row_numbers[first_bad] if row_numbers is not None else first_bad + 1
+        raise InputError(f"{shown} row {row}: {column!r} is {cells[first_bad]!r}, expected a number (or .. for a suppressed cell)")
+    values = np.full(len(cells), np.nan, dtype="float64")
+    present = codes >= 0
+    values[present] = parsed[codes[present]]
+    return pd.Series(values, index=cells.index, dtype="float64")
+
+
+def _is_missing(value) -> bool:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return isinstance(value, str) and value.replace("\u00a0", "").strip() in MISSING_TOKENS
+
+
+def _parse_one(value) -> float:
+    """One cell: a JSON number as it is; a string the Danish way; NaN when missing or not a number."""
+    if isinstance(value, bool):
+        return np.nan
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if value is None:
+        return np.nan
+    text = str(value).replace("\u00a0", "").strip().replace("−", "-")
+    if text in MISSING_TOKENS:
+        return np.nan
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(text):
+        text = text.replace(".", "")
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
