@@ -140,7 +140,7 @@ def test_saturated_case_equals_the_hand_computed_difference_of_shares():
 
 
 def test_too_few_spells_says_so_and_small_groups_are_suppressed(simulated):
-    frame = simulated[0].head(8000)
+    frame = simulated[0].head(5000)
     small = pd.concat([frame[frame["programme"] != "Offentlig løntilskud"],
                        frame[frame["programme"] == "Offentlig løntilskud"].head(20),
                        ])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +58,7 @@ def _error(tmp_path, lines, header=HEADER) -> str:
 
 def test_missing_columns_are_named(tmp_path):
     header = HEADER.replace(",education", "").replace(",employed_6m", "")
-    lines = [",".join(x for i, x in enumerate(re.split(r",(?![^\"]*\"\s*,)", line)) if i not in (9, 11)) for line in GOOD[:1]]
+    lines = [",".join(x for i, x in enumerate(GOOD[0].split(",")) if i not in (9, 11))]  # no quoted commas in GOOD[0]
     message = _error(tmp_path, lines, header)
     assert "missing columns education, employed_6m" in message and "line 1" in message
 

@@ -12,7 +12,8 @@ Two estimators, side by side (:func:`estimate_effects`):
     A logit of ``employed_6m`` on programme dummies (reference: ``Vejledning og
     opkvalificering``) and the covariates (:func:`design`). The effect of programme *k* is the
     **average marginal effect of a categorical treatment**: for every spell in the data
-    (whatever programme it had) predict the employment probability twice, once with the
+    (whatever programme it had; spells of programmes too small to estimate are left out of the
+    model) predict the employment probability twice, once with the
     programme set to *k* and once set to the reference, and average the difference
     (not the derivative at the mean, not the coefficient). The 95 % interval is from the
     **delta method** with the robust (HC0, sandwich) covariance of the coefficients; it is
@@ -28,9 +29,20 @@ Two estimators, side by side (:func:`estimate_effects`):
     **ATE** over all spells in the data — the same population the logit AME averages over.
     The 95 % interval is from the **sandwich (M-estimation) variance** that stacks the
     weighted means and the multinomial logit's score equations, so the estimation of the
-    propensities is accounted for (no bootstrap). Weights are not trimmed; the effective
-    number of spells per group is reported, and a warning is raised in the table when
-    propensities come close to 0.
+    propensities is accounted for (no bootstrap: refitting the multinomial logit a few hundred
+    times is too slow for a report). Weights are not trimmed; the effective number of spells
+    per group and the smallest propensity are reported, and the table notes "Få sammenlignelige
+    borgere" when a propensity is below 1 %.
+
+How well the intervals work (checked on the demo extract, whose true effects are known)
+    Over the 98 municipalities x 4 programmes, the logit intervals covered the true effect in
+    92 % of the cases at every municipality size; the IPW intervals in 95 % for municipalities
+    with more than 2,000 spells but only 88 % below 1,000 spells: with few spells in a programme
+    the weights get extreme and the sandwich interval is too narrow. The table therefore notes
+    "Få forløb" for programmes with fewer than :data:`IPW_SMALL` spells, and the logit is the
+    main estimate. Part of the logit's shortfall from 95 % is this particular demo draw: for
+    "Offentlig virksomhedspraktik" the whole extract lies 2.1 standard errors below the truth
+    even for a logit with the generator's exact functional form.
 
 Both rest on the same assumptions (stated in Danish by :func:`assumptions_da`): no
 unmeasured differences between groups that affect employment once the covariates are
@@ -474,7 +486,9 @@ def notes_explained(est: pd.DataFrame) -> list[str]:
 
 def effects_csv(est: pd.DataFrame) -> pd.DataFrame:
     """The key table ``business_programs__adjusted_effects``: programme, method, effect_pp, ci_low, ci_high, n."""
-    return est[["programme", "method", "effect_pp", "ci_low", "ci_high", "n"]].copy()
+    out = est[["programme", "method", "effect_pp", "ci_low", "ci_high", "n"]].copy()
+    out["n"] = out["n"].round().astype("Int64")  # whole spells; empty where suppressed
+    return out
 
 
 def effects_display(est: pd.DataFrame, min_count: int = MIN_COUNT) -> pd.DataFrame:

@@ -249,14 +249,15 @@ def sector_split(setup: Setup, source: str = "", months: int = 12, *, min_count:
     private and the public cell are published; the private share is private / (private + public).
     A total under ``min_count`` person-months is suppressed. Columns: area, target_group,
     private_persons, public_persons, private_share_pct, months, suppressed; plus ``period``
-    ("last" or "year_before") for the municipality's year before.
+    (the last month of the twelve: the set-up's month, and for the municipality also the month a year before).
     """
     frames = []
-    for label, end in (("last", setup.month), ("year_before", periods.shift(setup.month, -12))):
+    year_before = periods.shift(setup.month, -12)
+    for end in (setup.month, year_before):
         codes = _months_back(end, months)
         rows = load.load_table("PTVC01", source, areas=setup.areas, measures="activated_persons", periods=codes,
                                programme=COMPANY_TOTAL, sector=["Privat", "Offentlig"])
-        if label == "year_before":
+        if end == year_before:
             rows = rows[rows["area"] == setup.municipality]
         wide = rows.pivot_table(index=["area", "target_group", "period"], columns="sector", values="value",
                                 dropna=False).reindex(columns=["Privat", "Offentlig"])
@@ -266,14 +267,14 @@ def sector_split(setup: Setup, source: str = "", months: int = 12, *, min_count:
                             "months": g.size()}).reset_index()
         out["total"] = out["private_persons"] + out["public_persons"]
         out["private_share_pct"] = 100 * out["private_persons"] / out["total"]
-        out["period"] = label
+        out["period"] = end
         frames.append(out)
     out = pd.concat(frames, ignore_index=True)
     # Every area x target group appears, also without data.
     grid = pd.MultiIndex.from_product([setup.areas, [TG_TOTAL, *TARGET_GROUPS]], names=["area", "target_group"])
-    last = out[out["period"] == "last"].set_index(["area", "target_group"]).reindex(grid).reset_index()
-    last["period"] = "last"
-    prev = out[out["period"] == "year_before"]
+    last = out[out["period"] == setup.month].set_index(["area", "target_group"]).reindex(grid).reset_index()
+    last["period"] = setup.month
+    prev = out[out["period"] == year_before]
     out = pd.concat([last, prev], ignore_index=True)
     out["months"] = out["months"].fillna(0).astype(int)
     out = suppress_small(out, "total", min_count, value_cols=["private_persons", "public_persons", "private_share_pct"])
@@ -498,7 +499,7 @@ def leadership_sentences(setup: Setup, vol_summary: pd.DataFrame, split: pd.Data
             f"tilbud ({comp}Hele landet {fmt.percent(r[geography.COUNTRY])}). {m} ligger over landsgennemsnittet for "
             f"{len(above)} af {len(groups)} målgrupper."
         )
-    last = split[(split["period"] == "last") & (split["area"] == m)].set_index("target_group")
+    last = split[(split["period"] == setup.month) & (split["area"] == m)].set_index("target_group")
     parts = [f"{fmt.percent(last.loc[g, 'private_share_pct'], 0)} for {_group_phrase(g)}"
              for g in (AKTIVITETSPARAT, "Ressourceforløb") if g in last.index and pd.notna(last.loc[g, "private_share_pct"])]
     if parts:
@@ -545,6 +546,11 @@ def geography_phrase(area: str) -> str:
 # --------------------------------------------------------------------------- figures
 
 
+def _month_x(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plot months at their first day, so the year ticks (1 January) line up with the data."""
+    return frame.assign(x=pd.to_datetime(frame["period_end"]).dt.to_period("M").dt.start_time)
+
+
 def _style_month_axis(ax) -> None:
     import matplotlib.dates as mdates
 
@@ -579,7 +585,6 @@ def titled_figure(title: str, subtitle: str | None = None, *, figsize=(8.5, 4.6)
 
 def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
     """Small multiples: share of recipients in a company-based programme per target group, three areas."""
-    import matplotlib.dates as mdates
     import seaborn as sns
 
     from analysis import figures
@@ -590,18 +595,18 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
                                    figsize=(9.5, 9.0), sharex=True,
                                    subtitle="Procent af modtagerne i målgruppen, pr. måned")
     for ax, g in zip(axes.flat, groups, strict=True):
-        data = vol[vol["target_group"] == g].dropna(subset=["activation_pct"])
+        data = _month_x(vol[vol["target_group"] == g].dropna(subset=["activation_pct"]))
         if data.empty:
             ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
         else:
-            sns.lineplot(data=data, x="period_end", y="activation_pct", hue="area", hue_order=_present(data, setup.areas),
+            sns.lineplot(data=data, x="x", y="activation_pct", hue="area", hue_order=_present(data, setup.areas),
                          palette=palette, ax=ax, linewidth=1.6, legend=False)
         ax.set_title("Alle målgrupper" if g == TG_TOTAL else g, fontsize=10.5)
         ax.set_ylabel("")
         ax.set_ylim(bottom=0)
         _percent_ticks(ax, "y")
         _style_month_axis(ax)
-    _area_legend(fig, palette, setup.areas)
+    _area_legend(fig, palette, _present(vol.dropna(subset=["activation_pct"]), setup.areas))
     figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
 
@@ -619,7 +624,7 @@ def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
 
     from analysis import figures
 
-    data = split[(split["period"] == "last")].dropna(subset=["private_share_pct"]).copy()
+    data = split[(split["period"] == setup.month)].dropna(subset=["private_share_pct"]).copy()
     order = [g for g in [TG_TOTAL, *TARGET_GROUPS] if g in set(data["target_group"])]
     data["label"] = data["target_group"].replace({TG_TOTAL: "Alle målgrupper"})
     labels = ["Alle målgrupper" if g == TG_TOTAL else g for g in order]
@@ -685,19 +690,18 @@ def _programme_phrase(programme: str) -> str:
 
 def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
     """Share of aktivitetsparate with ordinary paid hours over time, three areas."""
-    import matplotlib.dates as mdates
     import seaborn as sns
 
     from analysis import figures
 
     palette = figures.area_palette(setup.municipality, setup.comparison_area)
-    data = hours.dropna(subset=["share_with_hours_pct"])
+    data = _month_x(hours.dropna(subset=["share_with_hours_pct"]))
     fig, ax = titled_figure("Aktivitetsparate med ordinære løntimer",
                             "Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned", figsize=(8.5, 4.6))
     if data.empty:
         ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
     else:
-        sns.lineplot(data=data, x="period_end", y="share_with_hours_pct", hue="area",
+        sns.lineplot(data=data, x="x", y="share_with_hours_pct", hue="area",
                      hue_order=_present(data, setup.areas), palette=palette, ax=ax, linewidth=1.8)
         ax.legend(title="", loc="upper left", fontsize=8.5)
     ax.set_ylabel("")
@@ -787,4 +791,11 @@ def employment_display(compare: pd.DataFrame, *, by: str = "target_group", min_c
 
 def employment_csv(after: pd.DataFrame) -> pd.DataFrame:
     """The key table ``business_programs__employment_after``: exactly the published columns, suppressed cells empty."""
-    return after[["area", "period", "programme", "target_group", "completed", "employed_share", "ci_low", "ci_high"]].copy()
+    out = after[["area", "period", "programme", "target_group", "completed", "employed_share", "ci_low", "ci_high"]].copy()
+    out["completed"] = out["completed"].round().astype("Int64")  # whole spells; empty where suppressed
+    return out
+
+
+def period_end(setup: Setup) -> pd.Timestamp:
+    """The last day the report covers: the end of the latest period among its tables."""
+    return max(periods.parse_period(code).end for code in setup.tables.values())

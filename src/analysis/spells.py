@@ -68,6 +68,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -292,15 +293,33 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     return frame.reset_index(drop=True)
 
 
-def for_municipality(spells: pd.DataFrame, municipality: str) -> pd.DataFrame:
-    """The spells of one municipality (name or kommunekode); empty when it has none."""
+def for_municipality(spells: pd.DataFrame, municipality: str, until=None) -> pd.DataFrame:
+    """The spells of one municipality (name or kommunekode), optionally only those ended on or before ``until``
+    (a date); empty when it has none."""
     code = geography.municipality(municipality).code
-    return spells.loc[spells["kommunekode"].astype(str) == code].reset_index(drop=True)
+    keep = spells["kommunekode"].astype(str) == code
+    if until is not None:
+        keep &= pd.to_datetime(spells["end_date"]) <= pd.Timestamp(until)
+    return spells.loc[keep].reset_index(drop=True)
 
 
 def drop_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy without the row-level identifier columns (spell_id, person_id)."""
     return frame.drop(columns=[c for c in IDENTIFIER_COLUMNS if c in frame.columns])
+
+
+def identifier_values(spells: pd.DataFrame) -> frozenset[str]:
+    """Every spell_id and person_id of an extract (for :func:`check_publishable`; compute it once)."""
+    cached = _ID_CACHE.get(id(spells))
+    if cached is not None and cached[0]() is spells and cached[1] == len(spells):
+        return cached[2]
+    values = frozenset(str(v) for c in IDENTIFIER_COLUMNS if c in spells.columns for v in spells[c].unique())
+    _ID_CACHE.clear()  # one extract at a time
+    _ID_CACHE[id(spells)] = (weakref.ref(spells), len(spells), values)
+    return values
+
+
+_ID_CACHE: dict = {}
 
 
 def check_publishable(frame: pd.DataFrame, what: str = "table", *, spells: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -318,14 +337,10 @@ def check_publishable(frame: pd.DataFrame, what: str = "table", *, spells: pd.Da
     texts = [frame[c].astype(str) for c in frame.columns
              if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     texts.append(pd.Series(frame.index.astype(str)))
-    ids: set[str] = set()
-    if spells is not None:
-        for column in IDENTIFIER_COLUMNS:
-            if column in spells.columns:
-                ids.update(spells[column].astype(str))
+    ids = identifier_values(spells) if spells is not None else frozenset()
     for values in texts:
         if values.str.contains(CPR_PATTERN, na=False).any():
             raise InputError(f"refusing to publish {what}: it holds CPR-like values")
-        if ids and values.isin(ids).any():
+        if ids and any(v in ids for v in values.unique()):
             raise InputError(f"refusing to publish {what}: it holds person or spell ids from the extract")
     return frame
