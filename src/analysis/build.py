@@ -17,7 +17,6 @@ previous processed data stays as it was.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import shutil
 import tempfile
@@ -27,7 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import model, paths, periods, readers, tables
+from analysis import atomic, model, paths, periods, readers, tables
+from analysis.optional import optional_module
 from analysis.errors import InputError
 
 # Modules that validate the jobcentre's own local inputs. Each provides FILENAME (the file
@@ -108,12 +108,9 @@ def read_local_inputs(source: str) -> dict[str, pd.DataFrame]:
     root = paths.data_dir()
     out = {}
     for module_name in LOCAL_INPUT_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+        module = optional_module(module_name)
+        if module is None:
+            continue
         path = paths.raw_local_dir(source) / module.FILENAME
         if path.is_file():
             out[module.NAME] = module.read_local(path, root)
@@ -136,26 +133,11 @@ def build(source: str) -> dict:
                 frame.to_parquet(staging / "local" / f"{name}.parquet", index=False)
         manifest = _manifest(source, frames, local)
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_in(staging, target)
+        atomic.swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{time.time_ns()}")
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _manifest(source: str, frames: dict[str, pd.DataFrame], local: dict[str, pd.DataFrame]) -> dict:

@@ -36,7 +36,6 @@ noise over months); a full run takes a few seconds.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import shutil
@@ -54,6 +53,7 @@ import pandas as pd
 
 from analysis import geography, paths, periods, tables
 from analysis.errors import ParameterError
+from analysis.optional import optional_module
 
 DEFAULT_SEED = 2024
 DEMO_LABEL = "Demodata – syntetiske tal"
@@ -1020,13 +1020,9 @@ def _run_hooks(local_dir: Path, seed: int) -> None:
     """Let other modules add their demo inputs; a hook whose module does not exist is skipped."""
     for entry in DEMO_HOOKS:
         module_name, _, function_name = entry.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        getattr(module, function_name)(local_dir, seed)
+        module = optional_module(module_name)
+        if module is not None:
+            getattr(module, function_name)(local_dir, seed)
 
 
 def _check_target(target: Path) -> Path:
