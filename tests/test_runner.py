@@ -392,3 +392,43 @@ def test_notebook_imports_follow_analysis_modules(tmp_path):
     assert "analysis.report" in found and "analysis.load" in found and "statsmodels.api" in found
     assert "analysis.format" in found  # imported by analysis.report itself
     assert "os" not in found and "pandas" not in found
+
+
+def test_export_adds_a_title_block_when_the_notebook_has_none():
+    from analysis import report
+
+    header = report.header_html("Rapport", "Slagelse", "2024Q2", "demo")
+    page = runner.export_html(_nb_with_outputs(), variant="leadership", title="T", header=header)
+    assert "Demodata – syntetiske tal" in page and "2. kvt. 2024" in page
+    assert page.index("analysis-header") < page.index("hello")
+
+
+# ----------------------------------------------------------------------------- the real notebooks
+
+
+PROJECT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PROJECT_NOTEBOOKS, reason="no notebooks in notebooks/ yet")
+def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
+    """Every notebook in notebooks/ makes a clean leadership report on the demo data."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "run", "--municipality", "Roskilde", "--out", str(tmp_path), "--source", "demo"],
+        env=_env(demo_data_root), capture_output=True, text=True, timeout=600, cwd=str(ROOT),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (period_dir,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    index = (period_dir / "index.html").read_text(encoding="utf-8")
+    for path in PROJECT_NOTEBOOKS:
+        page = (period_dir / "265-Roskilde" / f"{path.stem}.html").read_text(encoding="utf-8")
+        visible = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+        assert "Demodata – syntetiske tal" in page, path.stem
+        assert "Traceback" not in visible and "Warning:" not in visible, path.stem
+        assert not re.search(r"(In|Out)(\s|&nbsp;|\xa0)?\[\d*\]", page), path.stem
+        assert not re.search(r"<script[^>]+src=", page), path.stem
+        assert "Roskilde" in page
+        assert f'href="265-Roskilde/{path.stem}.html"' in index
+        tables = list((period_dir / "265-Roskilde" / "tables").glob(f"{path.stem}__*.csv"))
+        if tables:
+            assert (period_dir / "265-Roskilde" / f"{path.stem}.xlsx").is_file()

@@ -88,12 +88,12 @@ class TreeMemory(threading.Thread):
         self.interval = interval
         self.peak_kb = 0
         self.peak_processes = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
         if not Path("/proc").is_dir():
             return
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             tree = _children_map()
             pids, todo = [], [self.pid]
             while todo:
@@ -104,10 +104,10 @@ class TreeMemory(threading.Thread):
             if total > self.peak_kb:
                 self.peak_kb = total
             self.peak_processes = max(self.peak_processes, len(pids))
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
     @property

@@ -84,7 +84,8 @@ Speed
 Notebooks run in parallel kernels (``--jobs``) driven from threads of this process; the
 HTML export happens in-process. Kernels are forked from a warm process that has already
 imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.kernels`).
-Once the first kernels run, the zygote also imports what the notebooks import (found with
+In batches of at least three notebooks per job, once the first kernels run, the zygote
+also imports what the notebooks import (found with
 ``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
 :func:`notebook_imports`) and decodes the processed tables (up to 600,000 rows each)
 through :mod:`analysis.load`'s cache, so later kernels start with all of it; this saves
@@ -118,6 +119,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "analysis_report"
 TOC_MARKER = "<!--analysis-toc-->"
 TOC_MIN_HEADINGS = 3
+WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job
 
 
 # ----------------------------------------------------------------------------- command line
@@ -276,18 +278,36 @@ def make_plan(args: argparse.Namespace) -> Plan:
     )
 
 
-def data_period_ends(source: str):
-    """(every period end in the data, the quarter codes that some table has complete) for a source."""
+def _table_periods(source: str) -> dict[str, list[str]]:
+    """{table: its period codes}, from the build manifest (first to latest period) where it says,
+    else by reading the tables' period columns."""
     from analysis import load, periods
 
     try:
-        table_ids = load.available_tables(source)
-    except AttributeError:  # an older load API: fall back to the vintage
-        table_ids = list(load.vintage(source).get("latest_period", {}))
+        tables = load.manifest(source).get("tables", {})
+    except AttributeError:  # an older load API
+        tables = {}
+    out: dict[str, list[str]] = {}
+    for table, info in tables.items():
+        first, last = info.get("first_period"), info.get("latest_period")
+        if not first or not last:
+            continue
+        kind = periods.parse_period(last).kind
+        out[table] = periods.month_range(first, last) if kind == "M" else periods.quarter_range(first, last, kind)
+    if out:
+        return out
+    table_ids = load.available_tables(source) if hasattr(load, "available_tables") else list(load.vintage(source).get("latest_period", {}))
+    return {t: load.available_periods(t, source) for t in table_ids}
+
+
+def data_period_ends(source: str):
+    """(every period end in the data, the quarter codes that some table has complete) for a source."""
+    from analysis import periods
+
     ends = set()
     quarters = set()
-    for table in table_ids:
-        for code in load.available_periods(table, source):
+    for codes in _table_periods(source).values():
+        for code in codes:
             p = periods.parse_period(code)
             ends.add(p.end)
             if p.end.month % 3 == 0 and p.end.is_month_end:
@@ -456,7 +476,7 @@ def _insert_toc_marker(nb):
     marker["id"] = "analysis-toc"
     at = 0
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and any(
+        if cell.get("id") == "analysis-header" or cell.cell_type == "code" and any(
             isinstance(o.get("metadata", {}).get("analysis"), dict) for o in cell.get("outputs", [])
         ):
             at = i + 1
@@ -530,12 +550,25 @@ def _exporter(include_code: bool):
     return exp
 
 
-def export_html(nb, *, variant: str, title: str, footer: str = "", result: Result | None = None) -> str:
-    """One self-contained HTML page: variant ``leadership`` (no code), ``analyst`` (code) or ``failed``."""
+def export_html(
+    nb, *, variant: str, title: str, footer: str = "", result: Result | None = None, header: str = ""
+) -> str:
+    """One self-contained HTML page: variant ``leadership`` (no code), ``analyst`` (code) or ``failed``.
+
+    ``header`` is a title block (HTML) put first when the notebook did not display one with
+    :func:`analysis.report.header` (so every report names its municipality, period and data,
+    with the demo banner where it applies).
+    """
     import copy
+
+    import nbformat
 
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
+    if header and not _header_meta(nb):
+        cell = nbformat.v4.new_markdown_cell(header)
+        cell["id"] = "analysis-header"
+        nb.cells.insert(0, cell)
     if variant == "leadership":
         _leadership_cells(nb, keep_errors=False)
     if variant == "failed" and result is not None:
@@ -663,14 +696,19 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         result.cell, result.execution_count, result.error = failure
     page_title = f"{title} – {area.name} – {plan.period_label}"
     footer = _footer(plan, run_started)
+    header = ""
+    if not _header_meta(nb):
+        from analysis import report
+
+        header = report.header_html(title, area.name, plan.period, plan.source)
     files = {"ipynb": f"{rel}/{name}.ipynb", "html": f"{rel}/{name}.html"}
     if failure:
-        page = export_html(nb, variant="failed", title=page_title, footer=footer, result=result)
+        page = export_html(nb, variant="failed", title=page_title, footer=footer, result=result, header=header)
     else:
-        page = export_html(nb, variant="leadership", title=page_title, footer=footer)
+        page = export_html(nb, variant="leadership", title=page_title, footer=footer, header=header)
     (folder / f"{name}.html").write_text(page, encoding="utf-8")
     if plan.with_code and not failure:
-        analyst = export_html(nb, variant="analyst", title=page_title + " (analytiker)", footer=footer)
+        analyst = export_html(nb, variant="analyst", title=page_title + " (analytiker)", footer=footer, header=header)
         (folder / f"{name}.analyst.html").write_text(analyst, encoding="utf-8")
         files["analyst_html"] = f"{rel}/{name}.analyst.html"
     try:
@@ -861,29 +899,17 @@ def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
     return carried
 
 
-def _swap_in(staging: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".old-{final.name}-{time.time_ns()}")
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except BaseException:
-        if old is not None:
-            old.rename(final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 # ----------------------------------------------------------------------------- the run
 
 
-def execute(plan: Plan) -> int:
-    """Run every (municipality, notebook) of a validated plan; see the module docstring. Returns the exit code."""
+def execute(plan: Plan, zygote=None) -> int:
+    """Run every (municipality, notebook) of a validated plan; see the module docstring. Returns the exit code.
+
+    ``zygote``: an already started :class:`analysis.kernels.Zygote` to use (closed at the end).
+    """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from analysis import kernels
+    from analysis import atomic, kernels
 
     t0 = time.perf_counter()
     run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -891,15 +917,16 @@ def execute(plan: Plan) -> int:
     with _period_lock(plan.out, plan.period):
         _clean_stale_staging(plan.out)
         staging = plan.out / f".staging-{plan.period}-{time.strftime('%Y%m%d%H%M%S')}-p{os.getpid()}"
-        zygote = None
         managers: list = []
         try:
             carried = _prepare_staging(plan, final, staging)
             log_path = str(staging / ".kernels.log")
-            if plan.fork and kernels.available():
+            if zygote is None and plan.fork and kernels.available():
                 zygote = kernels.Zygote(log_path=log_path)
+            if zygote is not None:
                 n_tasks = len(plan.areas) * len(plan.notebooks)
-                if n_tasks > plan.jobs:
+                if n_tasks >= WARM_MIN_TASKS_PER_JOB * plan.jobs:
+                    # (In a small batch the warming would only compete with the first kernels for the cores.)
                     # Once the first kernels are running, have the zygote import what the notebooks
                     # import and decode the data tables, once instead of once per notebook.
                     modules = notebook_imports(plan.notebooks.values())
@@ -945,7 +972,7 @@ def execute(plan: Plan) -> int:
             if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()
-            _swap_in(staging, final)
+            atomic.swap_in(staging, final)
         except BaseException:
             for manager in managers:
                 kernels.kill_kernels(manager)
@@ -1173,7 +1200,7 @@ def render_index(record: dict) -> str:
             title = f'<a href="{_esc(files.get("html", ""))}">{_esc(r.get("title") or r["notebook"])}</a>'
             out.append(
                 f"<tr><td>{_esc(r['municipality'])}</td><td>{title}{old}</td><td>{status}</td>"
-                f"<td>{' · '.join(links)}</td><td>{_esc(fmt.number(r.get('seconds'), 1))} s</td></tr>"
+                f"<td>{' · '.join(links)}</td><td style=\"white-space:nowrap\">{_esc(fmt.number(r.get('seconds'), 1))} s</td></tr>"
             )
     out.append("</tbody></table>")
     out.append('<p class="old">Lavet af <code>analysis run</code>. CSV-filerne er UTF-8, kommasepareret, punktum som decimaltegn; '
