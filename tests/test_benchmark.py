@@ -19,6 +19,7 @@ from analysis import format as fmt
 from analysis import rates
 from analysis.errors import InputError, ParameterError
 from analysis.readers import read_raw_file
+from tests.notebook_run import run_report_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "benchmark_ranking.ipynb"
 PERIODS = ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
@@ -321,25 +322,7 @@ POTENTIAL_CSV = "period,benefit_group,difference,rate_dkk,potential_dkk"
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> tuple[Path, str]:
-    """Execute the notebook; returns the tables folder and all output text the reader would see."""
-    import nbformat
-    import papermill
-
-    out_dir = tmp_path / name
-    executed = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={**parameters, "output_dir": str(out_dir)},
-                               kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
-    nb = nbformat.read(executed, as_version=4)
-    shown = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            assert output["output_type"] in ("display_data", "stream"), f"unexpected output {output['output_type']}"
-            assert output["output_type"] != "stream", f"printed text in the report: {output.get('text', '')[:300]}"
-            shown.append(output["data"].get("text/html", ""))
-            assert "image/png" in output["data"] or "text/html" in output["data"]
-    return out_dir / "tables", "\n".join(shown)
+    return run_report_notebook(NOTEBOOK, tmp_path, name, **parameters)
 
 
 def _check_tables(tables: Path) -> None:

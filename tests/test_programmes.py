@@ -18,6 +18,7 @@ import pytest
 
 from analysis import programmes as pg
 from analysis.errors import ParameterError
+from tests.notebook_run import run_report_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "business_programs.ipynb"
 EMPLOYMENT_CSV = "area,period,programme,target_group,completed,employed_share,ci_low,ci_high"
@@ -176,22 +177,7 @@ def test_placement_ranks_on_demo(demo_data):
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> tuple[Path, str]:
-    import nbformat
-    import papermill
-
-    out_dir = tmp_path / name
-    executed = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={**parameters, "output_dir": str(out_dir)},
-                               kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
-    nb = nbformat.read(executed, as_version=4)
-    shown = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            assert output["output_type"] == "display_data", (output["output_type"], str(output.get("text", ""))[:300])
-            shown.append(output["data"].get("text/html", ""))
-    return out_dir / "tables", "\n".join(shown)
+    return run_report_notebook(NOTEBOOK, tmp_path, name, **parameters)
 
 
 def _no_english_numbers(html: str) -> None:

@@ -213,6 +213,25 @@ def test_plain_papermill_command_line(fake_root, tmp_path):
 # ----------------------------------------------------------------------------- parameter errors
 
 
+class _NoKernelZygote:
+    """Stands in for the kernel zygote (which the runner starts while it checks the parameters):
+    fails if a kernel is asked for; records that it was closed."""
+
+    made: list = []
+
+    def __init__(self, *a, **k):
+        self.closed = False
+        _NoKernelZygote.made.append(self)
+
+    def spawn(self, *a, **k):
+        raise AssertionError("a kernel was started")
+
+    warm = spawn
+
+    def close(self):
+        self.closed = True
+
+
 @pytest.fixture
 def no_kernels(monkeypatch, fake_root, tmp_path):
     """Point at the fake data and fail loudly if anything tries to start a kernel."""
@@ -224,9 +243,11 @@ def no_kernels(monkeypatch, fake_root, tmp_path):
     def boom(*a, **k):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(kernels, "Zygote", boom)
+    _NoKernelZygote.made.clear()
+    monkeypatch.setattr(kernels, "Zygote", _NoKernelZygote)
     monkeypatch.setattr(kernels, "kernel_manager_class", boom)
-    return tmp_path / "outputs"
+    yield tmp_path / "outputs"
+    assert all(z.closed for z in _NoKernelZygote.made), "the zygote was left running"
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,7 @@ def logit_ame(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMM
     See the module docstring. One row per programme (columns :data:`EFFECT_COLUMNS`); a
     programme with too few spells (or a model that cannot be fitted) gets NaN and a Danish note.
     """
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit  # not statsmodels.api: 1 s lighter to import
 
     counts = spells["programme"].value_counts()
     n_ref = int(counts.get(reference, 0))
@@ -261,7 +261,7 @@ def logit_ame(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMM
     x, y, present = design(spells, usable, reference)
     try:
         with quiet():
-            fit = sm.Logit(y, x.to_numpy()).fit(disp=0, method="newton", maxiter=MAX_ITER, cov_type=LOGIT_COV)
+            fit = Logit(y, x.to_numpy()).fit(disp=0, method="newton", maxiter=MAX_ITER, cov_type=LOGIT_COV)
         converged = bool(fit.mle_retvals.get("converged", True))
         beta = np.asarray(fit.params)
         cov = np.asarray(fit.cov_params())
@@ -296,7 +296,7 @@ def ipw_ate(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMMES
 
     See the module docstring. One row per programme (columns :data:`EFFECT_COLUMNS`).
     """
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import MNLogit  # not statsmodels.api: 1 s lighter to import
 
     counts = spells["programme"].value_counts()
     n_ref = int(counts.get(reference, 0))
@@ -313,7 +313,7 @@ def ipw_ate(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMMES
     n, k = x.shape
     try:
         with quiet():
-            fit = sm.MNLogit(t, x).fit(disp=0, method="newton", maxiter=MAX_ITER)
+            fit = MNLogit(t, x).fit(disp=0, method="newton", maxiter=MAX_ITER)
         converged = bool(fit.mle_retvals.get("converged", True))
         gamma = np.asarray(fit.params).reshape(k, len(arms) - 1)
         if not np.all(np.isfinite(gamma)):

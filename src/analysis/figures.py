@@ -144,6 +144,28 @@ def _inline_png(shell) -> None:
     select_figure_formats(shell, {"png"}, bbox_inches=None)
 
 
+def _no_redraw_after_cells() -> None:
+    """Stop pyplot from drawing every figure once more after each cell in a kernel.
+
+    In an IPython kernel pyplot registers a ``post_execute`` hook that redraws all stale
+    figures; with the inline backend the figure is then drawn again for the PNG, so every
+    figure was drawn three times (about a third of a report's figure time). The inline
+    backend's own hook still shows and closes the figures. The hook is registered when the
+    first figure is made, hence this runs after ``plt.subplots``.
+    """
+    hook = getattr(plt, "_draw_all_if_interactive", None)
+    if hook is None or "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        try:
+            shell.events.unregister("post_execute", hook)
+        except ValueError:  # not registered (already removed, or not interactive)
+            pass
+
+
 apply_style()
 
 
@@ -164,6 +186,7 @@ def new_figure(
     if figsize is None:
         figsize = (FIGSIZE[0], FIGSIZE[1] * (1 if nrows == 1 else 0.75 * nrows))
     fig, ax = plt.subplots(nrows=nrows, ncols=ncols, figsize=figsize, **subplot_kw)
+    _no_redraw_after_cells()
     if title:
         text = title if not subtitle else f"{title}\n"
         fig.suptitle(text, x=0.01, ha="left", fontsize=13, fontweight="bold", color=TEXT_COLOR)

@@ -115,7 +115,10 @@ def _warm_data(source: str, max_rows: int, modules=()) -> dict:
         tables = load.manifest(source).get("tables", {})
         for table, info in sorted(tables.items()):
             if int(info.get("rows", 0)) <= max_rows:
-                load.load_table(table, source)
+                frame = load.load_table(table, source)
+                for column in frame.columns:  # the filter codes of every text column (see load._column_codes)
+                    if frame[column].dtype == object:
+                        load._column_codes(table, source, column)
                 warmed.append(table)
     except Exception as exc:  # noqa: BLE001 - warming is an optimisation only
         return {"warmed": warmed, "error": f"{type(exc).__name__}: {exc}"}
@@ -262,7 +265,7 @@ class Zygote:
                 self._ready = json.loads(line)
         return self._ready
 
-    def warm(self, source: str, max_rows: int = 600_000, modules=(), *, after_spawns: int = 0, wait: float = 60.0) -> dict:
+    def warm(self, source: str, max_rows: int = 3_000_000, modules=(), *, after_spawns: int = 0, wait: float = 60.0) -> dict:
         """Have the zygote import ``modules`` and read the processed tables of ``source`` (up to ``max_rows`` rows).
 
         With ``after_spawns`` it first waits (at most ``wait`` seconds) until that many kernels

@@ -10,6 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import geography, paths, periods, tables
@@ -70,8 +71,7 @@ def available_tables(source: str = "") -> list[str]:
 
 def available_periods(table: str, source: str = "") -> list[str]:
     """All period codes of a table, oldest first."""
-    frame = _table_frame(table, resolve_source(source), columns=("period",))
-    return periods.sort_codes(frame["period"].unique())
+    return periods.sort_codes(_column_codes(tables.spec(table).id, resolve_source(source), "period")[1])
 
 
 def latest_period(table: str, source: str = "") -> str:
@@ -94,26 +94,32 @@ def load_table(
     spec = tables.spec(table)
     src = resolve_source(source)
     frame = _table_frame(spec.id, src)
-    mask = pd.Series(True, index=frame.index)
+    mask = np.ones(len(frame), dtype=bool)
+
+    def keep(column: str, values: list) -> None:
+        nonlocal mask
+        codes, uniques = _column_codes(spec.id, src, column)
+        wanted = uniques.get_indexer(values)
+        mask &= np.isin(codes, wanted[wanted >= 0])  # -1: a value not in the table (and the code of a missing cell)
+
     if areas is not None:
-        names = [geography.area(a).name for a in _as_list(areas)]
-        mask &= frame["area"].isin(names)
+        keep("area", [geography.area(a).name for a in _as_list(areas)])
     if measures is not None:
         wanted = _as_list(measures)
         for m in wanted:
             spec.measure(m) if m in {x.key for x in spec.measures} else _unknown_measure(spec, m)
-        mask &= frame["measure"].isin(wanted)
+        keep("measure", wanted)
     if periods is not None:
-        mask &= frame["period"].isin([_canonical_period(p) for p in _as_list(periods)])
+        keep("period", [_canonical_period(p) for p in _as_list(periods)])
     for key, value in dims.items():
         if key not in spec.dimension_keys:
             raise ParameterError(f"table {spec.id} has no dimension {key!r}; it has {spec.dimension_keys}")
         values = _as_list(value)
-        present = set(frame[key].unique())
+        present = set(_column_codes(spec.id, src, key)[1])
         missing = [v for v in values if v not in present]
         if missing:
             raise ParameterError(f"table {spec.id} has no {key} {missing[0]!r} in the {src} data; it has {sorted(present)}")
-        mask &= frame[key].isin(values)
+        keep(key, values)
     return frame.loc[mask].reset_index(drop=True)
 
 
@@ -176,6 +182,24 @@ def _table_frame(table_id: str, source: str, columns: tuple[str, ...] | None = N
 @lru_cache(maxsize=32)
 def _read_parquet(path: str, mtime_ns: int) -> pd.DataFrame:
     return pd.read_parquet(path)
+
+
+def _column_codes(table_id: str, source: str, column: str) -> tuple[np.ndarray, pd.Index]:
+    """(an integer code per row, the distinct values) of one column of a table, computed once.
+
+    Filtering a text column of a large table with ``isin`` compares strings row by row on
+    every call; a report filters the same tables dozens of times, so the codes are kept
+    (with the table in the cache of :func:`_read_parquet`).
+    """
+    path = paths.processed_dir(source) / f"{table_id}.parquet"
+    _table_frame(table_id, source)  # the clear error when the table is missing
+    return _factorized(str(path), path.stat().st_mtime_ns, column)
+
+
+@lru_cache(maxsize=256)
+def _factorized(path: str, mtime_ns: int, column: str) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(_read_parquet(path, mtime_ns)[column], use_na_sentinel=True)
+    return codes, pd.Index(uniques)
 
 
 def _as_list(value) -> list:

@@ -44,7 +44,6 @@ Processed form (what :func:`read_local` returns): ``kommunekode``, ``kommune``, 
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zlib
 from pathlib import Path
@@ -54,6 +53,7 @@ import pandas as pd
 
 from analysis import geography, periods
 from analysis.errors import InputError, ParameterError
+from analysis.local_csv import read_csv_text
 
 FILENAME = "lokale_noegletal.csv"
 NAME = "local_key_figures"
@@ -89,16 +89,8 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     """Read and validate ``lokale_noegletal.csv``; raises InputError naming the file and line."""
     path = Path(path)
     where = _display_path(path, Path(data_root) if data_root else None)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
-    lines = text.splitlines()
-    content = [(i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
-    if not content:
-        raise InputError(f"{where}: the file is empty; expected a header line {';'.join(KEY_COLUMNS + FIGURE_COLUMNS)}")
-    header_line, header = content[0]
-    sep = ";" if header.count(";") >= header.count(",") else ","
+    text = read_csv_text(path, where, ";".join(KEY_COLUMNS + FIGURE_COLUMNS), prefer_sep=";")
+    header_line, header, sep, content = text.header_line, text.header, text.sep, text.lines
     headings = [_norm_heading(h) for h in next(csv.reader([header], delimiter=sep))]
     known = KEY_COLUMNS + FIGURE_COLUMNS + OPTIONAL_COLUMNS
     for h in headings:

@@ -87,7 +87,7 @@ imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.ke
 In batches of at least three notebooks per job, once the first kernels run, the zygote
 also imports what the notebooks import (found with
 ``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
-:func:`notebook_imports`) and decodes the processed tables (up to 600,000 rows each)
+:func:`notebook_imports`) and decodes the processed tables (up to 3 million rows each)
 through :mod:`analysis.load`'s cache, so later kernels start with all of it; this saves
 2-5 s of CPU per notebook. ``--no-fork`` uses ordinary kernels.
 ``make bench`` (:mod:`analysis.bench`) measures it.
@@ -162,8 +162,19 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    plan = make_plan(args)
-    return execute(plan)
+    from analysis import kernels
+
+    # The kernel zygote (a process that imports the libraries; it starts no kernel by itself)
+    # starts while the parameters are checked, so the first kernel is ready half a second
+    # sooner. A bad parameter closes it before any kernel was started.
+    zygote = kernels.Zygote() if not args.no_fork and kernels.available() else None
+    try:
+        plan = make_plan(args)
+    except BaseException:
+        if zygote is not None:
+            zygote.close()
+        raise
+    return execute(plan, zygote=zygote)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -832,6 +843,31 @@ def _period_lock(out: Path, period: str):
         handle.close()  # the (empty, hidden) lock file stays: removing it would race with a waiting run
 
 
+def _expected_seconds(plan: Plan):
+    """A key giving each notebook its expected run time, to start the slowest first (so the
+    last kernels of a batch do not run alone): the mean time of its reports in earlier runs
+    under ``plan.out``, else its number of code cells."""
+    times: dict[str, list[float]] = {}
+    for record in sorted(plan.out.glob("*/run.json"))[-4:]:
+        with contextlib.suppress(ValueError, OSError, AttributeError, TypeError):
+            for r in json.loads(record.read_text(encoding="utf-8")).get("reports", []):
+                if r.get("status") == "ok" and r.get("seconds"):
+                    times.setdefault(r["notebook"], []).append(float(r["seconds"]))
+    if all(name in times for name in plan.notebooks):
+        return lambda name: sum(times[name]) / len(times[name])
+
+    def code_cells(name: str) -> float:
+        import nbformat
+
+        try:
+            nb = nbformat.read(plan.notebooks[name], as_version=4)
+        except Exception:  # noqa: BLE001 - a broken notebook fails visibly when it runs
+            return 0.0
+        return float(sum(c.cell_type == "code" for c in nb.cells))
+
+    return code_cells
+
+
 def _clean_stale_staging(out: Path) -> None:
     for d in out.glob(".staging-*"):
         m = re.search(r"-p(\d+)$", d.name)
@@ -925,20 +961,24 @@ def execute(plan: Plan, zygote=None) -> int:
                 zygote = kernels.Zygote(log_path=log_path)
             if zygote is not None:
                 n_tasks = len(plan.areas) * len(plan.notebooks)
+                modules = notebook_imports(plan.notebooks.values())
                 if n_tasks >= WARM_MIN_TASKS_PER_JOB * plan.jobs:
-                    # (In a small batch the warming would only compete with the first kernels for the cores.)
                     # Once the first kernels are running, have the zygote import what the notebooks
                     # import and decode the data tables, once instead of once per notebook.
-                    modules = notebook_imports(plan.notebooks.values())
-                    threading.Thread(
-                        target=_warm, args=(zygote, plan.source, modules, min(plan.jobs, n_tasks)), daemon=True
-                    ).start()
+                    warm = (zygote, plan.source, modules, min(plan.jobs, n_tasks), None)
+                else:
+                    # A small batch: the zygote imports the notebooks' modules before the first kernel
+                    # (each kernel would import them itself), but reads no data (each kernel reads only
+                    # what its notebook needs, while the cores are busy anyway).
+                    warm = (zygote, plan.source, modules, 0, 0)
+                threading.Thread(target=_warm, args=warm, daemon=True).start()
             kmc = kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir))
             managers = [kmc]
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
                 plain = kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir))
                 managers.append(plain)
-            tasks = [(nb, area) for area in plan.areas for nb in plan.notebooks]
+            slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
+            tasks = [(nb, area) for area in plan.areas for nb in slowest_first]
             progress = Progress(len(tasks), quiet=plan.quiet)
             results: list[Result] = []
             futures = []
@@ -984,9 +1024,11 @@ def execute(plan: Plan, zygote=None) -> int:
     return _summarise(plan, results, final, time.perf_counter() - t0)
 
 
-def _warm(zygote, source: str, modules: list[str], after_spawns: int) -> None:
+def _warm(zygote, source: str, modules: list[str], after_spawns: int, max_rows: int | None) -> None:
+    """Warm the zygote (see :meth:`analysis.kernels.Zygote.warm`); ``max_rows=None``: its default."""
+    rows = {} if max_rows is None else {"max_rows": max_rows}
     try:
-        zygote.warm(source, modules=modules, after_spawns=after_spawns)
+        zygote.warm(source, modules=modules, after_spawns=after_spawns, **rows)
     except Exception:  # noqa: BLE001 - an optimisation only; kernels import and read the data themselves
         pass
 

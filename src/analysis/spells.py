@@ -76,6 +76,7 @@ import pandas as pd
 
 from analysis import geography
 from analysis.errors import InputError
+from analysis.local_csv import read_csv_text
 
 FILENAME = "forloeb.csv"
 NAME = "spells"
@@ -187,16 +188,8 @@ def _municipality_codes(values: pd.Series) -> pd.Series:
 
 def _read_text(path: Path, where: str) -> tuple[pd.DataFrame, int]:
     """All cells as str, with the file line number of each row; returns (frame, header line)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
-    lines = text.splitlines()
-    content = [(i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
-    if not content:
-        raise InputError(f"{where}: the file is empty; expected a header line {','.join(COLUMNS)}")
-    header_line, header = content[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
+    text = read_csv_text(path, where, ",".join(COLUMNS))
+    header_line, sep, content = text.header_line, text.sep, text.lines
     body = "\n".join(line for _, line in content)
     try:
         frame = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)

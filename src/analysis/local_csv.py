@@ -1,0 +1,50 @@
+"""The shared first step of reading an analyst-maintained CSV (local figures, the spells extract).
+
+Such files are saved from Excel or a text editor: UTF-8 with or without a byte-order mark,
+``;`` or ``,`` as separator, blank lines and ``#`` comment lines anywhere. This module turns
+one into its content lines with their file line numbers, so the readers can name the line
+of every problem they find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.errors import InputError
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """The non-blank, non-comment lines of a file: ``(line number, text)``; the first is the header."""
+
+    lines: list[tuple[int, str]]
+    sep: str
+
+    @property
+    def header_line(self) -> int:
+        return self.lines[0][0]
+
+    @property
+    def header(self) -> str:
+        return self.lines[0][1]
+
+    @property
+    def body(self) -> list[tuple[int, str]]:
+        return self.lines[1:]
+
+
+def read_csv_text(path: Path, where: str, expected_header: str, prefer_sep: str = ",") -> CsvText:
+    """Read ``path`` (named ``where`` in messages); the separator is the one the header uses most
+    (``prefer_sep`` on a tie). An unreadable or empty file is an InputError saying what was expected."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
+    content = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        raise InputError(f"{where}: the file is empty; expected a header line {expected_header}")
+    header = content[0][1]
+    semicolons, commas = header.count(";"), header.count(",")
+    sep = prefer_sep if semicolons == commas else (";" if semicolons > commas else ",")
+    return CsvText(content, sep)
