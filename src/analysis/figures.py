@@ -75,6 +75,7 @@ OTHER_COLORS = ("#9ecae1", "#a1d99b", "#fdd0a2", "#bcbddc", "#c7e9c0", "#d9d9d9"
 TEXT_COLOR = "#333333"
 SOURCE_COLOR = "#6e6e6e"
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
+SUBTITLE_OFFSET_PT = 21  # from the top of the figure to the subtitle: below the 13 pt title line
 
 _STYLE = {
     "figure.figsize": FIGSIZE,
@@ -190,8 +191,12 @@ def new_figure(
     if title:
         text = title if not subtitle else f"{title}\n"
         fig.suptitle(text, x=0.01, ha="left", fontsize=13, fontweight="bold", color=TEXT_COLOR)
-        if subtitle:
-            fig.text(0.01, 0.955, subtitle, ha="left", va="top", fontsize=10, color=SOURCE_COLOR)
+        if subtitle:  # on the title's second (empty) line, a fixed distance from the top whatever the figure's height
+            from matplotlib.transforms import ScaledTranslation
+
+            below_title = ScaledTranslation(0, -SUBTITLE_OFFSET_PT / 72, fig.dpi_scale_trans)
+            fig.text(0.01, 1.0, subtitle, ha="left", va="top", fontsize=10, color=SOURCE_COLOR,
+                     transform=fig.transFigure + below_title)
     return fig, ax
 
 
