@@ -79,3 +79,54 @@ def test_figure_saves_png(tmp_path):
     fig.savefig(tmp_path / "x.png")
     assert (tmp_path / "x.png").read_bytes()[:4] == b"\x89PNG"
     matplotlib.pyplot.close(fig)
+
+
+def _small_multiples(fix: bool):
+    import numpy as np
+
+    fig, axes = figures.new_figure("Titel", nrows=2, ncols=2, subtitle="Undertitel")
+    for i, ax in enumerate(axes.flat):
+        ax.plot(np.arange(12), np.arange(12) * (i + 1) * 1500, label="Slagelse")
+        ax.set_title(f"Panel {i + 1}")
+        ax.set_ylabel("Personer")
+        figures.number_axis(ax)
+        ax.legend()
+    if fix:
+        figures.finish(fig, source="demo")
+    else:  # the same figure, laid out by matplotlib while it is saved
+        figures.add_source(fig)
+        figures.demo_watermark(fig)
+    return fig
+
+
+def test_finish_fixes_the_layout_to_the_same_pixels():
+    import io
+
+    fixed, live = _small_multiples(True), _small_multiples(False)
+    assert fixed.get_layout_engine() is None  # so saving draws the figure once
+    assert live.get_layout_engine() is not None
+    pngs = []
+    for fig in (fixed, live):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        pngs.append(buf.getvalue())
+        matplotlib.pyplot.close(fig)
+    assert pngs[0] == pngs[1]
+    # the layout moved the panels away from matplotlib's default subplot positions
+    assert fixed.axes[0].get_position().x0 != matplotlib.rcParams["figure.subplot.left"]
+
+
+def test_fix_layout_leaves_figures_without_an_engine_alone():
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    plain = matplotlib.figure.Figure(layout="none")
+    ax = plain.add_subplot()
+    before = ax.get_position().bounds
+    figures.fix_layout(plain)
+    assert plain.get_layout_engine() is None and ax.get_position().bounds == before
+    switched_off = matplotlib.figure.Figure(layout="constrained")
+    switched_off.add_subplot()
+    switched_off.set_layout_engine("none")  # matplotlib keeps a placeholder engine
+    figures.fix_layout(switched_off)
+    assert isinstance(switched_off.get_layout_engine(), PlaceHolderLayoutEngine)
+    assert matplotlib.rcParams["figure.constrained_layout.use"]  # the house style is unchanged

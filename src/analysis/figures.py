@@ -19,8 +19,9 @@ Conventions:
 - every figure gets a source line bottom-left (:func:`add_source`) and, with demo data,
   a watermark "Demodata – syntetiske tal" (:func:`demo_watermark`); :func:`finish` does both;
 - figures are PNG at :data:`DPI` dots per inch (embedded in the HTML report), laid out with
-  matplotlib's constrained layout (so inline figures are drawn once, without a "tight bbox"
-  pass); outside a Jupyter kernel the non-interactive Agg backend is used.
+  matplotlib's constrained layout, which :func:`finish` runs once and then fixes, so the
+  figure is drawn only once when it is shown or saved (make ``finish`` the last call on a
+  figure); outside a Jupyter kernel the non-interactive Agg backend is used.
 
 Imports stay light: only matplotlib. Seaborn is *not* imported here (it pulls in scipy and
 adds about 1.5 s to every notebook); import it in a notebook only where a seaborn plot is
@@ -62,6 +63,7 @@ __all__ = [
     "add_source",
     "demo_watermark",
     "finish",
+    "fix_layout",
 ]
 
 DPI = 110
@@ -76,6 +78,7 @@ TEXT_COLOR = "#333333"
 SOURCE_COLOR = "#6e6e6e"
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
 SUBTITLE_OFFSET_PT = 21  # from the top of the figure to the subtitle: below the 13 pt title line
+PNG_COMPRESS_LEVEL = 3  # zlib level of inline PNGs: files as small as at the default 6, encoded in half the time
 
 _STYLE = {
     "figure.figsize": FIGSIZE,
@@ -89,6 +92,7 @@ _STYLE = {
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.titlepad": 10,
+    "axes.titley": 1.0,  # titles just above the axes; no top ticks to avoid, so no per-draw search for a free spot
     "axes.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -140,9 +144,10 @@ def _inline_png(shell) -> None:
     except ImportError:  # pragma: no cover - both ship with ipykernel
         return
     config = InlineBackend.instance(parent=shell)  # the instance the inline backend reads when it activates
+    png = {"bbox_inches": None, "pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}
     config.figure_formats = {"png"}
-    config.print_figure_kwargs = {"bbox_inches": None}
-    select_figure_formats(shell, {"png"}, bbox_inches=None)
+    config.print_figure_kwargs = png
+    select_figure_formats(shell, {"png"}, **png)
 
 
 def _no_redraw_after_cells() -> None:
@@ -338,7 +343,8 @@ def _is_demo(source: str) -> bool:
 
 
 def finish(fig, *, source: str, data_source: str = "Jobindsats") -> None:
-    """Add the source line and, when ``source`` is (or resolves to) demo data, the demo watermark.
+    """Add the source line and, when ``source`` is (or resolves to) demo data, the demo watermark;
+    then lay the figure out (:func:`fix_layout`). Make it the last call on a figure.
 
     ``source`` is the notebook's data-source parameter ("demo", "real" or "");
     ``data_source`` the publisher named in the source line.
@@ -346,3 +352,24 @@ def finish(fig, *, source: str, data_source: str = "Jobindsats") -> None:
     add_source(fig, data_source)
     if _is_demo(source):
         demo_watermark(fig)
+    fix_layout(fig)
+
+
+def fix_layout(fig) -> None:
+    """Run the figure's layout engine (constrained layout) once now and keep the result.
+
+    While a figure has a layout engine, matplotlib draws it twice for every PNG: once without
+    rendering, only to run the layout, and once for real. With the layout fixed it is drawn
+    once, to the same pixels (about a third of a report's figure time). Artists added
+    afterwards are drawn where they are put but not laid out.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return
+    engine.execute(fig)
+    # set_layout_engine(None) would pick the engine from rcParams again (the house style asks for
+    # constrained layout); with that switched off it really removes the engine.
+    with matplotlib.rc_context({"figure.constrained_layout.use": False, "figure.autolayout": False}):
+        fig.set_layout_engine(None)

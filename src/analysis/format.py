@@ -90,7 +90,10 @@ def _round(x: Any, decimals: int) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=8192)
 def _fmt(value: Decimal, decimals: int) -> str:
+    # Cached: Babel's pattern.apply is the slow part, and figures format the same tick values
+    # again on every draw (value is already rounded to ``decimals``, so equal keys mean equal text).
     return _pattern(decimals).apply(value, _locale())
 
 

@@ -290,10 +290,13 @@ def for_municipality(spells: pd.DataFrame, municipality: str, until=None) -> pd.
     """The spells of one municipality (name or kommunekode), optionally only those ended on or before ``until``
     (a date); empty when it has none."""
     code = geography.municipality(municipality).code
-    keep = spells["kommunekode"].astype(str) == code
+    part = spells.loc[spells["kommunekode"].astype(str) == code]
     if until is not None:
-        keep &= pd.to_datetime(spells["end_date"]) <= pd.Timestamp(until)
-    return spells.loc[keep].reset_index(drop=True)
+        ends = part["end_date"]
+        if not pd.api.types.is_datetime64_any_dtype(ends):
+            ends = pd.to_datetime(ends)
+        part = part.loc[ends <= pd.Timestamp(until)]
+    return part.reset_index(drop=True)
 
 
 def drop_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
