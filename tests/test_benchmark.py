@@ -224,6 +224,22 @@ def test_unknown_municipality_and_bad_periods(y30):
         bm.wide(y30.drop(columns=["measure"]))
 
 
+def test_wide_frame_is_made_once_and_accepted_everywhere(y30, config_rates):
+    w = bm.wide(y30)
+    assert bm.wide(w) is w  # already wide: returned as it is
+    assert len(w) == len(w.drop_duplicates(["area", "period", "benefit_group"]))
+    pd.testing.assert_frame_equal(bm.rank_history(w, "Slagelse"), bm.rank_history(y30, "Slagelse"))
+    assert bm.leadership_sentences(w, "Slagelse", "2021QMAT04", "2020QMAT02", config_rates) == \
+        bm.leadership_sentences(y30, "Slagelse", "2021QMAT04", "2020QMAT02", config_rates)
+
+
+def test_duplicate_rows_are_named(y30):
+    twice = pd.concat([y30, y30.iloc[[5]]], ignore_index=True)
+    row = y30.iloc[5]
+    with pytest.raises(InputError, match=f"duplicate rows for {row['area']}, {row['period']}"):
+        bm.wide(twice)
+
+
 def test_municipality_missing_in_one_period_is_a_visible_gap(y30, config_rates):
     gap = _without(y30, area="Slagelse", period="2020QMAT04")
     setup = bm.check(gap, "Slagelse", rates=config_rates)

@@ -136,31 +136,43 @@ def wide(y30: pd.DataFrame) -> pd.DataFrame:
     """One row per (area, period, benefit_group) with the measures as columns, municipalities only.
 
     Measures the data lacks are columns of NaN. Raises InputError for a frame that is not Y30R21.
+    A frame that is already wide is returned as it is: a notebook computes the wide frame once
+    and passes it to every function here (each accepts the tidy or the wide frame).
     """
     if not isinstance(y30, pd.DataFrame):
         raise InputError(f"expected the tidy Y30R21 table as a data frame, got {type(y30).__name__}")
+    if _is_wide(y30):
+        return y30
     need = {"area", "period", "benefit_group", "measure", "value"}
     missing = sorted(need - set(y30.columns))
     if missing:
         raise InputError(f"the frame is not the tidy {TABLE} table: it lacks column(s) {missing}")
     if "table" in y30.columns and len(y30):
-        other = sorted(set(y30["table"].astype(str).str.upper()) - {TABLE})
+        other = sorted({str(t).upper() for t in y30["table"].unique()} - {TABLE})
         if other:
             raise InputError(f"expected rows of table {TABLE}, found {other}")
-    frame = y30
-    if "area_level" in frame.columns:
-        frame = frame[frame["area_level"] == "kommune"]
-    frame = frame[frame["measure"].isin(MEASURES)]
+    keep = y30["measure"].isin(MEASURES)
+    if "area_level" in y30.columns:
+        keep &= y30["area_level"] == "kommune"
+    frame = y30.loc[keep]
     keys = ["area", "period", "benefit_group", "measure"]
-    dup = frame.duplicated(keys)
-    if dup.any():
+    try:
+        out = frame.set_index(keys)["value"].astype(float).unstack("measure")
+    except ValueError:  # duplicate keys (looked for only then: the check costs as much as the reshape)
+        dup = frame.duplicated(keys)
+        if not dup.any():
+            raise
         row = frame.loc[dup].iloc[0]
         raise InputError(f"{TABLE} has duplicate rows for {row['area']}, {row['period']}, "
-                         f"{row['benefit_group']}, {row['measure']}")
-    out = frame.set_index(keys)["value"].astype(float).unstack("measure")
+                         f"{row['benefit_group']}, {row['measure']}") from None
     out = out.reindex(columns=list(MEASURES)).reset_index()
     out.columns.name = None
     return out
+
+
+def _is_wide(frame: pd.DataFrame) -> bool:
+    columns = set(frame.columns)
+    return "measure" not in columns and {"area", "period", "benefit_group", *MEASURES} <= columns
 
 
 def data_periods(y30: pd.DataFrame) -> list[str]:
@@ -226,6 +238,7 @@ def check(
       must have data for it and lie before ``period``.
     - ``rates``: a rates frame or mapping; groups without a rate are warned about.
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
     available = data_periods(y30)
     if not available:
@@ -418,6 +431,7 @@ def gap_decomposition(y30: pd.DataFrame, municipality: str, first: str, last: st
     difference_pp_last, change_pp, rank_first, rank_last, places_gained (rank_first - rank_last,
     positive = moved up). Rows: the three groups, ``Afrunding``, ``Ydelsesgrupper i alt``.
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     available = data_periods(y30)
     a, b = _period(first, available, "first_period"), _period(last, available)
     hist = rank_history(y30, municipality, [a, b]).set_index(["benefit_group", "period"]).sort_index()
@@ -457,6 +471,7 @@ def rank_attribution(y30: pd.DataFrame, municipality: str, first: str, last: str
     ``own_places`` = rank_first - rank_if_others_unchanged; ``others_places`` = rank_if_others_unchanged -
     rank_last; they add up to ``places_gained``.
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
     available = data_periods(y30)
     a, b = _period(first, available, "first_period"), _period(last, available)
@@ -513,6 +528,7 @@ def distance_to_places(
     target_difference_pp, population_16_66, change_fulltime_persons, change_pct_of_actual, note
     (Danish, e.g. when fewer than k places are left above the municipality).
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
     rk = ranking(y30, period, benefit_group)
     code = periodsmod.parse_period(period).code
@@ -570,6 +586,7 @@ def potential(y30: pd.DataFrame, municipality: str, period: str | Sequence[str] 
     published total). A group without a rate or without data has an empty rate/potential, and
     then the total is empty too - never a partial sum and never 0.
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
     available = data_periods(y30)
     if period is None:
@@ -673,6 +690,7 @@ def leadership_sentences(
     nr. 64 ved den seneste måling (2021)." Parts whose figures are missing are left out (never
     written with a 0); :func:`check` reports the gaps.
     """
+    y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
     available = data_periods(y30)
     last = _period(period, available)
@@ -681,7 +699,7 @@ def leadership_sentences(
     out: list[str] = []
 
     r1, r2 = hist.loc[(TOTAL, first), "rank"], hist.loc[(TOTAL, last), "rank"]
-    n = int(wide(y30).query("period == @last and benefit_group == @TOTAL")["rank"].max())
+    n = int(y30.query("period == @last and benefit_group == @TOTAL")["rank"].max())
     if not pd.isna(r2):
         r2 = int(r2)
         if first == last or pd.isna(r1):

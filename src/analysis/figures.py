@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 
 import matplotlib
 
@@ -273,12 +274,7 @@ def date_axis(ax, style: str = "quarter", which: str = "x", max_ticks: int = 8) 
         raise ValueError(f"unknown date style {style!r}; expected quarter, month or year")
 
     def label(v, _pos):
-        d = mdates.num2date(v)
-        if style == "year":
-            return str(d.year)
-        if style == "month":
-            return f"{_MONTHS_SHORT[d.month - 1]}\n{d.year}"
-        return f"{(d.month - 1) // 3 + 1}. kvt.\n{d.year}"
+        return _date_label(style, float(v))
 
     for axis in _axes(ax, which):
         lo, hi = sorted(axis.get_view_interval())
@@ -289,6 +285,18 @@ def date_axis(ax, style: str = "quarter", which: str = "x", max_ticks: int = 8) 
         ticks = _thin(ticks, style, max_ticks)
         axis.set_major_locator(FixedLocator(mdates.date2num(ticks.to_pydatetime())))
         axis.set_major_formatter(FuncFormatter(label))
+
+
+@lru_cache(maxsize=4096)
+def _date_label(style: str, v: float) -> str:
+    import matplotlib.dates as mdates
+
+    d = mdates.num2date(v)
+    if style == "year":
+        return str(d.year)
+    if style == "month":
+        return f"{_MONTHS_SHORT[d.month - 1]}\n{d.year}"
+    return f"{(d.month - 1) // 3 + 1}. kvt.\n{d.year}"
 
 
 def _thin(ticks, style: str, max_ticks: int):

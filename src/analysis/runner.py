@@ -653,12 +653,13 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         "output_dir": str(folder),
     }
     crash = ""
+    executed = None
     for manager in kmc if isinstance(kmc, (list, tuple)) else [kmc]:
         crash = ""
         try:
             import papermill
 
-            papermill.execute_notebook(
+            executed = papermill.execute_notebook(
                 str(plan.notebooks[name]),
                 str(out_nb),
                 parameters=params,
@@ -674,13 +675,16 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
             pass  # recorded in the saved notebook
         except Exception as exc:  # noqa: BLE001 - a kernel that dies or cannot start fails this report only
             crash = _one_line(f"{type(exc).__name__}: {exc}")
-        started_cells = out_nb.is_file() and any(
+        if not crash:
+            break
+        if out_nb.is_file() and any(
             c.get("execution_count") for c in nbformat.read(out_nb, as_version=4).cells if c.cell_type == "code"
-        )
-        if not crash or started_cells:
+        ):
             break
         # The kernel never ran a cell (e.g. a forked kernel could not start): retry with the next manager.
-    if out_nb.is_file():
+    if executed is not None and not crash:
+        nb = executed  # what papermill saved to out_nb
+    elif out_nb.is_file():
         nb = nbformat.read(out_nb, as_version=4)
     else:
         nb = nbformat.read(plan.notebooks[name], as_version=4)
