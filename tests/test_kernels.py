@@ -76,3 +76,20 @@ def test_zygote_replies_even_when_a_kernel_cannot_start(zygote, tmp_path):
     # and the zygote still forks working kernels
     manager_class = kernels.kernel_manager_class(zygote, cwd=str(tmp_path))
     assert asyncio.run(_round_trip(manager_class))[1].startswith("(42, ")
+
+
+def test_held_spawns_wait_for_the_warm_imports(zygote, tmp_path):
+    """In a small batch every kernel should start with the notebooks' modules already imported."""
+    import threading
+
+    spawned: list[int] = []
+    zygote.hold_spawns()
+    thread = threading.Thread(target=lambda: spawned.append(
+        zygote.spawn(["--ip=203.0.113.1"], env=dict(os.environ), cwd=str(tmp_path))))  # a kernel that exits at once
+    thread.start()
+    thread.join(timeout=0.5)
+    assert not spawned, "a kernel was forked before the warm imports"
+    reply = zygote.warm("demo", max_rows=0, modules=["colorsys"])
+    assert not reply.get("failed_imports")
+    thread.join(timeout=30)
+    assert spawned and _gone(spawned[0])

@@ -535,8 +535,10 @@ def duration_series(
     cols, bases = {}, []
     frame = None
     rows = _duration_rows(source, category) if rows is None else rows
+    by_duration = {d: part for d, part in rows.groupby("duration", sort=False)}  # each series filters only its own rows
     for duration in (total, *DURATIONS):
-        wide, basis = area_series("Y36A02", "persons", [area], source, end=end, rows=rows, category=category, duration=duration)
+        part = by_duration.get(duration, rows.iloc[0:0])
+        wide, basis = area_series("Y36A02", "persons", [area], source, end=end, rows=part, category=category, duration=duration)
         frame = wide if frame is None else frame
         cols[duration] = wide[geography.area(area).name]
         bases.append(basis[geography.area(area).name])
