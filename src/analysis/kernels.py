@@ -187,13 +187,7 @@ def _child(request: dict[str, Any], server_fds: list[int], ready_fd: int) -> Non
 def _wait_readable(fd: int, seconds: float) -> None:
     import select
 
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            return
-        except InterruptedError:  # pragma: no cover - Python retries select itself (PEP 475)
-            continue
+    select.select([fd], [], [], seconds)  # retried with the time left after a signal (PEP 475)
 
 
 def serve() -> None:
