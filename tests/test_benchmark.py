@@ -413,23 +413,6 @@ def test_notebook_stops_with_a_clear_message_for_a_period_without_data(demo_data
         _run(tmp_path, "bad", municipality="Slagelse", source="demo", period="2030QMAT04")
 
 
-def test_notebook_is_commit_ready():
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
-    first = nb.cells[0]
-    assert first.cell_type == "code" and first.metadata.get("tags") == ["parameters"]
-    assert first.source.splitlines()[:7] == [
-        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
-        'first_period = ""', 'rates_file = ""',
-    ]
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-
-
 def test_a_quarter_or_month_period_means_the_latest_rolling_year_ending_by_then(real_y30r21):
     from analysis import benchmark
 

@@ -242,19 +242,6 @@ def test_dashboard_without_local_file_shows_dash_and_a_note(demo_data, monkeypat
 NOTEBOOK = paths.NOTEBOOKS_DIR / "quarterly_key_figures.ipynb"
 
 
-def test_notebook_is_commit_ready():
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
-    assert "parameters" in nb.cells[0].metadata.get("tags", [])
-    assert nb.cells[0].source.splitlines() == [
-        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
-        'targets_file = ""',
-    ]
-    assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("municipality", ["Slagelse", "Aalborg"])
 def test_notebook_runs_end_to_end_and_writes_the_key_figures_csv(demo_data, tmp_path, municipality):

@@ -8,7 +8,9 @@ Checked for every notebook in notebooks/ (and the runner's test fixtures in test
   five standard parameters with usable defaults (``output_dir = ""`` so interactive runs write nothing);
 - Papermill's own parser understands every parameter (so ``papermill --help-notebook`` and
   ``-p name value`` work): no ``=`` inside the comments of the parameters cell;
-- committed without outputs and without execution counts.
+- committed without outputs and without execution counts;
+- each project notebook's own parameters (:data:`OWN_PARAMETERS`) with the defaults the
+  reports are written for.
 
 Passes when notebooks/ is empty.
 """
@@ -26,6 +28,13 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 FIXTURES = sorted((ROOT / "tests" / "notebooks").glob("*.ipynb"))
 ALL = [p for p in NOTEBOOKS + FIXTURES if ".ipynb_checkpoints" not in p.parts]
 STANDARD = {"municipality": str, "period": str, "source": str, "comparison_area": str, "output_dir": str}
+# The parameters each project notebook adds after the standard five, with their defaults.
+OWN_PARAMETERS = {
+    "benchmark_ranking": {"first_period": "", "rates_file": "", "rate_overrides": {}},
+    "business_programs": {"min_cell": 5, "quarters": 8},
+    "quarterly_key_figures": {"targets_file": ""},
+    "target_group_trends": {"base_period": "2021M01", "target_groups": ""},
+}
 
 
 def _id(path: Path) -> str:
@@ -109,3 +118,14 @@ def test_committed_without_outputs(path):
             continue
         assert not cell.get("outputs"), f"{_id(path)}: cell {i} has outputs; clear them before committing"
         assert cell.get("execution_count") is None, f"{_id(path)}: cell {i} has an execution count; clear outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_own_parameters_and_defaults(path):
+    assert path.stem in OWN_PARAMETERS, f"{_id(path)}: add its parameters to OWN_PARAMETERS in this test"
+    cell = _parameters_cells(nbformat.read(path, as_version=4))[0]
+    values = _literal_assignments(cell.source, _id(path))
+    assert list(values)[: len(STANDARD)] == list(STANDARD), f"{_id(path)}: the five standard parameters come first"
+    assert values["municipality"] == "Slagelse" and all(values[k] == "" for k in list(STANDARD)[1:])
+    own = {k: v for k, v in values.items() if k not in STANDARD}
+    assert own == OWN_PARAMETERS[path.stem]

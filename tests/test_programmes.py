@@ -241,19 +241,3 @@ def test_notebook_without_spells_for_the_municipality(demo_data, tmp_path, monke
     assert not (tables / "business_programs__adjusted_effects.csv").exists()
     assert (tables / "business_programs__employment_after.csv").is_file()
     _no_english_numbers(html)
-
-
-def test_notebook_is_commit_ready():
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
-    first = nb.cells[0]
-    assert first.cell_type == "code" and first.metadata.get("tags") == ["parameters"]
-    assert first.source.splitlines()[:5] == [
-        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
-    ]
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None

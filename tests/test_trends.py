@@ -305,22 +305,6 @@ def test_a_target_group_absent_from_the_data(demo_data, monkeypatch):
 NOTEBOOK = paths.NOTEBOOKS_DIR / "target_group_trends.ipynb"
 
 
-def test_notebook_is_commit_ready():
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and nb.cells[0] is params[0]
-    assert params[0].source.splitlines()[:6] == [
-        'municipality = "Slagelse"', 'period = ""', 'source = ""', 'comparison_area = ""', 'output_dir = ""',
-        'base_period = "2021M01"',
-    ]
-    for c in nb.cells:
-        if c.cell_type == "code":
-            assert c.outputs == [] and c.execution_count is None
-
-
 def _run(notebook: Path, out: Path, **parameters) -> "nbformat.NotebookNode":  # noqa: F821
     import nbformat
     import papermill
