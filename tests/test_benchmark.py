@@ -131,16 +131,83 @@ def test_real_gap_decomposition_by_hand(y30):
     assert dec.loc["Sygedagpenge mv.", "places_gained"] == 25  # 28 -> 3
 
 
-def test_real_rank_attribution_adds_up(y30):
-    att = bm.rank_attribution(y30, "Slagelse", "2020QMAT02", "2021QMAT04").set_index("benefit_group")
-    total = att.loc[bm.TOTAL]
-    assert total["own_places"] + total["others_places"] == total["places_gained"] == 19
-    # Slagelse's 0.11 pp of 2021QMAT04 in the 2020QMAT02 ranking: 1 + the number of others below 0.11 there
-    w = bm.wide(y30)
-    first = w[(w["period"] == "2020QMAT02") & (w["benefit_group"] == bm.TOTAL) & (w["area"] != "Slagelse")]
-    assert total["rank_if_others_unchanged"] == 1 + (first["difference_pp"] < 0.11).sum()
-    text = " ".join(bm.rank_attribution_sentences(att.reset_index(), "Slagelse", "2020QMAT02", "2021QMAT04"))
-    assert f"plads nr. {int(total['rank_if_others_unchanged'])}" in text
+def _hand_rank(raw_csv: pd.DataFrame, period: str, group: str, value: float) -> int:
+    """1 + the number of other municipalities with a smaller rounded difference (ties at the best place)."""
+    rows = raw_csv[(raw_csv["period"] == period) & (raw_csv["group"] == group) & (raw_csv["area"] != "Slagelse")]
+    return 1 + int((rows["difference_pp"].round(2) < round(value, 2)).sum())
+
+
+def test_real_rank_attribution_is_a_shapley_split_with_a_rounding_line(y30, raw_csv):
+    """Slagelse 83 -> 64: own +32 / others -13 if its own change is taken first, +18 / +1 the other way round;
+    the split is their average (+25 / -6), and the rounding line is 0 because the recomputed ranks match."""
+    att = bm.rank_attribution(y30, "Slagelse", "2020QMAT02", "2021QMAT04")
+    assert list(att.columns) == bm.ATTRIBUTION_COLUMNS
+    total = att.set_index("benefit_group").loc[bm.TOTAL]
+    # the four rankings, by hand from the raw file: Slagelse's 0.49 (first) and 0.11 (last) among the others
+    assert _hand_rank(raw_csv, "2020QMAT02", bm.TOTAL, 0.49) == total["rank_first_recomputed"] == 83
+    assert _hand_rank(raw_csv, "2021QMAT04", bm.TOTAL, 0.11) == total["rank_last_recomputed"] == 64
+    assert _hand_rank(raw_csv, "2020QMAT02", bm.TOTAL, 0.11) == total["rank_if_others_unchanged"] == 51
+    assert _hand_rank(raw_csv, "2021QMAT04", bm.TOTAL, 0.49) == total["rank_if_own_unchanged"] == 82
+    assert (total["own_places_own_first"], total["others_places_own_first"]) == (32, -13)
+    assert (total["own_places_others_first"], total["others_places_others_first"]) == (18, 1)
+    assert (total["own_places"], total["others_places"], total["rounding_places"]) == (25, -6, 0)
+    assert total["places_gained"] == 19
+
+    text = " ".join(bm.rank_attribution_sentences(att, "Slagelse", "2020QMAT02", "2021QMAT04"))
+    assert "rykket 19 pladser op" in text and "fra plads nr. 83" in text and "til plads nr. 64 i 2021" in text
+    assert "egen udvikling har givet 25 pladser op" in text and "øvrige kommuners udvikling har kostet 6 pladser" in text
+    assert "Afrundingen af de offentliggjorte tal har ikke påvirket ændringen" in text
+    assert "32 pladser op" in text and "13 pladser ned" in text and "18 pladser op" in text and "1 plads op" in text
+
+
+def test_real_rank_attribution_separates_the_tie_artefact(y30, raw_csv):
+    """Sygedagpenge 2021QMAT02 -> 2021QMAT04: published 11 -> 3, but Slagelse's -0.18 recomputes to rank 9 (two
+    municipalities share its rounded figure and are published above it). Those 2 places are rounding, not own."""
+    att = bm.rank_attribution(y30, "Slagelse", "2021QMAT02", "2021QMAT04").set_index("benefit_group")
+    syg = att.loc["Sygedagpenge mv."]
+    assert (syg["rank_first"], syg["rank_last"]) == (11, 3)
+    assert _hand_rank(raw_csv, "2021QMAT02", "Sygedagpenge mv.", -0.18) == syg["rank_first_recomputed"] == 9
+    assert syg["rank_last_recomputed"] == 3
+    assert syg["rounding_places"] == 2  # (11 - 9) - (3 - 3)
+    assert (syg["own_places"], syg["others_places"]) == (4.5, 1.5)  # (4 + 5) / 2 and (2 + 1) / 2
+    lines = bm.rank_attribution_lines(att.reset_index()).set_index("line")
+    assert lines["line_da"].tolist()[:3] == ["Egen udvikling", "De øvrige kommuners udvikling",
+                                             "Afrunding (lige store afrundede tal)"]
+    assert lines.loc[["own_places", "others_places", "rounding_places"], "Sygedagpenge mv."].tolist() == [4.5, 1.5, 2]
+    assert lines.loc["places_gained", "Sygedagpenge mv."] == 8
+
+
+@pytest.mark.parametrize("first, last", [(a, b) for i, a in enumerate(PERIODS) for b in PERIODS[i + 1:]])
+def test_real_rank_attribution_lines_sum_to_the_published_change_and_do_not_depend_on_the_order(y30, first, last):
+    forward = bm.rank_attribution(y30, "Slagelse", first, last).set_index("benefit_group")
+    parts = forward["own_places"] + forward["others_places"] + forward["rounding_places"]
+    assert (parts == forward["places_gained"]).all()  # exactly, every group
+    assert (forward["places_gained"] == forward["rank_first"] - forward["rank_last"]).all()
+    # each one-order split adds up to the recomputed change, and the split is their average
+    recomputed = forward["rank_first_recomputed"] - forward["rank_last_recomputed"]
+    assert (forward["own_places_own_first"] + forward["others_places_own_first"] == recomputed).all()
+    assert (forward["own_places_others_first"] + forward["others_places_others_first"] == recomputed).all()
+    assert (forward["own_places"] == (forward["own_places_own_first"] + forward["own_places_others_first"]) / 2).all()
+    # Swapping the order of the steps: going back from last to first takes the others' step first where the
+    # forward direction took the municipality's own first. A split that depends on the order gives a different
+    # answer backwards; the symmetric one is exactly the negative.
+    backward = bm.rank_attribution(y30, "Slagelse", last, first).set_index("benefit_group")
+    for col in ("own_places", "others_places", "rounding_places", "places_gained"):
+        assert (backward[col] == -forward[col]).all(), col
+    assert (backward["own_places_own_first"] == -forward["own_places_others_first"]).all()
+
+
+def test_shapley_rank_split_by_hand():
+    others_first, others_last = [0.1, 0.2, 0.3, 0.4], [0.05, 0.1, 0.15, 0.2]
+    split = bm.shapley_rank_split(0.35, 0.12, others_first, others_last)
+    # first 0.35 among (0.1 .. 0.4): 4th; last 0.12 among (0.05 .. 0.2): 3rd; 0.12 among first: 2nd; 0.35 among last: 5th
+    assert (split["rank_first_recomputed"], split["rank_last_recomputed"]) == (4, 3)
+    assert (split["rank_if_others_unchanged"], split["rank_if_own_unchanged"]) == (2, 5)
+    assert (split["own_places_own_first"], split["others_places_own_first"]) == (2, -1)
+    assert (split["own_places_others_first"], split["others_places_others_first"]) == (2, -1)
+    # ties at the best place, on the rounded figures; missing values among the others are left out
+    assert bm.rank_among(0.2, [0.1, 0.2, 0.2000000001, float("nan"), 0.3]) == 2
+    assert math.isnan(bm.rank_among(float("nan"), [0.1]))
 
 
 def test_config_rate_reproduces_the_status_report(config_rates):

@@ -56,6 +56,11 @@ N_MUNICIPALITIES = 98
 
 HISTORY_COLUMNS = ["period", "benefit_group", *MEASURES]
 POTENTIAL_COLUMNS = ["period", "benefit_group", "difference", "rate_dkk", "potential_dkk"]
+ATTRIBUTION_COLUMNS = [
+    "benefit_group", "rank_first", "rank_last", "places_gained", "rank_if_others_unchanged", "own_places",
+    "others_places", "rounding_places", "rank_first_recomputed", "rank_last_recomputed", "rank_if_own_unchanged",
+    "own_places_own_first", "others_places_own_first", "own_places_others_first", "others_places_others_first",
+]
 
 # Danish: the benefit group as an area of work ("sygedagpengeområdet") and a short label.
 GROUP_AREA_DA = {
@@ -93,8 +98,16 @@ HEADINGS_DA = {
     "rank_last": "Placering, seneste periode",
     "places_gained": "Pladser vundet",
     "rank_if_others_unchanged": "Placering hvis de øvrige kommuner stod stille",
-    "own_places": "Pladser fra egen udvikling",
-    "others_places": "Pladser fra de øvrige kommuners udvikling",
+    "own_places": "Pladser fra egen udvikling (gennemsnit af begge rækkefølger)",
+    "others_places": "Pladser fra de øvrige kommuners udvikling (gennemsnit af begge rækkefølger)",
+    "rounding_places": "Pladser fra afrunding (offentliggjort minus genberegnet ændring)",
+    "rank_first_recomputed": "Placering, første periode, genberegnet af de afrundede tal",
+    "rank_last_recomputed": "Placering, seneste periode, genberegnet af de afrundede tal",
+    "rank_if_own_unchanged": "Placering hvis kommunen selv stod stille",
+    "own_places_own_first": "Pladser fra egen udvikling, når den regnes først",
+    "others_places_own_first": "Pladser fra de øvriges udvikling, når kommunens egen regnes først",
+    "own_places_others_first": "Pladser fra egen udvikling, når de øvriges regnes først",
+    "others_places_others_first": "Pladser fra de øvriges udvikling, når den regnes først",
     "places": "Pladser (+ op, - ned)",
     "target_rank": "Målplacering",
     "target_area": "Kommune på målplaceringen",
@@ -460,35 +473,116 @@ def gap_decomposition(y30: pd.DataFrame, municipality: str, first: str, last: st
     return out
 
 
-def rank_attribution(y30: pd.DataFrame, municipality: str, first: str, last: str) -> pd.DataFrame:
-    """How much of the change in rank is the municipality's own development and how much the others'.
+def rank_among(value: float, others) -> float:
+    """The place ``value`` gets among ``others`` (difference_pp, lower is better), ties at the best place.
 
-    ``rank_if_others_unchanged`` is the place the municipality's latest ``difference_pp`` would
-    have had in the first period's ranking (everyone else as they were then): 1 + the number of
-    other municipalities with a smaller difference_pp in the first period. Ties in the rounded
-    figures are counted in the municipality's favour (the unrounded figures that break them are not
-    published), so this is the best place consistent with the published numbers.
-    ``own_places`` = rank_first - rank_if_others_unchanged; ``others_places`` = rank_if_others_unchanged -
-    rank_last; they add up to ``places_gained``.
+    1 + the number of others with a strictly smaller rounded difference (competition ranking,
+    "1-2-2-4": equal rounded figures share the best of their places). The published figures are
+    rounded to two decimals, and the unrounded ones that break ties are not published, so a
+    recomputed rank can differ from the published one; :func:`rank_attribution` shows that
+    difference as its own line. Missing values among ``others`` are left out; a missing
+    ``value`` gives NaN.
     """
-    y30 = wide(y30)  # once; the steps below reuse it
-    name = _municipality(municipality)
-    available = data_periods(y30)
-    a, b = _period(first, available, "first_period"), _period(last, available)
+    if value is None or pd.isna(value):
+        return math.nan
+    hundredths = np.round(np.asarray(pd.Series(others, dtype=float).dropna(), dtype=float) * 100.0)
+    return float(1 + np.count_nonzero(hundredths < round(float(value) * 100.0)))
+
+
+def shapley_rank_split(own_first: float, own_last: float, others_first, others_last) -> dict[str, float]:
+    """Split a recomputed change in rank between the municipality's own development and the others'.
+
+    Two steps take the first period's ranking to the last one: the municipality's own
+    difference_pp changes, and the other municipalities' figures change. The places each step
+    accounts for depend on which step is taken first, so both orders are computed and the split
+    is their average (the Shapley value of a two-factor change; it does not depend on an order):
+
+    - own first:    own = R(own_first, others_first) - R(own_last, others_first),
+                    others = R(own_last, others_first) - R(own_last, others_last)
+    - others first: others = R(own_first, others_first) - R(own_first, others_last),
+                    own = R(own_first, others_last) - R(own_last, others_last)
+
+    with R = :func:`rank_among` (places gained: positive = up). In both orders the two steps add
+    up to the recomputed change R(own_first, others_first) - R(own_last, others_last), so the
+    averages do too. Values can be half places.
+    """
+    r_ff = rank_among(own_first, others_first)  # first period as it was (recomputed)
+    r_lf = rank_among(own_last, others_first)  # own development only (the others as in the first period)
+    r_fl = rank_among(own_first, others_last)  # the others' development only
+    r_ll = rank_among(own_last, others_last)  # last period as it is (recomputed)
+    own_1, others_1 = r_ff - r_lf, r_lf - r_ll
+    others_2, own_2 = r_ff - r_fl, r_fl - r_ll
+    return {
+        "rank_first_recomputed": r_ff, "rank_last_recomputed": r_ll,
+        "rank_if_others_unchanged": r_lf, "rank_if_own_unchanged": r_fl,
+        "own_places_own_first": own_1, "others_places_own_first": others_1,
+        "own_places_others_first": own_2, "others_places_others_first": others_2,
+        "own_places": (own_1 + own_2) / 2.0, "others_places": (others_1 + others_2) / 2.0,
+    }
+
+
+def rank_attribution(y30: pd.DataFrame, municipality: str, first: str, last: str) -> pd.DataFrame:
+    """How many of the places gained come from the municipality's own development, the others', and rounding.
+
+    For each benefit group, the published change (``places_gained`` = rank_first - rank_last,
+    positive = moved up) is split into three lines that add up to it exactly:
+
+    - ``own_places`` and ``others_places``: the Shapley split of the change in the ranks
+      recomputed from the published (rounded) difference_pp, averaged over both orders of the
+      two steps (see :func:`shapley_rank_split`; ties at the best place, :func:`rank_among`);
+    - ``rounding_places``: the published change minus the recomputed change, i.e. what the
+      ministry's tie-breaking with unpublished unrounded figures moved. It is
+      (rank_first - rank_first_recomputed) - (rank_last - rank_last_recomputed).
+
+    Columns: benefit_group, rank_first, rank_last, places_gained, rank_if_others_unchanged (the
+    place the latest difference would have had among the others' first-period figures),
+    own_places, others_places, then rank_first_recomputed, rank_last_recomputed,
+    rank_if_own_unchanged, rounding_places and the one-order splits (own_places_own_first,
+    others_places_own_first, own_places_others_first, others_places_others_first), which show
+    how far the order would have mattered. A group without figures in either period is a row
+    of NaN.
+    """
     w = wide(y30)
+    name = _municipality(municipality)
+    available = data_periods(w)
+    a, b = _period(first, available, "first_period"), _period(last, available)
     rows = []
     for g in ALL_GROUPS:
-        first_rows = w[(w["period"] == a) & (w["benefit_group"] == g)]
-        own_a = first_rows[first_rows["area"] == name]
-        own_b = w[(w["period"] == b) & (w["benefit_group"] == g) & (w["area"] == name)]
-        r_a = own_a["rank"].iloc[0] if len(own_a) else math.nan
-        r_b = own_b["rank"].iloc[0] if len(own_b) else math.nan
+        in_a = w[(w["period"] == a) & (w["benefit_group"] == g)]
+        in_b = w[(w["period"] == b) & (w["benefit_group"] == g)]
+        own_a, own_b = in_a[in_a["area"] == name], in_b[in_b["area"] == name]
+        r_a = float(own_a["rank"].iloc[0]) if len(own_a) else math.nan
+        r_b = float(own_b["rank"].iloc[0]) if len(own_b) else math.nan
+        pp_a = own_a["difference_pp"].iloc[0] if len(own_a) else math.nan
         pp_b = own_b["difference_pp"].iloc[0] if len(own_b) else math.nan
-        others = first_rows.loc[first_rows["area"] != name, "difference_pp"].dropna()
-        cf = float(1 + (others < pp_b).sum()) if not math.isnan(pp_b) and len(own_a) else math.nan
+        split = shapley_rank_split(pp_a, pp_b, in_a.loc[in_a["area"] != name, "difference_pp"],
+                                   in_b.loc[in_b["area"] != name, "difference_pp"])
+        recomputed = split["rank_first_recomputed"] - split["rank_last_recomputed"]
         rows.append({"benefit_group": g, "rank_first": r_a, "rank_last": r_b, "places_gained": r_a - r_b,
-                     "rank_if_others_unchanged": cf, "own_places": r_a - cf, "others_places": cf - r_b})
-    return pd.DataFrame(rows)
+                     **split, "rounding_places": (r_a - r_b) - recomputed})
+    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+ATTRIBUTION_LINES = ("own_places", "others_places", "rounding_places", "places_gained")
+ATTRIBUTION_LINES_DA = {
+    "own_places": "Egen udvikling",
+    "others_places": "De øvrige kommuners udvikling",
+    "rounding_places": "Afrunding (lige store afrundede tal)",
+    "places_gained": "Ændring i alt (offentliggjort placering)",
+}
+
+
+def rank_attribution_lines(attribution: pd.DataFrame) -> pd.DataFrame:
+    """The attribution as lines that add up: one row per line, one column per benefit group (places, + = up).
+
+    Rows in the order own development, the others' development, rounding, the published change;
+    the first three sum to the last. Columns: line, line_da, then the groups of :data:`ALL_GROUPS`.
+    """
+    att = attribution.set_index("benefit_group").reindex(list(ALL_GROUPS))
+    out = pd.DataFrame({"line": list(ATTRIBUTION_LINES), "line_da": [ATTRIBUTION_LINES_DA[k] for k in ATTRIBUTION_LINES]})
+    for g in ALL_GROUPS:
+        out[g] = [att.loc[g, k] for k in ATTRIBUTION_LINES]
+    return out
 
 
 # --------------------------------------------------------------------------- distance to the next places
@@ -805,22 +899,60 @@ def leadership_sentences(
     return out
 
 
+def _place_count(x: float) -> str:
+    """A number of places for prose, unsigned: "1 plads", "6 pladser", "12,5 pladser" (Shapley halves)."""
+    x = abs(float(x))
+    text = fmt.number(x, 0 if float(x).is_integer() else 1)
+    return f"{text} plads" if x == 1 else f"{text} pladser"
+
+
+def places_text(x: float) -> str:
+    """A signed number of places for tables: "+25", "-6", "+4,5" (Shapley halves), "0"; missing is "–"."""
+    if fmt.is_missing(x):
+        return fmt.MISSING
+    return fmt.signed(x, 0 if float(x).is_integer() else 1)
+
+
+def _moved(x: float, up: str = "op", down: str = "ned") -> str:
+    return f"{_place_count(x)} {up if x > 0 else down}"
+
+
 def rank_attribution_sentences(attribution: pd.DataFrame, municipality: str, first: str, last: str) -> list[str]:
-    """Danish text for :func:`rank_attribution` (the total ranking): own development against the others'."""
+    """Danish text for :func:`rank_attribution` (the total ranking): own development, the others', rounding."""
     row = attribution.set_index("benefit_group").loc[TOTAL]
-    if row[["rank_first", "rank_last", "rank_if_others_unchanged"]].isna().any() or first == last:
+    need = ["rank_first", "rank_last", "own_places", "others_places", "rounding_places"]
+    if row[need].isna().any() or first == last:
         return []
-    r1, r2, cf = int(row["rank_first"]), int(row["rank_last"]), int(row["rank_if_others_unchanged"])
-    own, others = int(row["own_places"]), int(row["others_places"])
-    text = [f"Havde de øvrige kommuner stået stille siden {period_phrase(first)}, ville {municipality}s egen "
-            f"udvikling alene have givet plads nr. {cf} i stedet for nr. {r1}"
-            + (f" ({_places(abs(own))} {'op' if own > 0 else 'ned'})." if own else " (uændret).")]
-    if others > 0:
-        text.append(f"De øvrige kommuners udvikling har derudover givet {municipality} {_places(others)}, "
-                    f"så kommunen endte på plads nr. {r2}.")
-    elif others < 0:
-        text.append(f"Da de øvrige kommuner også har flyttet sig, har det kostet {_places(-others)}, "
-                    f"så kommunen endte på plads nr. {r2}.")
+    r1, r2 = int(row["rank_first"]), int(row["rank_last"])
+    gained, own, others, rounding = (float(row[c]) for c in ("places_gained", "own_places", "others_places",
+                                                               "rounding_places"))
+    if gained > 0:
+        moved = f"rykket {_place_count(gained)} op"
+    elif gained < 0:
+        moved = f"gået {_place_count(gained)} tilbage"
+    else:
+        moved = "endt på samme plads"
+    text = [f"{municipality} er {moved} på den samlede rangliste, fra plads nr. {r1} i {period_phrase(first)} "
+            f"til plads nr. {r2} i {period_phrase(last)}."]
+    own_text = ("Kommunens egen udvikling har ikke flyttet placeringen" if own == 0 else
+                f"Kommunens egen udvikling har givet {_place_count(own)} op" if own > 0 else
+                f"Kommunens egen udvikling har kostet {_place_count(own)}")
+    others_text = ("de øvrige kommuners udvikling har ikke flyttet den" if others == 0 else
+                   f"de øvrige kommuners udvikling har givet {_place_count(others)} op" if others > 0 else
+                   f"de øvrige kommuners udvikling har kostet {_place_count(others)}")
+    text.append(f"{own_text}, og {others_text}.")
+    if rounding == 0:
+        text.append("Afrundingen af de offentliggjorte tal har ikke påvirket ændringen.")
+    else:
+        text.append(f"Afrundingen står for {_moved(rounding)}: kommuner med samme afrundede forskel er rangeret "
+                    "efter ministeriets uafrundede tal, som ikke offentliggøres.")
+    own_1, others_1 = float(row["own_places_own_first"]), float(row["others_places_own_first"])
+    own_2, others_2 = float(row["own_places_others_first"]), float(row["others_places_others_first"])
+    if (own_1, others_1) != (own_2, others_2):
+        text.append("Fordelingen er gennemsnittet af de to mulige rækkefølger, så den ikke afhænger af, hvad der regnes "
+                    f"først: regnes kommunens egen udvikling først, står den for {_moved(own_1)} og de øvrige kommuners "
+                    f"for {_moved(others_1)}; regnes de øvriges udvikling først, står den for {_moved(others_2)} og "
+                    f"kommunens egen for {_moved(own_2)}.")
     return text
 
 
