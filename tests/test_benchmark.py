@@ -243,6 +243,8 @@ def test_real_leadership_sentences(y30, config_rates):
     assert "fra plads nr. 83 i året til og med 2. kvt. 2020 til plads nr. 64 ved den seneste måling (2021)" in text[0]
     assert "sygedagpengeområdet, der ligger i top tre" in joined
     assert "150 under det forventede niveau" in joined and "mindreudgift på ca. 21,7 mio. kr." in joined
+    # the 2023 rate is used for 2021, and the sentence says so
+    assert "21,7 mio. kr. (2023-priser; der er ingen takst for 2021)" in joined
     assert "ca. 20 færre fuldtidspersoner" in joined and "ca. 40 flere" in joined
     assert "Blandt de 17 kommuner i RAR Sjælland ligger Slagelse som nr. 9" in joined
     assert not re.search(r"\bnan\b|None|\.\.|\d\.\d{1,2}\b", joined), joined  # no gaps, no English decimals
@@ -397,11 +399,107 @@ def test_rates_file_errors_and_overrides(tmp_path):
     assert over.loc["Sygedagpenge mv.", "rate_dkk"] == 144706
 
 
+RATES_PER_YEAR = """rates:
+  "Sygedagpenge mv.":
+    - {year: 2020, rate_dkk: 140000, source: "Regnskab 2020"}
+    - {year: 2023, rate_dkk: 144706, source: "Statusnotat 2023"}
+  "A-dagpenge mv.":
+    - {year: 2019, rate_dkk: 110000, source: "Regnskab 2019"}
+    - {year: 2021, rate_dkk: 115000, source: "Regnskab 2021"}
+  "Kontanthjælp mv.":
+    rate_dkk: 100000
+    year: 2023
+    source: "Det gamle format: en takst"
+"""
+
+
+def test_rates_per_price_year_and_the_nearest_year(tmp_path):
+    path = tmp_path / "rates.yaml"
+    path.write_text(RATES_PER_YEAR, encoding="utf-8")
+    table = rates.load_rates(str(path))
+    assert table[["benefit_group", "year"]].values.tolist() == [
+        ["A-dagpenge mv.", "2019"], ["A-dagpenge mv.", "2021"], ["Sygedagpenge mv.", "2020"],
+        ["Sygedagpenge mv.", "2023"], ["Kontanthjælp mv.", "2023"]]
+    assert rates.price_years(table) == [2019, 2020, 2021, 2023]
+    y2021 = rates.rates_for_year(table, 2021).set_index("benefit_group")
+    assert list(y2021.columns) == rates.YEAR_COLUMNS[1:]
+    # Sygedagpenge: 2020 is nearer 2021 than 2023; A-dagpenge: its own year; Kontanthjælp: the only year
+    assert y2021["rate_dkk"].to_dict() == {"A-dagpenge mv.": 115000, "Sygedagpenge mv.": 140000, "Kontanthjælp mv.": 100000}
+    assert y2021["price_year"].to_dict() == {"A-dagpenge mv.": 2021, "Sygedagpenge mv.": 2020, "Kontanthjælp mv.": 2023}
+    assert y2021["nearest_year"].to_dict() == {"A-dagpenge mv.": False, "Sygedagpenge mv.": True, "Kontanthjælp mv.": True}
+    assert y2021.loc["Sygedagpenge mv.", "source"] == "Regnskab 2020"  # the source travels with the value
+    # equally near (2020 for 2019 and 2021): the later year
+    assert rates.rates_for_year(table, 2020).set_index("benefit_group").loc["A-dagpenge mv.", "price_year"] == 2021
+    assert rates.as_mapping(table, 2022) == {"A-dagpenge mv.": 115000, "Sygedagpenge mv.": 144706, "Kontanthjælp mv.": 100000}
+    with pytest.raises(ParameterError, match="several years for A-dagpenge mv., Sygedagpenge mv.; give the year"):
+        rates.as_mapping(table)
+    # overrides: one rate for every year (no price year), or per year; either replaces every year of the group
+    plain = rates.load_rates(str(path), {"Sygedagpenge mv.": 150000})
+    assert plain.loc[plain["benefit_group"] == "Sygedagpenge mv.", "year"].tolist() == [""]
+    assert math.isnan(rates.rates_for_year(plain, 2021).set_index("benefit_group").loc["Sygedagpenge mv.", "price_year"])
+    per_year = rates.load_rates(str(path), {"Sygedagpenge mv.": {2021: 150000, "2022": 155000}})
+    assert per_year.loc[per_year["benefit_group"] == "Sygedagpenge mv.", "year"].tolist() == ["2021", "2022"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ('rates:\n  "Sygedagpenge mv.":\n    - {year: 2023, rate_dkk: 1, source: x}\n    - {year: 2023, rate_dkk: 2, source: y}\n',
+     r"more than one rate for 2023"),
+    ('rates:\n  "Sygedagpenge mv.":\n    - {year: 2023, rate_dkk: 1, source: x}\n    - {rate_dkk: 2, source: y}\n',
+     r"one of them has no 'year'"),
+    ('rates:\n  "Sygedagpenge mv.":\n    - {year: tyve, rate_dkk: 1, source: x}\n', r"the year of the rate .* is 'tyve'"),
+    ('rates:\n  "Sygedagpenge mv.": []\n', r"must be a mapping with rate_dkk, year, source"),
+])
+def test_rates_per_year_errors_name_the_file(tmp_path, body, message):
+    path = tmp_path / "rates.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ParameterError, match=message) as exc:
+        rates.load_rates(str(path))
+    assert str(path) in str(exc.value)
+
+
+def test_real_potential_uses_each_periods_price_year(y30, tmp_path):
+    path = tmp_path / "rates.yaml"
+    path.write_text(RATES_PER_YEAR, encoding="utf-8")
+    pot = bm.potential(y30, "Slagelse", None, rates.load_rates(str(path))).set_index(["period", "benefit_group"])
+    syg = pot.xs("Sygedagpenge mv.", level="benefit_group")
+    # 2020 periods: the 2020 rate; 2021 periods: 2020 is the nearest year (2023 is further away)
+    assert syg["price_year"].tolist() == [2020, 2020, 2020, 2020]
+    assert syg["nearest_year"].tolist() == [False, False, True, True]
+    assert syg.loc["2021QMAT04", "potential_dkk"] == -150 * 140000
+    assert syg.loc["2021QMAT04", "rate_source"] == "Regnskab 2020"
+    adp = pot.xs("A-dagpenge mv.", level="benefit_group")
+    assert adp["price_year"].tolist() == [2021, 2021, 2021, 2021]  # 2020: 2019 and 2021 equally near -> 2021
+    assert adp.loc["2021QMAT04", "potential_dkk"] == 100 * 115000
+    assert pot.loc[("2021QMAT04", bm.TOTAL), "potential_dkk"] == -150 * 140000 + 100 * 115000 + 110 * 100000
+    assert math.isnan(pot.loc[("2021QMAT04", bm.TOTAL), "price_year"])  # the groups' price years differ
+    assert bm.price_year_label(pot.reset_index(), "2021QMAT04") == "2020-, 2021- og 2023-priser"
+    note = bm.price_year_note(pot.reset_index())
+    assert "taksten for det år, perioden slutter i" in note
+    assert "Sygedagpenge mv.: Der er takster for 2020. Der er ingen takst for 2021, så taksten for 2020" in note
+    assert "lægger beløb i forskellige prisår sammen" in note
+
+
+def test_real_potential_with_the_config_rates_says_2023_prices(y30, config_rates):
+    pot = bm.potential(y30, "Slagelse", None, config_rates)
+    groups = pot[pot["benefit_group"].isin(bm.GROUPS)]
+    assert (groups["price_year"] == 2023).all() and groups["nearest_year"].all()
+    assert (pot["period_year"] == pot["period"].str[:4].astype(int)).all()
+    assert (groups["rate_source"] == groups["benefit_group"].map(config_rates.set_index("benefit_group")["source"])).all()
+    assert bm.potential_caption(pot, "2021QMAT04") == ("Økonomisk betydning af forskellen, 2021 (i alt = summen af "
+                                                       "grupperne), 2023-priser")
+    note = bm.price_year_note(pot)
+    assert "Der er ingen takst for 2020 og 2021, så taksten for 2023 (det nærmeste år med en takst) er brugt" in note
+    assert "i 2023-priser" in note
+    # a mapping has no price year, and the caption says so
+    plain = bm.potential(y30, "Slagelse", "2021QMAT04", rates.as_mapping(config_rates))
+    assert plain["price_year"].isna().all() and bm.price_year_label(plain, "2021QMAT04") == "prisår ikke oplyst"
+
+
 # --------------------------------------------------------------------------- the notebook
 
 
 HISTORY_CSV = "period,benefit_group,rank,actual,expected,difference,actual_share_pct,expected_share_pct,difference_pp"
-POTENTIAL_CSV = "period,benefit_group,difference,rate_dkk,potential_dkk"
+POTENTIAL_CSV = "period,benefit_group,difference,rate_dkk,potential_dkk,period_year,price_year,nearest_year,rate_source"
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> tuple[Path, str]:
@@ -469,6 +567,13 @@ def test_notebook_on_the_real_extract_with_gaps(real_y30r21, data_root, tmp_path
     assert math.isnan(pot.loc[("2021QMAT04", "Kontanthjælp mv."), "potential_dkk"])
     assert math.isnan(pot.loc[("2021QMAT04", bm.TOTAL), "potential_dkk"])
     assert "fra plads nr. 83" in html and "21,7 mio. kr." in html
+    assert pot.loc[("2021QMAT04", "Sygedagpenge mv."), "price_year"] == 2023
+    assert "2023-priser" in html and "Prisår" in html and "nærmeste år med en takst" in html
+    attribution = pd.read_csv(tables / "benchmark_ranking__rank_attribution.csv").set_index("benefit_group")
+    assert (attribution["own_places"] + attribution["others_places"] + attribution["rounding_places"]
+            == attribution["places_gained"]).all()
+    assert "Afrunding (lige store afrundede tal)" in html and "egen udvikling har givet 25 pladser op" in html
+    assert "2.023" not in html  # years are written without a thousands separator
     _no_english_numbers(html)
 
 

@@ -8,8 +8,9 @@ style (no files written, nothing displayed); the notebook ``benchmark_ranking`` 
 
 Main entry points: :func:`check` (resolve parameters, Danish warnings), :func:`rank_history`,
 :func:`comparison_ranks`, :func:`comparison_table`, :func:`ranking`, :func:`gap_decomposition`,
-:func:`rank_attribution`, :func:`distance_to_places`, :func:`potential` (rates from
-:mod:`analysis.rates`, ``config/rates.yaml``), :func:`leadership_sentences`, :func:`csv_ready`.
+:func:`rank_attribution` (own development, the others', rounding: a Shapley split that does not
+depend on the order of the steps), :func:`distance_to_places`, :func:`potential` (rates per price
+year from :mod:`analysis.rates`, ``config/rates.yaml``), :func:`leadership_sentences`, :func:`csv_ready`.
 
 Facts about the benchmark this module relies on (DATA-SOURCES.md, checked on the real extract):
 
@@ -18,7 +19,10 @@ Facts about the benchmark this module relies on (DATA-SOURCES.md, checked on the
   furthest *below* its expected share: the ranking follows ``difference_pp`` (actual share
   minus expected share, percentage points), ascending;
 - ties in the rounded ``difference_pp`` are broken by unrounded figures that are not published,
-  so the **published rank is always used, never a recomputed one**;
+  so the **published rank is always used, never a recomputed one** (the one exception is
+  :func:`rank_attribution`, which needs counterfactual rankings; it recomputes every ranking it
+  compares from the rounded figures and shows the difference to the published change as its own
+  line);
 - ``difference`` = ``actual`` - ``expected`` in full-time persons (rounded to tens); a negative
   difference means fewer people on benefits than the framework conditions predict (good);
 - the groups A-dagpenge mv., Sygedagpenge mv. and Kontanthjælp mv. add up to
@@ -55,7 +59,8 @@ MEASURES = ("rank", "actual", "expected", "difference", "actual_share_pct", "exp
 N_MUNICIPALITIES = 98
 
 HISTORY_COLUMNS = ["period", "benefit_group", *MEASURES]
-POTENTIAL_COLUMNS = ["period", "benefit_group", "difference", "rate_dkk", "potential_dkk"]
+POTENTIAL_COLUMNS = ["period", "benefit_group", "difference", "rate_dkk", "potential_dkk", "period_year", "price_year",
+                     "nearest_year", "rate_source"]
 ATTRIBUTION_COLUMNS = [
     "benefit_group", "rank_first", "rank_last", "places_gained", "rank_if_others_unchanged", "own_places",
     "others_places", "rounding_places", "rank_first_recomputed", "rank_last_recomputed", "rank_if_own_unchanged",
@@ -88,6 +93,10 @@ HEADINGS_DA = {
     "difference_pp": "Forskel i andel (pct.-point)",
     "rate_dkk": "Nettokommunal udgift pr. fuldtidsperson (kr. pr. år)",
     "potential_dkk": "Økonomisk potentiale (kr. pr. år)",
+    "period_year": "År, perioden slutter i",
+    "price_year": "Prisår (taksten brugt er for dette år)",
+    "nearest_year": "Takst fra nærmeste år (ingen takst for periodens eget år)",
+    "rate_source": "Kilde til taksten",
     "difference_first": "Forskel, første periode (fuldtidspersoner)",
     "difference_last": "Forskel, seneste periode (fuldtidspersoner)",
     "change": "Ændring (fuldtidspersoner)",
@@ -668,17 +677,29 @@ def distance_to_places(
 # --------------------------------------------------------------------------- economic potential
 
 
+def period_year(code: str) -> int:
+    """The year a benchmark period's kroner are priced in: the year the period ends in (2020QMAT02 -> 2020)."""
+    return periodsmod.parse_period(code).end.year
+
+
 def potential(y30: pd.DataFrame, municipality: str, period: str | Sequence[str] | None, rates) -> pd.DataFrame:
     """Each group's gap turned into kroner a year: potential_dkk = difference * rate_dkk.
 
-    ``rates`` is a frame from :func:`analysis.rates.load_rates` or a mapping ``{group: kroner}``
-    (net municipal cost per full-time person per year). ``period`` is one period, a list, or
-    None for all periods. A negative potential is a saving (fewer on benefits than expected).
+    ``rates`` is a frame from :func:`analysis.rates.load_rates` (rates per price year) or a
+    mapping ``{group: kroner}`` (no price year), net municipal cost per full-time person per
+    year. ``period`` is one period, a list, or None for all periods. A negative potential is a
+    saving (fewer on benefits than expected).
+
+    Each period uses the rates of the year it ends in (:func:`period_year`), or those of the
+    nearest year with a rate (:func:`analysis.rates.rates_for_year`): ``price_year`` is the year
+    of the rate used (empty when the rate has no year), ``nearest_year`` is True when that is not
+    the period's own year, ``rate_source`` is where the rate comes from.
 
     Rows per period: the three groups, then ``Ydelsesgrupper i alt`` whose potential is the sum
     of the groups' (its rate_dkk is empty: there is no single rate, and its difference is the
-    published total). A group without a rate or without data has an empty rate/potential, and
-    then the total is empty too - never a partial sum and never 0.
+    published total; its price_year is the groups' common price year, empty when they differ).
+    A group without a rate or without data has an empty rate/potential, and then the total is
+    empty too - never a partial sum and never 0.
     """
     y30 = wide(y30)  # once; the steps below reuse it
     name = _municipality(municipality)
@@ -689,22 +710,104 @@ def potential(y30: pd.DataFrame, municipality: str, period: str | Sequence[str] 
         codes = [_period(period, available)]
     else:
         codes = [_period(p, available) for p in period]
-    per_group = rates_mod.as_mapping(rates)
     hist = rank_history(y30, name, codes)
+    by_year = {}
     rows = []
     for code in codes:
+        year = period_year(code)
+        if year not in by_year:
+            by_year[year] = rates_mod.rates_for_year(rates, year).set_index("benefit_group") if rates is not None \
+                else pd.DataFrame(columns=rates_mod.YEAR_COLUMNS).set_index("benefit_group")
+        chosen = by_year[year]
         h = hist[hist["period"] == code].set_index("benefit_group")
-        parts = []
+        parts, price_years, nearest = [], [], []
         for g in GROUPS:
             diff = h.loc[g, "difference"]
-            rate = per_group.get(g, math.nan)
+            has = g in chosen.index
+            rate = float(chosen.loc[g, "rate_dkk"]) if has else math.nan
+            price = float(chosen.loc[g, "price_year"]) if has else math.nan
+            near = bool(chosen.loc[g, "nearest_year"]) if has else False
             value = diff * rate if not (pd.isna(diff) or math.isnan(rate)) else math.nan
             parts.append(value)
-            rows.append({"period": code, "benefit_group": g, "difference": diff, "rate_dkk": rate, "potential_dkk": value})
+            if has:
+                price_years.append(price)
+                nearest.append(near)
+            rows.append({"period": code, "benefit_group": g, "difference": diff, "rate_dkk": rate, "potential_dkk": value,
+                         "period_year": year, "price_year": price, "nearest_year": near,
+                         "rate_source": str(chosen.loc[g, "source"]) if has else ""})
         total = float(np.sum(parts)) if not any(math.isnan(v) for v in parts) else math.nan
+        common = price_years[0] if price_years and all(
+            (math.isnan(p) and math.isnan(price_years[0])) or p == price_years[0] for p in price_years) else math.nan
         rows.append({"period": code, "benefit_group": TOTAL, "difference": h.loc[TOTAL, "difference"],
-                     "rate_dkk": math.nan, "potential_dkk": total})
+                     "rate_dkk": math.nan, "potential_dkk": total, "period_year": year, "price_year": common,
+                     "nearest_year": any(nearest), "rate_source": ""})
     return pd.DataFrame(rows, columns=POTENTIAL_COLUMNS)
+
+
+def price_year_label(pot: pd.DataFrame, period: str) -> str:
+    """The price year of one period's kroner for captions: "2023-priser", "prisår ikke oplyst", or the mix."""
+    code = periodsmod.parse_period(period).code
+    rows = pot[(pot["period"] == code) & pot["benefit_group"].isin(GROUPS) & pot["rate_dkk"].notna()]
+    years = sorted({int(y) for y in rows["price_year"].dropna()})
+    unknown = rows["price_year"].isna().any()
+    if not years:
+        return "prisår ikke oplyst" if unknown else ""
+    text = f"{years[0]}-priser" if len(years) == 1 else \
+        ", ".join(f"{y}-" for y in years[:-1]) + f" og {years[-1]}-priser"  # "2023- og 2024-priser"
+    return text + (" og takster uden oplyst prisår" if unknown else "")
+
+
+def year_text(year) -> str:
+    """A year for tables, without a thousands separator ("2023"); missing is "–"."""
+    return fmt.MISSING if fmt.is_missing(year) else str(int(float(year)))
+
+
+def potential_caption(pot: pd.DataFrame, period: str) -> str:
+    """The caption of the potential table: the period, how the total is made, and the price year."""
+    priced = price_year_label(pot, period)
+    return (f"Økonomisk betydning af forskellen, {period_phrase(period)} (i alt = summen af grupperne)"
+            + (f", {priced}" if priced else ""))
+
+
+def price_year_note(pot: pd.DataFrame) -> str | None:
+    """Danish: which price year the kroner of each period are in, and where the nearest year's rates were used."""
+    rows = pot[pot["benefit_group"].isin(GROUPS) & pot["rate_dkk"].notna()]
+    if rows.empty:
+        return None
+    texts = ["Beløbene er opgjort med taksten for det år, perioden slutter i (året til og med 2. kvt. 2021 bruger "
+             "taksten for 2021)."] if rows["price_year"].notna().any() else []
+    # Groups that use the same price year for the same period years are described together.
+    buckets: dict[tuple, list[str]] = {}
+    for g in GROUPS:
+        part = rows[rows["benefit_group"] == g].drop_duplicates("period_year").sort_values("period_year")
+        if len(part):
+            key = tuple((int(y), None if pd.isna(p) else int(p), bool(n))
+                        for y, p, n in zip(part["period_year"], part["price_year"], part["nearest_year"], strict=True))
+            buckets.setdefault(key, []).append(g)
+    for key, groups in buckets.items():
+        lead = "" if len(buckets) == 1 else f"{_join(groups)}: "
+        sentences = []
+        if all(p is None for _, p, _ in key):
+            sentences.append(f"{'Taksterne er' if not lead and len(groups) > 1 else 'Taksten er'} angivet uden prisår "
+                             "og er brugt for alle perioder.")
+        else:
+            exact = [y for y, p, n in key if p is not None and not n]
+            if exact:
+                sentences.append(f"Der er takster for {_join([str(y) for y in exact])}.")
+            nearest: dict[int, list[int]] = {}
+            for y, p, n in key:
+                if p is not None and n:
+                    nearest.setdefault(p, []).append(y)
+            for p, years in nearest.items():
+                sentences.append(f"Der er ingen takst for {_join([str(y) for y in years])}, så taksten for {p} (det "
+                                 f"nærmeste år med en takst) er brugt; beløbene for {'det år' if len(years) == 1 else 'de år'} "
+                                 f"er altså i {p}-priser.")
+        texts.append(lead + " ".join(sentences))
+    totals = pot[(pot["benefit_group"] == TOTAL) & pot["potential_dkk"].notna() & pot["price_year"].isna()]
+    if len(totals) and rows["price_year"].notna().any():
+        texts.append("Summen for alle grupper i alt lægger beløb i forskellige prisår sammen for "
+                     f"{_join([period_phrase(p) for p in totals['period']])}.")
+    return " ".join(texts)
 
 
 # --------------------------------------------------------------------------- Danish text
@@ -814,7 +917,8 @@ def leadership_sentences(
                            f"ved den seneste måling ({period_phrase(last)}), den samme placering som i {period_phrase(first)}.")
 
     # The best- and the worst-placed benefit group, with the gap in persons and kroner.
-    per_group = rates_mod.as_mapping(rates) if rates is not None else {}
+    per_group = rates_mod.rates_for_year(rates, period_year(last)).set_index("benefit_group") \
+        if rates is not None else pd.DataFrame(columns=rates_mod.YEAR_COLUMNS).set_index("benefit_group")
 
     def gap_text(g: str) -> str:
         diff = hist.loc[(g, last), "difference"]
@@ -823,10 +927,16 @@ def leadership_sentences(
         if diff == 0:
             return "Her svarer det faktiske antal fuldtidspersoner til det forventede niveau."
         text = f"Her ligger det faktiske antal fuldtidspersoner {_level(diff)}"
-        rate = per_group.get(g)
-        if rate is not None and not math.isnan(rate):
+        if g in per_group.index:
+            rate, price = float(per_group.loc[g, "rate_dkk"]), per_group.loc[g, "price_year"]
             kind = "mindreudgift" if diff < 0 else "merudgift"
-            text += f", svarende til en årlig nettokommunal {kind} på ca. {fmt.kroner(abs(diff) * rate)}"
+            if pd.isna(price):
+                priced = "takst uden oplyst prisår"
+            elif per_group.loc[g, "nearest_year"]:
+                priced = f"{int(price)}-priser; der er ingen takst for {period_year(last)}"
+            else:
+                priced = f"{int(price)}-priser"
+            text += f", svarende til en årlig nettokommunal {kind} på ca. {fmt.kroner(abs(diff) * rate)} ({priced})"
         return " " + _sentence(text)
 
     group_ranks = {g: int(hist.loc[(g, last), "rank"]) for g in GROUPS if not pd.isna(hist.loc[(g, last), "rank"])}
@@ -1209,7 +1319,9 @@ def figure_potential(pot: pd.DataFrame, municipality: str, period: str, source: 
     rows = pot[(pot["period"] == periodsmod.parse_period(period).code) & pot["benefit_group"].isin(GROUPS)]
     fig, ax = figures.new_figure(f"{municipality}: økonomisk betydning af forskellen, {period_phrase(period)}",
                                  figsize=(8.5, 3.8))
-    _subtitle(ax, "Nettokommunal merudgift (+) eller mindreudgift (-) pr. år i forhold til det forventede niveau")
+    priced = price_year_label(pot, period) if "price_year" in pot.columns else ""
+    _subtitle(ax, "Nettokommunal merudgift (+) eller mindreudgift (-) pr. år i forhold til det forventede niveau"
+              + (f", {priced}" if priced else ""))
     labels = [GROUP_LABEL_DA[g] for g in rows["benefit_group"]]
     values = rows["potential_dkk"] / 1e6
     ax.barh(labels, values.fillna(0), color=[GOOD_COLOR if v < 0 else BAD_COLOR for v in values.fillna(0)])
