@@ -76,6 +76,12 @@ def test_status():
         ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: min}\n", r"'source' is empty"),
         ("municipalities:\n  '9999':\n    targets: {}\n", r"'9999' under 'municipalities' is not a kommunekode"),
         ("municipalities: [1, 2\n", r"not valid YAML"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: min, source: x}\n",
+         r"voksenlaerlinge: 'applies_to' is ''; expected the period the target is set for"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: min, source: x, "
+         "applies_to: næste år}\n", r"'applies_to' is 'næste år'"),
+        ("municipalities:\n  '330':\n    targets:\n      voksenlaerlinge: {value: 10, direction: min, source: x, "
+         "applies_to: '2024', compare_with: kvartal}\n", r"'compare_with' is 'kvartal'"),
     ],
 )
 def test_bad_targets_file_raises_naming_file_and_entry(tmp_path, body, message):
@@ -84,6 +90,64 @@ def test_bad_targets_file_raises_naming_file_and_entry(tmp_path, body, message):
     with pytest.raises(ParameterError, match=message) as exc:
         key_figures.load_targets(str(f), "Slagelse")
     assert str(f) in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024", ("2024Q1", "2024Q4", "year")),
+        ("2023-24", ("2023Q1", "2024Q4", "year")),
+        ("2023 - 2024", ("2023Q1", "2024Q4", "year")),
+        ("2024Q3", ("2024Q3", "2024Q3", "quarter")),
+        ("2024K3", ("2024Q3", "2024Q3", "quarter")),
+        ("2024, pr. kvartal", ("2024Q1", "2024Q4", "quarter")),
+    ],
+)
+def test_parse_applies_to(text, expected):
+    assert key_figures.parse_applies_to(text, "here") == expected
+
+
+def _target(value, direction="max", applies_to="2024", compare_with="year_to_date"):
+    first, last, per = key_figures.parse_applies_to(applies_to, "test")
+    return key_figures.Target("x", value, direction, "test", applies_to, False, first, last, per,
+                              compare_with if per == "year" else "quarter")
+
+
+def test_judge_only_inside_the_period_and_annual_targets_on_the_year():
+    level = key_figures.FIGURE_KEYS["kh_aktivitetsparate_helaarspersoner"]
+    starts = key_figures.FIGURE_KEYS["voksenlaerlinge"]
+    q = pd.Series([100.0, 90.0, 80.0, 70.0, 60.0, 50.0], index=periods.quarter_range("2023Q3", "2024Q4"))
+    # a 2024 target says nothing about 2023 or 2025
+    assert key_figures.judge(level, _target(75), "2023Q4", q).status == "not_in_period"
+    assert key_figures.judge(level, _target(75), "2025Q1", q).status == "not_in_period"
+    assert key_figures.STATUS_DA["not_in_period"] == "Intet mål for perioden"
+    assert key_figures.judge(level, None, "2024Q1", q).status == ""
+    # annual, year to date: 2. kvt. 2024 is judged on the average of 1. and 2. kvt. (80 + 70) / 2 = 75, not on 70
+    j = key_figures.judge(level, _target(72), "2024Q2", q)
+    assert (j.status, j.basis, j.value, j.target) == ("not_met", "year_to_date", 75.0, 72.0)
+    assert j.basis_da == "gennemsnit 1.-2. kvt. 2024, år til dato" and j.quarters == ("2024Q1", "2024Q2")
+    assert key_figures.judge(level, _target(72), "2024Q1", q).basis_da == "1. kvt. 2024, år til dato"
+    # rolling four quarters: 3. kvt. 2023 - 2. kvt. 2024 = (100 + 90 + 80 + 70) / 4 = 85
+    r = key_figures.judge(level, _target(72, compare_with="rolling_four_quarters"), "2024Q2", q)
+    assert (r.basis, r.value) == ("rolling_four_quarters", 85.0)
+    assert r.basis_da == "gennemsnit 3. kvt. 2023-2. kvt. 2024, seneste fire kvartaler"
+    # counts of starts: the sum, against the matching share of the annual target (2/4 of 300 = 150)
+    s_ = key_figures.judge(starts, _target(300, "min"), "2024Q2", q)
+    assert (s_.value, s_.target, s_.status) == (150.0, 150.0, "met")
+    assert s_.basis_da == "sum 1.-2. kvt. 2024, år til dato, mod 2/4 af årsmålet"
+    full = key_figures.judge(starts, _target(300, "min"), "2024Q4", q)
+    assert (full.value, full.target, full.status) == (260.0, 300.0, "not_met")
+    # a target per quarter: the quarter's own value
+    per_q = key_figures.judge(starts, _target(55, "min", "2024, pr. kvartal"), "2024Q3", q)
+    assert (per_q.basis, per_q.value, per_q.status) == ("quarter", 60.0, "met")
+    # a ratio: the ratio of the quarters' sums, not the average of the quarters' ratios
+    ratio = key_figures.FIGURE_KEYS["andel_delvis_raskmelding"]
+    num = pd.Series([10.0, 30.0], index=["2024Q1", "2024Q2"])
+    den = pd.Series([100.0, 100.0], index=["2024Q1", "2024Q2"])
+    assert key_figures.judge(ratio, _target(25, "min"), "2024Q2", num, den).value == pytest.approx(20.0)
+    # a missing quarter in the window: no status, never an average of fewer quarters
+    gap = q.drop("2024Q1")
+    assert key_figures.judge(level, _target(75), "2024Q2", gap).status == "no_data"
 
 
 def test_missing_explicit_targets_file_raises(tmp_path):
@@ -204,12 +268,94 @@ def test_dashboard_on_demo_data_by_hand(demo_data):
     assert t.loc["voksenlaerlinge", "value"] == own.loc["2024Q4", "voksenlaerlinge"]
     assert t.loc["partnerskabsaftaler", "year_earlier_value"] == own.loc["2023Q4", "partnerskabsaftaler"]
 
-    # Targets and status from config/targets.yaml.
+    # Targets and status from config/targets.yaml: the 2024 target is annual, so 4. kvt. 2024 is judged on the
+    # average of the year's four quarters (the year's figure), not on the quarter alone.
     target = d.targets["andel_a_dagpenge"]
-    assert row.target == target.value and row.status == key_figures.status(row.value, target)
-    assert row.status_da in ("Nået", "Ikke nået")
+    year = np.mean([_quarter_mean(adp, "Slagelse", q) for q in ("2024Q1", "2024Q2", "2024Q3", "2024Q4")])
+    assert row.target == target.value and row.target_applies_to == "2024" and row.target_basis == "year_to_date"
+    assert row.target_compared_value == pytest.approx(year) and row.target_compared_target == target.value
+    assert row.status == key_figures.status(year, target) and row.status_da in ("Nået", "Ikke nået")
+    assert row.target_basis_da == "gennemsnit 1.-4. kvt. 2024, hele året"
     shown, headings = key_figures.display_table(d)
-    assert headings["value"] == "4. kvt. 2024" and shown["target"].str.endswith("*").any()
+    assert headings["value"] == "4. kvt. 2024" and shown["target"].str.contains("*", regex=False).any()
+    assert shown["target"].iloc[0] == "højst 1.050* (2024)"  # the target with the period it applies to
+
+
+TARGETS_2024 = """municipalities:
+  "330":
+    targets:
+      kh_aktivitetsparate_helaarspersoner: {value: 1000, direction: max, applies_to: "2024", source: test}
+      kh_aktivitetsparate_over_2_aar:
+        {value: 700, direction: max, applies_to: "2024", compare_with: rolling_four_quarters, source: test}
+      andel_delvis_raskmelding: {value: 30, direction: min, applies_to: "2024", source: test}
+      voksenlaerlinge: {value: 40, direction: min, applies_to: "2024", source: test}
+      partnerskabsaftaler: {value: 50, direction: min, applies_to: "2023", source: test}
+"""
+
+
+def test_dashboard_judges_targets_in_their_period_on_the_year_by_hand(demo_data, tmp_path):
+    path = tmp_path / "targets.yaml"
+    path.write_text(TARGETS_2024, encoding="utf-8")
+    d = key_figures.dashboard("Slagelse", "2024Q2", "demo", targets_file=str(path))
+    t = d.table.set_index("figure")
+
+    # Annual helårspersoner, year to date: the average of 1. and 2. kvt. 2024, not the quarter alone.
+    ft = load.series("Y36A02", "fulltime_persons", ["Slagelse"], "demo", category="Aktivitetsparat")
+    ytd = np.mean([_quarter_mean(ft, "Slagelse", q) for q in ("2024Q1", "2024Q2")])
+    row = t.loc["kh_aktivitetsparate_helaarspersoner"]
+    assert row.target_compared_value == pytest.approx(ytd) and row.target_basis == "year_to_date"
+    assert row.status == ("met" if ytd <= 1000 else "not_met")
+    assert row.target_basis_da == "gennemsnit 1.-2. kvt. 2024, år til dato"
+
+    # Rolling four quarters: 3. kvt. 2023 - 2. kvt. 2024.
+    long = sum(
+        load.series("Y36A02", "fulltime_persons", ["Slagelse"], "demo", category="Aktivitetsparat", duration=d_)["Slagelse"]
+        for d_ in ("2-3 år", "Over 3 år")
+    ).to_frame("Slagelse")
+    rolling = np.mean([_quarter_mean(long, "Slagelse", q) for q in ("2023Q3", "2023Q4", "2024Q1", "2024Q2")])
+    row = t.loc["kh_aktivitetsparate_over_2_aar"]
+    assert row.target_compared_value == pytest.approx(rolling) and row.target_basis == "rolling_four_quarters"
+
+    # Delvis raskmelding: the share of the six months' sums.
+    partial = load.series("Y07A02", "partial_return_persons", ["Slagelse"], "demo")
+    persons = load.series("Y07A02", "persons", ["Slagelse"], "demo")
+    months = key_figures.quarter_months("2024Q1") + key_figures.quarter_months("2024Q2")
+    share = partial.loc[months, "Slagelse"].sum() / persons.loc[months, "Slagelse"].sum() * 100
+    assert t.loc["andel_delvis_raskmelding", "target_compared_value"] == pytest.approx(share)
+
+    # Voksenlærlinge started: the sum of the two quarters against half the annual target.
+    local = load.local_input(local_figures.NAME, "demo")
+    own = local[local["kommunekode"] == "330"].set_index("quarter")["voksenlaerlinge"]
+    row = t.loc["voksenlaerlinge"]
+    assert row.target_compared_value == own["2024Q1"] + own["2024Q2"] and row.target_compared_target == 20
+    assert row.target_basis_da == "sum 1.-2. kvt. 2024, år til dato, mod 2/4 af årsmålet"
+
+    # A 2023 target is not judged in 2024.
+    row = t.loc["partnerskabsaftaler"]
+    assert (row.status, row.status_da, row.target) == ("not_in_period", "Intet mål for perioden", 50)
+    assert any("Et af målene i målfilen gælder 2023. For 2. kvt. 2024 er der derfor intet mål" in n for n in d.notes)
+
+    # The table and the text say which figure was compared.
+    shown, headings = key_figures.display_table(d)
+    shown = shown.set_index(d.table["figure"])
+    assert headings["target_compared"] == "Sammenlignet med målet"
+    assert shown.loc["voksenlaerlinge", "target_compared"].endswith("(sum 1.-2. kvt. 2024, år til dato, mod 2/4 af årsmålet); mål 20")
+    assert shown.loc["kh_aktivitetsparate_helaarspersoner", "target"] == "højst 1.000 (2024)"
+    assert shown.loc["partnerskabsaftaler", "target_compared"] == "–"
+    text = " ".join(key_figures.summary_sentences(d))
+    assert "(mål for 2024: " in text and "målt på gennemsnit 1.-2. kvt. 2024, år til dato)" in text
+    assert "(intet mål for perioden)" in text
+    table = key_figures.targets_table(d).set_index("label_da")
+    assert table["compared_with"].tolist().count("De seneste fire kvartaler") == 1
+
+    # In a 2023 quarter the 2024 targets are not judged, and the 2023 one is (on 2023's four quarters).
+    before = key_figures.dashboard("Slagelse", "2023Q4", "demo", targets_file=str(path)).table.set_index("figure")
+    judged = before[before["target"].notna()]
+    assert set(judged.drop(index="partnerskabsaftaler")["status"]) == {"not_in_period"}
+    assert before.loc["partnerskabsaftaler", "status"] in ("met", "not_met")
+    assert before.loc["partnerskabsaftaler", "target_compared_value"] == pytest.approx(
+        local[local["kommunekode"] == "330"].set_index("quarter").loc[["2023Q1", "2023Q2", "2023Q3", "2023Q4"],
+                                                                      "partnerskabsaftaler"].mean())
 
 
 def test_dashboard_for_a_quarter_and_another_municipality(demo_data):
@@ -263,3 +409,10 @@ def test_notebook_runs_end_to_end_and_writes_the_key_figures_csv(demo_data, tmp_
     expected = key_figures.dashboard(municipality, "2024Q4", "demo").table
     assert csv["value"].to_numpy() == pytest.approx(expected["value"].to_numpy(), nan_ok=True)
     assert set(csv["comparison_area"].dropna()) == {geography.rar_of(municipality)}
+    targeted = csv[csv["target"].notna()]
+    if municipality == "Slagelse":  # the 2024 targets of config/targets.yaml, judged on the year in 4. kvt. 2024
+        assert len(targeted) and set(targeted["target_applies_to"]) <= {"2024", "2024, pr. kvartal"}
+        assert set(targeted["target_basis"]) == {"year_to_date", "quarter"}
+        assert targeted["target_basis_da"].str.len().gt(0).all()
+    else:
+        assert targeted.empty

@@ -40,14 +40,23 @@ Targets
 -------
 Targets live in ``config/targets.yaml`` (or the notebook's ``targets_file``), keyed by
 kommunekode; each has a value, a direction (``max``: at most, lower is better; ``min``: at
-least), the period it applies to and its source written beside it; assumed placeholder values
-say so (``assumed: true``) and the report marks them. A municipality without targets gets
-"–". The status compares the latest quarter's value with the target.
+least), the period it applies to (``applies_to``, required: :func:`parse_applies_to`) and its
+source written beside it; assumed placeholder values say so (``assumed: true``) and the report
+marks them. A municipality without targets gets "–".
+
+:func:`judge` makes the status. A target is judged only in the quarters of its period (else
+"Intet mål for perioden"). A target "pr. kvartal" is compared with the quarter's value. An
+annual target is compared with the year-to-date figure (the year's quarters up to the one
+shown) or, with ``compare_with: rolling_four_quarters``, the last four quarters: the average of
+the quarters for helårspersoner, persons and shares, the ratio of the quarters' sums for a
+ratio, the sum for counts of starts (``KeyFigure.annual == "sum"``; year to date against the
+matching share of the annual target). The table's ``target_basis_da`` says which figure it was.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +91,7 @@ class KeyFigure:
     description_da: str = ""
     decimals: int = 0  # shown decimals (population shares are small: two decimals)
     standalone_da: str = ""  # the label where it stands alone (notes, figure titles), if not label_da
+    annual: str = "mean"  # a year's figure from its quarters: "mean" (levels, shares) or "sum" (counts in the quarter)
 
     @property
     def title_da(self) -> str:
@@ -126,16 +136,18 @@ FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("partnerskabsaftaler", local_figures.LABELS_DA["partnerskabsaftaler"], "antal", "higher", kind="local"),
     KeyFigure(
         "personer_via_partnerskabsaftaler", local_figures.LABELS_DA["personer_via_partnerskabsaftaler"], "personer",
-        "higher", kind="local",
+        "higher", kind="local", annual="sum",
     ),
-    KeyFigure("voksenlaerlinge", local_figures.LABELS_DA["voksenlaerlinge"], "personer", "higher", kind="local"),
+    KeyFigure("voksenlaerlinge", local_figures.LABELS_DA["voksenlaerlinge"], "personer", "higher", kind="local",
+              annual="sum"),
 )
 FIGURE_KEYS = {f.key: f for f in FIGURES}
 
 TABLE_COLUMNS = [
     "figure", "label_da", "unit", "quarter", "value", "previous_quarter", "previous_value", "year_earlier_quarter",
     "year_earlier_value", "change_year", "comparison_area", "comparison_value", "target", "target_direction",
-    "target_source", "target_assumed", "status", "status_da",
+    "target_source", "target_assumed", "status", "status_da", "target_applies_to", "target_basis", "target_basis_da",
+    "target_compared_value", "target_compared_target",
 ]
 HEADINGS_DA = {
     "figure": "Nøgletal (kode)",
@@ -156,8 +168,14 @@ HEADINGS_DA = {
     "target_assumed": "Antaget mål (ikke vedtaget)",
     "status": "Status (kode)",
     "status_da": "Status",
+    "target_applies_to": "Målet gælder for",
+    "target_basis": "Sammenlignet med (kode: quarter, year_to_date, rolling_four_quarters)",
+    "target_basis_da": "Tallet, der er sammenlignet med målet",
+    "target_compared_value": "Værdi sammenlignet med målet",
+    "target_compared_target": "Mål for den sammenlignede periode (forholdsmæssigt for optællinger år til dato)",
 }
-STATUS_DA = {"met": "Nået", "not_met": "Ikke nået", "no_data": "Ingen data", "": fmt.MISSING}
+STATUS_DA = {"met": "Nået", "not_met": "Ikke nået", "no_data": "Ingen data", "not_in_period": "Intet mål for perioden",
+             "": fmt.MISSING}
 
 
 # --------------------------------------------------------------------------- quarters
@@ -211,12 +229,88 @@ def resolve_quarter(period: str, latest_month: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
+    """A target for one key figure, for the period it applies to.
+
+    ``first_quarter``/``last_quarter`` bound that period (quarter codes; "" = not given, which
+    :func:`load_targets` does not allow but a hand-made Target may use to mean "any quarter").
+    ``per`` is ``year`` (the value is the year's figure: annual helårspersoner, a year's average
+    share, a year's count) or ``quarter`` (the value holds for every quarter). ``compare_with``
+    says which figure an annual target is compared with: ``year_to_date`` or
+    ``rolling_four_quarters``.
+    """
+
     figure: str
     value: float
     direction: str  # "max" | "min"
     source: str
     applies_to: str = ""
     assumed: bool = False
+    first_quarter: str = ""
+    last_quarter: str = ""
+    per: str = "quarter"  # | "year"
+    compare_with: str = "quarter"  # | "year_to_date" | "rolling_four_quarters"
+
+    def applies_in(self, quarter: str) -> bool:
+        """True when ``quarter`` lies inside the period the target applies to."""
+        if not self.first_quarter:
+            return True
+        end = periods.parse_period(quarter).end
+        return periods.parse_period(self.first_quarter).end <= end <= periods.parse_period(self.last_quarter).end
+
+
+COMPARE_WITH = ("year_to_date", "rolling_four_quarters")
+_PER_QUARTER = re.compile(r"[,;]?\s*(pr\.?|per)\s+kvartal\s*$", re.IGNORECASE)
+_YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{2}|\d{4}))?$")
+_QUARTER = re.compile(r"^(\d{4})\s*[QK]([1-4])$", re.IGNORECASE)
+
+
+def period_da(target: Target) -> str:
+    """The period a target applies to, in Danish: "2024", "2023-2024", "3. kvt. 2024"."""
+    if not target.first_quarter:
+        return target.applies_to or fmt.MISSING
+    first, last = periods.parse_period(target.first_quarter), periods.parse_period(target.last_quarter)
+    if target.first_quarter == target.last_quarter:
+        return fmt.period_label(target.first_quarter)
+    return str(first.end.year) if first.end.year == last.end.year else f"{first.end.year}-{last.end.year}"
+
+
+def applies_to_da(target: Target) -> str:
+    """The period of a target and how it holds, in Danish: "2024", "3. kvt. 2024", "hvert kvartal i 2024"."""
+    text = period_da(target)
+    if target.per == "quarter" and target.first_quarter and target.first_quarter != target.last_quarter:
+        return f"hvert kvartal i {text}"
+    return text
+
+
+def _join_da(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def parse_applies_to(text: str, where: str) -> tuple[str, str, str]:
+    """``applies_to`` -> (first quarter, last quarter, per): "2024" -> ("2024Q1", "2024Q4", "year");
+    "2023-24" or "2023-2024" -> ("2023Q1", "2024Q4", "year"); "2024Q3" -> ("2024Q3", "2024Q3", "quarter");
+    "2024, pr. kvartal" -> ("2024Q1", "2024Q4", "quarter"). ParameterError naming ``where`` otherwise."""
+    raw = str(text or "").strip()
+    per = "year"
+    body = raw
+    if _PER_QUARTER.search(body):
+        body, per = _PER_QUARTER.sub("", body).strip(), "quarter"
+    quarter = _QUARTER.match(body)
+    if quarter:
+        code = f"{quarter.group(1)}Q{quarter.group(2)}"
+        return code, code, "quarter"
+    years = _YEARS.match(body)
+    if years:
+        first = int(years.group(1))
+        last = years.group(2)
+        last = first if last is None else (int(last) if len(last) == 4 else first // 100 * 100 + int(last))
+        if last >= first:
+            return f"{first}Q1", f"{last}Q4", per
+    raise ParameterError(
+        f"{where}: 'applies_to' is {text!r}; expected the period the target is set for: a year (\"2024\"), "
+        "years (\"2023-2024\"), a quarter (\"2024Q3\"), optionally followed by \", pr. kvartal\" for a target that "
+        "holds for each quarter"
+    )
 
 
 def load_targets(path: str | Path | None, municipality: str) -> tuple[dict[str, Target], Path | None]:
@@ -263,8 +357,14 @@ def load_targets(path: str | Path | None, municipality: str) -> tuple[dict[str, 
         source = str(t.get("source", "") or "").strip()
         if not source:
             raise ParameterError(f"{where}: 'source' is empty; write where the target comes from (e.g. 'Beskæftigelsesplan 2023-24')")
-        targets[fig_key] = Target(fig_key, float(value), direction, source, str(t.get("applies_to", "") or ""),
-                                  bool(t.get("assumed", False)))
+        applies_to = str(t.get("applies_to", "") or "").strip()
+        first, last, per = parse_applies_to(applies_to, where)
+        compare = str(t.get("compare_with", "") or "").strip().lower() or "year_to_date"
+        if compare not in COMPARE_WITH:
+            raise ParameterError(f"{where}: 'compare_with' is {t.get('compare_with')!r}, expected "
+                                 "'year_to_date' or 'rolling_four_quarters' (how an annual target is compared)")
+        targets[fig_key] = Target(fig_key, float(value), direction, source, applies_to, bool(t.get("assumed", False)),
+                                  first, last, per, compare if per == "year" else "quarter")
     return targets, file
 
 
@@ -276,6 +376,78 @@ def status(value: float, target: Target | None) -> str:
         return "no_data"
     ok = value <= target.value if target.direction == "max" else value >= target.value
     return "met" if ok else "not_met"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a target was judged in one quarter: the status and the figure it was compared with."""
+
+    status: str  # "met" | "not_met" | "no_data" | "not_in_period" | "" (no target)
+    basis: str = ""  # "quarter" | "year_to_date" | "rolling_four_quarters" | ""
+    basis_da: str = ""  # Danish: which figure was compared, e.g. "gennemsnit 1.-3. kvt. 2024 (år til dato)"
+    value: float = math.nan  # the figure compared with the target
+    target: float = math.nan  # the target it was compared with (pro rata for a year-to-date count)
+    quarters: tuple[str, ...] = ()
+
+
+def _quarter_span(quarters: list[str]) -> str:
+    """ "3. kvt. 2024", "1.-3. kvt. 2024" or "2. kvt. 2023-1. kvt. 2024"."""
+    first, last = periods.parse_period(quarters[0]), periods.parse_period(quarters[-1])
+    if len(quarters) == 1:
+        return fmt.period_label(quarters[0])
+    if first.end.year == last.end.year:
+        return f"{(first.end.month - 1) // 3 + 1}.-{fmt.period_label(quarters[-1])}"
+    return f"{fmt.period_label(quarters[0])}-{fmt.period_label(quarters[-1])}"
+
+
+def judge(fig: KeyFigure, target: Target | None, quarter: str, values: pd.Series | None,
+          denominator: pd.Series | None = None) -> Judgement:
+    """Judge ``target`` in ``quarter`` from the municipality's quarterly ``values`` (index: quarter codes).
+
+    - No target: status "". A quarter outside the period the target applies to: "not_in_period"
+      (a 2024 target says nothing about 2025).
+    - A target per quarter: the quarter's value.
+    - An annual target: the year-to-date figure (the quarters of the quarter's year up to and
+      including it) or, with ``compare_with: rolling_four_quarters``, the last four quarters. The
+      year's figure is the average of its quarters (helårspersoner, persons, shares), for a ratio
+      figure the ratio of the quarters' sums (``denominator`` holds the quarterly denominators),
+      and for counts in the quarter (``fig.annual == "sum"``) the sum; a year-to-date sum of k
+      quarters is compared with k/4 of the annual target.
+    - A quarter without data in the window: "no_data" (never an average of fewer quarters).
+    """
+    if target is None:
+        return Judgement("")
+    if not target.applies_in(quarter):
+        return Judgement("not_in_period")
+    series = values if values is not None else pd.Series(dtype=float)
+    if target.per != "year":
+        value = float(series.get(quarter, math.nan))
+        return Judgement(status(value, target), "quarter", "kvartalets tal", value, target.value, (quarter,))
+    if target.compare_with == "rolling_four_quarters":
+        window = periods.quarter_range(periods.shift(quarter, -3), quarter)
+        scope = "seneste fire kvartaler"
+    else:
+        window = periods.quarter_range(f"{periods.parse_period(quarter).end.year}Q1", quarter)
+        scope = "hele året" if len(window) == 4 else "år til dato"
+    span = _quarter_span(window)
+    part = series.reindex(window).astype(float)
+    goal = target.value
+    if denominator is not None:
+        den = denominator.reindex(window).astype(float)
+        value = part.sum() / den.sum() * 100.0 if part.notna().all() and den.notna().all() and den.sum() > 0 else math.nan
+        text = f"{span} under ét, {scope}" if len(window) > 1 else f"{span}, {scope}"
+    elif fig.annual == "sum":
+        value = float(part.sum()) if part.notna().all() else math.nan
+        text = f"sum {span}, {scope}"
+        if target.compare_with == "year_to_date" and len(window) < 4:
+            goal = target.value * len(window) / 4.0
+            text += f", mod {len(window)}/4 af årsmålet"
+    else:
+        value = float(part.mean()) if part.notna().all() else math.nan
+        text = f"gennemsnit {span}, {scope}" if len(window) > 1 else f"{span}, {scope}"
+    compared = Target(target.figure, goal, target.direction, target.source)
+    basis = "rolling_four_quarters" if target.compare_with == "rolling_four_quarters" else "year_to_date"
+    return Judgement(status(value, compared), basis, text, value, goal, tuple(window))
 
 
 # --------------------------------------------------------------------------- series
@@ -320,15 +492,27 @@ def monthly_series(
     return wide, basis, None
 
 
-def quarterly_series(fig: KeyFigure, areas: list[str], source: str = "") -> tuple[pd.DataFrame, dict[str, str]]:
-    """Quarterly values (rows: quarter codes, columns: areas) of a Jobindsats figure; see the module docstring."""
+def quarterly_parts(
+    fig: KeyFigure, areas: list[str], source: str = ""
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, str]]:
+    """Quarterly averages of a Jobindsats figure's monthly series: ``(values, denominator, basis)``.
+
+    For a ratio figure ``values`` are the numerator's quarterly averages and ``denominator`` the
+    denominator's (their ratio is the figure); otherwise ``denominator`` is None.
+    """
     wide, basis, den = monthly_series(fig, areas, source)
     cols = [a for a in wide.columns if a != "period_end"]
-    if den is not None:
-        q_num = pd.DataFrame({a: quarterly_mean(wide[a]) for a in cols})
-        q_den = pd.DataFrame({a: quarterly_mean(den[a]) for a in cols})
+    q_num = pd.DataFrame({a: quarterly_mean(wide[a]) for a in cols})
+    q_den = pd.DataFrame({a: quarterly_mean(den[a]) for a in cols}) if den is not None else None
+    return q_num, q_den, basis
+
+
+def quarterly_series(fig: KeyFigure, areas: list[str], source: str = "") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Quarterly values (rows: quarter codes, columns: areas) of a Jobindsats figure; see the module docstring."""
+    q_num, q_den, basis = quarterly_parts(fig, areas, source)
+    if q_den is not None:
         return q_num / q_den.where(q_den != 0) * 100.0, basis
-    return pd.DataFrame({a: quarterly_mean(wide[a]) for a in cols}), basis
+    return q_num, basis
 
 
 def local_quarterly(municipality: str, source: str = "") -> pd.DataFrame | None:
@@ -390,15 +574,18 @@ def dashboard(
     local = None
     local_checked = False
     summed: list[str] = []
+    outside: list[Target] = []
     for fig in FIGURES:
         areas = [mun, comp] if fig.compare and comp != mun else [mun]
-        values = None
+        values = numerator = denominator = None
         if fig.kind == "jobindsats":
             if tables.spec(fig.table).id not in have:
                 notes.append(f"{fig.title_da}: tabellen {tables.spec(fig.table).id} findes ikke i data, så nøgletallet vises som –.")
             else:
                 try:
-                    values, basis = quarterly_series(fig, areas, source)
+                    numerator, denominator, basis = quarterly_parts(fig, areas, source)
+                    values = numerator / denominator.where(denominator != 0) * 100.0 if denominator is not None \
+                        else numerator
                 except ParameterError as exc:
                     notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
                     values = None
@@ -415,7 +602,7 @@ def dashboard(
                 elif quarter not in local.index:
                     notes.append(f"Jobcentrets egne tal ({local_figures.FILENAME}) har ingen række for {mun} i {fmt.period_label(quarter)}.")
             if local is not None:
-                values = pd.DataFrame({mun: local[fig.key]})
+                values = numerator = pd.DataFrame({mun: local[fig.key]})
         get = (lambda a, q: float(values[a].get(q, np.nan)) if values is not None and a in values.columns else np.nan)
         value, p_value, y_value = get(mun, quarter), get(mun, prev), get(mun, year)
         c_value = get(comp, quarter) if fig.compare and comp != mun else np.nan
@@ -425,7 +612,12 @@ def dashboard(
                 "så kvartalet vises som – (der beregnes ikke gennemsnit af færre måneder)."
             )
         target = targets.get(fig.key)
-        st = status(value, target)
+        if denominator is not None:
+            judged = judge(fig, target, quarter, numerator[mun], denominator[mun])
+        else:
+            judged = judge(fig, target, quarter, values[mun] if values is not None and mun in values.columns else None)
+        if judged.status == "not_in_period":
+            outside.append(target)
         rows.append({
             "figure": fig.key,
             "label_da": fig.title_da,
@@ -443,8 +635,13 @@ def dashboard(
             "target_direction": target.direction if target else "",
             "target_source": target.source if target else "",
             "target_assumed": bool(target.assumed) if target else False,
-            "status": st,
-            "status_da": STATUS_DA[st],
+            "status": judged.status,
+            "status_da": STATUS_DA[judged.status],
+            "target_applies_to": target.applies_to if target else "",
+            "target_basis": judged.basis,
+            "target_basis_da": judged.basis_da,
+            "target_compared_value": judged.value,
+            "target_compared_target": judged.target,
         })
         if values is not None:
             for a in areas:
@@ -463,6 +660,14 @@ def dashboard(
         )
     if not targets:
         notes.append(f"Der er ikke sat mål for {mun} i målfilen, så kolonnerne Mål og Status viser –.")
+    if outside:
+        periods_da = sorted({period_da(t) for t in outside})
+        which = ("Målene" if len(outside) == len(targets) else f"{len(outside)} af målene") if len(outside) > 1 \
+            else ("Målet" if len(targets) == 1 else "Et af målene")
+        notes.append(
+            f"{which} i målfilen gælder {_join_da(periods_da)}. For {fmt.period_label(quarter)} er der derfor intet mål, "
+            f"og status står som »{STATUS_DA['not_in_period']}«."
+        )
     return Dashboard(mun, comp, quarter, prev, year, table, hist, targets, tfile, notes, latest_month)
 
 
@@ -499,10 +704,12 @@ def display_table(d: Dashboard) -> tuple[pd.DataFrame, dict[str, str]]:
         "change_year": [format_change(r.change_year, r.unit, dec.get(r.figure, 0)) for r in t.itertuples()],
         "comparison_value": [fv(r.comparison_value, r) if r.comparison_area else fmt.MISSING for r in t.itertuples()],
         "target": [
-            (("højst " if r.target_direction == "max" else "mindst ") + fv(r.target, r) + ("*" if r.target_assumed else ""))
+            (("højst " if r.target_direction == "max" else "mindst ") + fv(r.target, r) + ("*" if r.target_assumed else "")
+             + (f" ({applies_to_da(d.targets[r.figure])})" if r.figure in d.targets else ""))
             if pd.notna(r.target) else fmt.MISSING
             for r in t.itertuples()
         ],
+        "target_compared": [_compared_text(r, dec.get(r.figure, 0)) for r in t.itertuples()],
         "status_da": list(t["status_da"]),
         "status": list(t["status"]),
     })
@@ -513,10 +720,30 @@ def display_table(d: Dashboard) -> tuple[pd.DataFrame, dict[str, str]]:
         "year_earlier_value": fmt.period_label(d.year_earlier_quarter),
         "change_year": "Ændring fra året før",
         "comparison_value": f"{d.comparison_area}, {fmt.period_label(d.quarter)}",
-        "target": "Mål",
+        "target": "Mål (gælder for)",
+        "target_compared": "Sammenlignet med målet",
         "status_da": "Status",
     }
     return shown, headings
+
+
+def _compared_text(r, decimals: int) -> str:
+    """The figure a target was compared with, for the table: "1.114 (gennemsnit 1.-4. kvt. 2024, hele året)"."""
+    if r.target_basis == "quarter":
+        return "kvartalets tal"
+    if not r.target_basis:
+        return fmt.MISSING
+    value, goal = r.target_compared_value, r.target_compared_target
+    if pd.notna(value) and pd.notna(goal):
+        # One or two more decimals where the rounded figure would look equal to a target it misses or beats.
+        while (decimals < 4 and value != goal and
+               format_value(value, r.unit, decimals or (1 if r.unit == "pct" else 0))
+               == format_value(goal, r.unit, decimals or (1 if r.unit == "pct" else 0))):
+            decimals += 1
+    text = f"{format_value(value, r.unit, decimals)} ({r.target_basis_da})"
+    if goal != r.target and pd.notna(goal):
+        text += f"; mål {format_value(goal, r.unit, decimals)}"
+    return text
 
 
 def targets_table(d: Dashboard) -> pd.DataFrame:
@@ -529,11 +756,19 @@ def targets_table(d: Dashboard) -> pd.DataFrame:
         rows.append({
             "label_da": fig.title_da,
             "target": ("højst " if t.direction == "max" else "mindst ") + format_value(t.value, fig.unit, fig.decimals),
-            "applies_to": t.applies_to or fmt.MISSING,
+            "applies_to": applies_to_da(t),
+            "compared_with": COMPARED_WITH_DA[t.compare_with] if t.per == "year" else "Hvert kvartals tal",
             "assumed": "Ja" if t.assumed else "Nej",
             "source": t.source,
         })
-    return pd.DataFrame(rows, columns=["label_da", "target", "applies_to", "assumed", "source"])
+    return pd.DataFrame(rows, columns=["label_da", "target", "applies_to", "compared_with", "assumed", "source"])
+
+
+COMPARED_WITH_DA = {
+    "year_to_date": "Året til dato (årets kvartaler indtil nu)",
+    "rolling_four_quarters": "De seneste fire kvartaler",
+    "quarter": "Hvert kvartals tal",
+}
 
 
 def summary_sentences(d: Dashboard) -> list[str]:
@@ -561,13 +796,28 @@ def summary_sentences(d: Dashboard) -> list[str]:
                 move = f"{'steget' if diff > 0 else 'faldet'} med {fmt.number(abs(diff))}"
             label = fig.title_da
             text = f"{label}: {fmt.number(r.value)} i {q}, {move} fra {y}"
-        if r.status in ("met", "not_met"):
-            text += f" (mål: {'nået' if r.status == 'met' else 'ikke nået'})"
+        target = d.targets.get(r.figure)
+        if r.status in ("met", "not_met") and target is not None:
+            verdict = "nået" if r.status == "met" else "ikke nået"
+            measured = "" if r.target_basis == "quarter" else f", målt på {r.target_basis_da}"
+            text += f" (mål for {applies_to_da(target)}: {verdict}{measured})"
+        elif r.status == "not_in_period":
+            text += " (intet mål for perioden)"
         out.append(text + ".")
     return out
 
 
 # --------------------------------------------------------------------------- figure
+
+
+def _target_span(t: Target, history: pd.DataFrame):
+    """The dates a target's line covers in a history panel: the quarters it applies to that are shown, or None."""
+    shown = history.drop_duplicates("quarter")
+    inside = shown[[t.applies_in(q) for q in shown["quarter"]]]
+    if inside.empty:
+        return None
+    first = periods.parse_period(inside["quarter"].iloc[0])
+    return pd.Timestamp(first.start), pd.Timestamp(inside["period_end"].iloc[-1])
 
 
 _SHORT_TITLES = {"kh_aktivitetsparate_over_2_aar": "Aktivitetsparate i over to år (helårspersoner)"}
@@ -600,8 +850,10 @@ def figure_history(d: Dashboard, source: str = ""):
             ax.plot(s["period_end"], s["value"], color=palette.get(area), marker="o", markersize=3.5,
                     linewidth=2.2 if area == d.municipality else 1.4, label=area)
         t = d.targets.get(key)
-        if t is not None:
-            ax.axhline(t.value, color=figures.HIGHLIGHT_COLOR, linestyle="--", linewidth=1.1, label="Mål")
+        span = _target_span(t, h) if t is not None else None
+        if span is not None:
+            ax.hlines(t.value, span[0], span[1], color=figures.HIGHLIGHT_COLOR, linestyles="--", linewidth=1.1,
+                      label=f"Mål {period_da(t)}")
         ax.set_title(_SHORT_TITLES.get(key, spec.title_da), fontsize=9.5)
         if spec.unit == "pct":
             figures.percent_axis(ax, "y", decimals=1)
@@ -609,7 +861,7 @@ def figure_history(d: Dashboard, source: str = ""):
             figures.number_axis(ax, "y")
         ax.xaxis.set_major_locator(mdates.YearLocator())
         figures.date_axis(ax, "year")
-        if spec.compare or t is not None:
+        if spec.compare or span is not None:
             ax.legend(loc="best", fontsize=7.5)
     figures.finish(fig, source=source, data_source="Jobindsats og jobcentrets egne tal")
     return fig
