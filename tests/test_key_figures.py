@@ -145,6 +145,7 @@ def test_judge_only_inside_the_period_and_annual_targets_on_the_year():
     num = pd.Series([10.0, 30.0], index=["2024Q1", "2024Q2"])
     den = pd.Series([100.0, 100.0], index=["2024Q1", "2024Q2"])
     assert key_figures.judge(ratio, _target(25, "min"), "2024Q2", num, den).value == pytest.approx(20.0)
+    assert key_figures.judge(ratio, _target(25, "min", "2024, pr. kvartal"), "2024Q2", num, den).value == pytest.approx(30.0)
     # a missing quarter in the window: no status, never an average of fewer quarters
     gap = q.drop("2024Q1")
     assert key_figures.judge(level, _target(75), "2024Q2", gap).status == "no_data"

@@ -384,7 +384,7 @@ class Judgement:
 
     status: str  # "met" | "not_met" | "no_data" | "not_in_period" | "" (no target)
     basis: str = ""  # "quarter" | "year_to_date" | "rolling_four_quarters" | ""
-    basis_da: str = ""  # Danish: which figure was compared, e.g. "gennemsnit 1.-3. kvt. 2024 (år til dato)"
+    basis_da: str = ""  # Danish: which figure was compared, e.g. "gennemsnit 1.-3. kvt. 2024, år til dato"
     value: float = math.nan  # the figure compared with the target
     target: float = math.nan  # the target it was compared with (pro rata for a year-to-date count)
     quarters: tuple[str, ...] = ()
@@ -422,6 +422,9 @@ def judge(fig: KeyFigure, target: Target | None, quarter: str, values: pd.Series
     series = values if values is not None else pd.Series(dtype=float)
     if target.per != "year":
         value = float(series.get(quarter, math.nan))
+        if denominator is not None:
+            den = float(denominator.get(quarter, math.nan))
+            value = value / den * 100.0 if den else math.nan
         return Judgement(status(value, target), "quarter", "kvartalets tal", value, target.value, (quarter,))
     if target.compare_with == "rolling_four_quarters":
         window = periods.quarter_range(periods.shift(quarter, -3), quarter)
