@@ -18,6 +18,7 @@ contain a secret before showing it.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +250,45 @@ def _safe_url(url: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return parts._replace(netloc=netloc).geturl()
+
+
+def safe_url(url: str) -> str:
+    """A URL fit to show: without user info."""
+    return _safe_url(url)
+
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL's host is this machine: 127.0.0.0/8, ::1 or ``localhost``."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host.casefold() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_secure_url(url: str, setting: str, *, what: str = "the API key") -> None:
+    """Refuse to send a secret over plain HTTP: ``https://`` only, except to a loopback test server.
+
+    Raises :class:`~analysis.errors.ParameterError` naming the setting (and the URL without any
+    user info, at most ~80 characters).
+    """
+    parts = urlsplit(url)
+    if parts.scheme.casefold() == "https" or (parts.scheme.casefold() == "http" and is_loopback(url)):
+        return
+    shown = _safe_url(url)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    raise ParameterError(
+        f"{setting} is {shown!r}: {what} would travel unencrypted over plain http; use an https:// URL "
+        "(plain http is allowed only to a test server on this machine: 127.0.0.1, ::1 or localhost)"
+    )
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
