@@ -149,10 +149,13 @@ class CheckRow:
         return self.status in (OK, ADAPTED, SKIPPED)
 
     def label_problems(self) -> None:
-        """Turn what the label check found into problems and the registry changes they need."""
+        """Turn what the label check found into notes, problems and the registry changes they need."""
         if self.labels is None or self.spec is None:
             return
         m, spec = self.labels, self.spec
+        if m.respaced:
+            shown = ", ".join(repr(x) for x in m.respaced[:4])
+            self.notes.append(f"live label(s) differ from the registry in spacing or case only, and match: {shown}")
         if m.area is None:
             self.problems.append(f"the answer has no area column (expected one of {list(tables.AREA_LABELS)})")
             self.changes.append(f"AREA_LABELS in {TABLES_FILE}: add the live area label")

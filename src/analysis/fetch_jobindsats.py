@@ -317,8 +317,6 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
         row.problems.append(ctx.redact(str(exc)))
         row.temporary = True
         return row
-    if info.title:
-        row.title = f"{spec.title} (live: {info.title})" if normalise_label(info.title) != normalise_label(spec.title) else spec.title
     latest = info.latest_of_kind(kind)
     if latest:
         wanted = [latest]
@@ -339,6 +337,8 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
         row.temporary = not isinstance(exc, UnknownTableError)
         return row
     row = answer.row(spec, info, latest)
+    if info.title and normalise_label(info.title) != normalise_label(spec.title):
+        row.title = f"{spec.title} (live: {info.title})"
     body = answer.body
     if not body.rows:
         row.problems.append(f"the service answered with no rows for {_span(wanted)}")
@@ -532,6 +532,8 @@ class Answer:
         row.areas = self.areas.describe()
         guess = V3_PERIOD_TYPES.get(kind)
         refused = [a for a in self.attempts if a.outcome != "accepted"]
+        if not info.readable:
+            row.notes.append("the table description could not be read (not JSON); the data answer decided instead")
         if self.period_type != guess:
             row.notes.append(
                 f"period type {self.period_type!r} ({self.period_origin}) instead of today's guess {guess!r}"
@@ -579,10 +581,12 @@ def ask(
     modes = ["latest", "list"] if recorded.get("period_selection") == "latest" else ["list", "latest"]
     attempts: list[Attempt] = []
     empty: Answer | None = None
-    for name, type_kind, origin in options:
-        value_ids = by_name[name].value_ids if name in by_name else {}
-        for area_sel in area_options:
-            selection = hierarchy_selection(spec, info, area_sel)
+    # All period types with every chosen area hierarchy first; the municipalities' hierarchy
+    # alone only if none is accepted (a refusal does not say which part of the query it is about).
+    for area_sel in area_options:
+        selection = hierarchy_selection(spec, info, area_sel)
+        for name, type_kind, origin in options:
+            value_ids = by_name[name].value_ids if name in by_name else {}
             for mode in modes:
                 outcome = _try(ctx, spec, kind, name, type_kind, origin, mode, wanted, latest, value_ids, selection, areas, area_sel, attempts, progress)
                 if isinstance(outcome, Answer):
@@ -591,8 +595,6 @@ def ask(
                     empty = empty or outcome
                 if attempts and attempts[-1].outcome.startswith("answered"):
                     break  # the type answers, with another kind or nothing: another selection will not help
-            if attempts and attempts[-1].outcome.startswith("answered"):
-                break
     if empty is not None:
         return empty
     raise _not_accepted(ctx, spec, info, areas, attempts)
@@ -746,7 +748,8 @@ def regional_levels(body: "V3Body", roles: Mapping[str, str]) -> dict:
     for level in regional.LEVELS:
         codes = [c for c in body.periods if c in with_regional and regional.level_for_period(c) == level]
         if codes:
-            out[level] = {"hierarchy": roles.get(level) or roles.get(regional.RAR if level == regional.REGION else regional.REGION), "periods": codes}
+            hierarchy = roles.get(level) or roles.get(regional.RAR if level == regional.REGION else regional.REGION)
+            out[level] = {**({"hierarchy": hierarchy} if hierarchy else {}), "periods": codes}
     none = [c for c in body.periods if c not in with_regional]
     if none:
         out["none"] = {"periods": none}

@@ -13,9 +13,14 @@ Which level a period uses:
 - by date (:func:`level_for_period`): a period that ends before 1 January 2025 uses the RAR
   level, a later one the regional councils (a rolling year that ends in 2025 is published
   with the new structure);
+- in the data: :func:`levels_in_frame` reads which regional areas a tidy table has per period
+  (RAR areas or regions, by :mod:`analysis.geography`);
 - as fetched: ``analysis fetch`` records in each raw file's manifest which regional level the
   rows of every period hold (``regional_level``, see :mod:`analysis.fetch_jobindsats`);
-  :func:`recorded_levels` reads it back, and it wins over the date rule where it says.
+  :func:`recorded_levels` reads it back.
+
+:func:`levels` combines them for a report: what the fetch recorded, else what the data
+holds, else (a period with no regional rows) the date rule.
 
 :func:`comparison_note_da` writes the sentence a report shows under a comparison with the
 regional level.
@@ -97,6 +102,29 @@ def recorded_levels(table_id: str, source: str = "real", directory: Path | None 
             entry = recorded.get(level) or {}
             for code in entry.get("periods", []) if isinstance(entry, dict) else []:
                 out[parse_period(code).code] = level
+    return out
+
+
+def levels_in_frame(frame: pd.DataFrame) -> dict[str, str]:
+    """``{period: "rar" | "region"}`` from the regional rows of a tidy table (columns ``period``, ``area_level``).
+
+    A period with rows of both levels gets the level of its era; a period without regional rows is left out.
+    """
+    if frame is None or frame.empty or not {"period", "area_level"} <= set(frame.columns):
+        return {}
+    regional_rows = frame.loc[frame["area_level"].isin(LEVELS), ["period", "area_level"]].drop_duplicates()
+    out: dict[str, str] = {}
+    for code, group in regional_rows.groupby("period", sort=False):
+        held = set(group["area_level"])
+        out[str(code)] = held.pop() if len(held) == 1 else level_for_period(str(code))
+    return out
+
+
+def levels(table_id: str, frame: pd.DataFrame | None = None, source: str = "real") -> dict[str, str]:
+    """The regional level per period for a report: recorded by the fetch, else held by the data."""
+    out = levels_in_frame(frame) if frame is not None else {}
+    if source == "real":
+        out.update(recorded_levels(table_id, source))
     return out
 
 
