@@ -748,8 +748,8 @@ def test_check_names_what_to_change_and_exits_non_zero(server, capsys, data_root
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert err.count("\n") == 0 and "Traceback" not in captured.err
-    assert err.startswith("error: 2 of 3 table(s) cannot be fetched") and "Y25I09 (change the Y25I09 entry in src/analysis/tables.py" in err
-    assert "Y01A02 (change the id (or aliases) of Y01A02" in err
+    assert err.startswith("error: 2 of 3 table(s) cannot be fetched")
+    assert "Y25I09: the measures of its entry in src/analysis/tables.py" in err and "Y01A02: its id in src/analysis/tables.py" in err
     out = captured.out
     assert "Y25I09    NOT USABLE" in out and "persons=NOT MATCHED" in out and "Y30R21    ok" in out
     assert "Y01A02    NOT USABLE" in out and "HTTP 404" in out
@@ -761,7 +761,7 @@ def test_check_reports_a_failing_service_as_an_error_to_retry(server, capsys):
     assert run("--check", "--tables", "Y25I09") == 2
     captured = capsys.readouterr()
     assert "Y25I09    ERROR" in captured.out and "try again later" in captured.out
-    assert "Y25I09 (try again later)" in captured.err
+    assert "Y25I09: try again later" in captured.err
 
 
 def test_check_without_a_key_gives_the_fetch_message(server, capsys, monkeypatch, data_root):

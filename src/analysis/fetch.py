@@ -568,7 +568,7 @@ def fetch_source(
         first = summary.failed[0]
         unusable = [r.table for r in summary.failed if r.row is not None and not getattr(r.row, "temporary", False)]
         advice = (
-            "see the table above for what to change (`analysis fetch --check` prints it again)"
+            "See the table above for what to change (`analysis fetch --check` prints it again)"
             if unusable
             else f"Run `analysis fetch --tables {names}` again later"
         )
@@ -621,15 +621,12 @@ def check_source(
         out(redact(line, secrets))
     bad = [r for r in rows if not r.usable]
     if bad:
-        parts = []
-        for r in bad:
-            what = "try again later" if r.temporary else (f"change {r.changes[0]}" if r.changes else r.problems[0])
-            parts.append(f"{r.table} ({what})")
+        from analysis.fetch_check import what_to_change
+
         raise FetchError(
             redact(
-                f"{len(bad)} of {len(specs)} table(s) cannot be fetched as the registry and settings stand: "
-                + "; ".join(parts)
-                + ". The table above says why",
+                f"{len(bad)} of {len(specs)} table(s) cannot be fetched as the registry and settings stand -- "
+                f"{what_to_change(bad)}. The table above says what and why",
                 secrets,
             )
         )

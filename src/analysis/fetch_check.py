@@ -133,6 +133,7 @@ class CheckRow:
     notes: list[str] = field(default_factory=list)  # adapted: how, and why nothing needs doing
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)  # the same changes in a few words, for the one-line error
     temporary: bool = False  # the service failed (5xx, 429, cut off): try again later
     skipped: str | None = None
 
@@ -143,6 +144,17 @@ class CheckRow:
         if self.problems:
             return ERROR if self.temporary else NOT_USABLE
         return ADAPTED if self.notes else OK
+
+    def change(self, what: str, short: str) -> None:
+        """Record what to change: in full for the row, in a few words for the error line."""
+        self.changes.append(what)
+        self.fixes.append(short)
+
+    @property
+    def fix(self) -> str:
+        if self.temporary:
+            return "try again later"
+        return self.fixes[0] if self.fixes else "see the table"
 
     @property
     def usable(self) -> bool:
@@ -158,7 +170,7 @@ class CheckRow:
             self.notes.append(f"live label(s) differ from the registry in spacing or case only, and match: {shown}")
         if m.area is None:
             self.problems.append(f"the answer has no area column (expected one of {list(tables.AREA_LABELS)})")
-            self.changes.append(f"AREA_LABELS in {TABLES_FILE}: add the live area label")
+            self.change(f"AREA_LABELS in {TABLES_FILE}: add the live area label", f"AREA_LABELS in {TABLES_FILE}")
         for key in m.missing_measures:
             measure = spec.measure(key)
             self.problems.append(f"measure {key} ({measure.label!r}) is not in the live table")
@@ -169,13 +181,15 @@ class CheckRow:
             shown = ", ".join(repr(u) for u in m.unknown[:6])
             self.problems.append(f"live label(s) not in the registry, which the build would refuse: {shown}")
         if m.missing_measures or m.unknown:
-            self.changes.append(
+            self.change(
                 f"the {spec.id} entry in {TABLES_FILE}: give each renamed measure the live label "
-                "(Measure label, or a pattern), and add any new measure the table now has"
+                "(Measure label, or a pattern), and add any new measure the table now has",
+                f"the measures of its entry in {TABLES_FILE}",
             )
         if m.missing_dimensions:
-            self.changes.append(
-                f"the {spec.id} entry in {TABLES_FILE}: add the live dimension label to the Dimension's aliases"
+            self.change(
+                f"the {spec.id} entry in {TABLES_FILE}: add the live dimension label to the Dimension's aliases",
+                f"the dimensions of its entry in {TABLES_FILE}",
             )
 
     def lines(self) -> list[str]:
@@ -200,6 +214,14 @@ class CheckRow:
         if self.temporary and self.problems:
             out.append("    -> try again later (the service failed; nothing to change)")
         return out
+
+
+def what_to_change(rows: list[CheckRow]) -> str:
+    """``Y25I09, Y01A02: the measures of its entry in src/analysis/tables.py; OTIJ01: try again later``."""
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        groups.setdefault(row.fix, []).append(row.table)
+    return "; ".join(f"{', '.join(t)}: {fix}" for fix, t in groups.items())
 
 
 def table_lines(rows: list[CheckRow], title: str) -> list[str]:

@@ -251,7 +251,7 @@ def fetch_table(
     row.label_problems()
     _area_problems(row, body, areas)
     if row.problems:
-        raise TableNotUsable(f"{spec.id}: " + "; ".join(row.problems), row)
+        raise TableNotUsable("; ".join(row.problems), row)
 
     payload, notes = answer.fetched.body, []
     drop = set(body.periods) - set(wanted)
@@ -311,7 +311,10 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
         info = describe(ctx, spec)
     except UnknownTableError as exc:
         row.problems.append(ctx.redact(str(exc)))
-        row.changes.append(f"the id (or aliases) of {spec.id} in {fetch_check.TABLES_FILE}: look the table up on jobindsats.dk")
+        row.change(
+            f"the id (or aliases) of {spec.id} in {fetch_check.TABLES_FILE}: look the table up on jobindsats.dk",
+            f"its id in {fetch_check.TABLES_FILE}",
+        )
         return row
     except (ApiError, BodyError) as exc:
         row.problems.append(ctx.redact(str(exc)))
@@ -342,7 +345,10 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
     body = answer.body
     if not body.rows:
         row.problems.append(f"the service answered with no rows for {_span(wanted)}")
-        row.changes.append(f"check on jobindsats.dk that {spec.id} is still published, and its id in {fetch_check.TABLES_FILE}")
+        row.change(
+            f"check on jobindsats.dk that {spec.id} is still published, and its id in {fetch_check.TABLES_FILE}",
+            f"its id in {fetch_check.TABLES_FILE}",
+        )
         return row
     if not latest:
         row.latest = f"{body.periods[-1]} (from the data)"
@@ -531,7 +537,7 @@ class Answer:
         row.latest = latest or "-"
         row.areas = self.areas.describe()
         guess = V3_PERIOD_TYPES.get(kind)
-        refused = [a for a in self.attempts if a.outcome != "accepted"]
+        refused = [a for a in self.attempts if a.outcome != "accepted" and a.period_type != self.period_type]
         if not info.readable:
             row.notes.append("the table description could not be read (not JSON); the data answer decided instead")
         if self.period_type != guess:
@@ -668,16 +674,22 @@ def _not_accepted(ctx: Context, spec: tables.TableSpec, info: TableInfo, areas: 
             f"the description lists period types {', '.join(f'{t.name} ({t.kind})' for t in listed_other)}, "
             f"none with {kind} periods, which the registry says {spec.id} has"
         )
-        row.changes.append(f"the period kinds of {spec.id} in {fetch_check.TABLES_FILE}, if the table really changed")
+        row.change(
+            f"the period kinds of {spec.id} in {fetch_check.TABLES_FILE}, if the table really changed",
+            f"its period kinds in {fetch_check.TABLES_FILE}",
+        )
     else:
         problem = f"the service accepted no query for {kind} periods; tried: {_attempts_text(attempts)}"
         listed = ", ".join(h.describe() for h in areas.listed) or "none listed"
-        row.changes.append(
-            f"{PERIOD_TYPES_ENV} to the period type jobindsats.dk uses for {spec.id} (the service's messages above may name it)"
+        row.change(
+            f"{PERIOD_TYPES_ENV} to the period type jobindsats.dk uses for {spec.id} (the service's messages above may name it)",
+            f"{PERIOD_TYPES_ENV} (or {AREAS_ENV})",
         )
-        row.changes.append(f"{AREAS_ENV} to the municipalities' hierarchy, if the messages point at the areas (listed: {listed})")
+        row.change(
+            f"{AREAS_ENV} to the municipalities' hierarchy, if the messages point at the areas (listed: {listed})", AREAS_ENV
+        )
     row.problems.append(problem)
-    return TableNotUsable(f"{spec.id}: {problem}", row)
+    return TableNotUsable(problem, row)
 
 
 def _attempts_text(attempts: list[Attempt], limit: int = 6) -> str:
@@ -720,14 +732,16 @@ def _area_problems(row: CheckRow, body: "V3Body", areas: AreaChoice) -> None:
     if unknown:
         shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         row.problems.append(f"area(s) analysis.geography does not know, which the build would refuse: {shown}")
-        row.changes.append(
-            f"the area names in src/analysis/geography.py (or leave that hierarchy out with {AREAS_ENV}; asked: {', '.join(areas.selections()[0])})"
+        row.change(
+            f"the area names in src/analysis/geography.py (or leave that hierarchy out with {AREAS_ENV}; "
+            f"asked: {', '.join(areas.selections()[0])})",
+            f"the area names in src/analysis/geography.py (or {AREAS_ENV})",
         )
     levels = {a.level for a in (geography.find_area(n) for n in names) if a is not None}
     if "kommune" not in levels:
         listed = ", ".join(h.describe() for h in areas.listed) or "none listed"
         row.problems.append("the answer holds no municipality")
-        row.changes.append(f"{AREAS_ENV} to the municipalities' hierarchy (listed: {listed})")
+        row.change(f"{AREAS_ENV} to the municipalities' hierarchy (listed: {listed})", AREAS_ENV)
 
 
 def regional_levels(body: "V3Body", roles: Mapping[str, str]) -> dict:
