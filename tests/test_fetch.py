@@ -657,7 +657,7 @@ def test_a_measure_renamed_by_a_word_fails_with_the_check_table_and_saves_nothin
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert err.count("\n") == 0 and "Traceback" not in captured.err
-    assert "Y25I09" in err and "see the table above" in err
+    assert "Y25I09" in err and "See the table above" in err
     assert "Y25I09    NOT USABLE" in captured.out and "persons=NOT MATCHED" in captured.out
     assert "'Antal langtidsledige personer'" in captured.out
     assert "-> change: the Y25I09 entry in src/analysis/tables.py" in captured.out
