@@ -914,3 +914,11 @@ def test_the_regional_level_a_table_holds_wins_over_the_date_rule():
     note = regional.comparison_note_da("Slagelse", ["2024M12", "2025M01", "2025M02"], held)
     assert "RAR Sjælland (til og med jan. 2025) og Region Sjælland (fra feb. 2025)" in note
     assert regional.levels("Y25I09", frame, source="demo") == held
+
+
+def test_the_http_client_sends_an_authorization_header_only_over_https_or_loopback():
+    session = http_client.make_session(FAST, headers={"Authorization": "Bearer secret-value"})
+    with pytest.raises(AnalysisError, match="Authorization header would travel unencrypted"):
+        http_client.fetch(session, "GET", "http://api.example.invalid/v3/table/x", policy=FAST)
+    with pytest.raises(http_client.NetworkError):  # allowed, and nothing listens there
+        http_client.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)

@@ -162,12 +162,16 @@ def fetch(
     - Connection errors, timeouts and 429/5xx are retried by urllib3 inside the session;
       if they persist, :class:`NetworkError` (nothing answered) is raised, or the last
       error response is returned (the caller decides what an error status means).
+    - A request with an ``Authorization`` header goes only to an ``https://`` URL (or a loopback
+      test server): :func:`require_secure_url`.
     - A body cut off mid-way, or one that ``validate`` rejects with :class:`BodyError`
       (only checked for 2xx answers), is fetched again up to ``policy.body_retries`` times;
       then the last :class:`BodyError` is raised.
     - ``progress(bytes_read_so_far, content_length_or_None)`` is called as the body arrives.
     """
     policy = policy or DEFAULT_POLICY
+    if "Authorization" in session.headers or "Authorization" in (kwargs.get("headers") or {}):
+        require_secure_url(url, "the request URL", what="the Authorization header")  # a secret only over HTTPS
     host = urlsplit(url).netloc
     last_error: BodyError | None = None
     for attempt in range(policy.body_retries + 1):
