@@ -37,7 +37,8 @@ table cannot be fetched; it never writes under ``data/raw``.
 Layout (the raw files are never modified once written)::
 
     data/raw/jobindsats/<TABLE>__<first>-<last>.json            the API response body, verbatim
-    data/raw/jobindsats/<TABLE>__<first>-<last>.json.manifest.json  table, query, fetched_at, sha256, rows, periods
+    data/raw/jobindsats/<TABLE>__<first>-<last>.json.manifest.json  table, query, fetched_at, sha256, rows, periods,
+        and what the fetch learnt: period_type, period_selection, area_hierarchies, regional_level
     data/raw/dst/AUK01__<first>-<last>.csv                      StatBank CSV, verbatim
     data/raw/dst/AUK01__<first>-<last>.csv.manifest.json
 
