@@ -795,6 +795,11 @@ def test_period_types_in_several_shapes():
     assert info.period_types[0].name == "Måned" and info.period_types[0].kind == "M" and info.latest_of_kind("M") == "2025M08"
     info = _info({"periods": [{"period_type": "R4K", "values": [{"value_id": "2022QMAT04", "value_name": "2022 4. kvt. (år)"}]}]}, "Y30R21")
     assert info.period_types[0].kind == "QMAT" and info.period_types[0].kind_from == "codes"
+    doc = {"dimensions": [{"dimension_id": "_periode", "dimension_name": "Periode", "hierarchies": [
+        {"hierarchy_id": "Mnd", "levels": [{"values": [{"value_id": "2025M08", "value_name": "august 2025"}, {"value_id": "2025M09", "value_name": "september 2025"}]}]}]}]}
+    info = _info(doc)
+    assert [(t.name, t.kind, t.codes) for t in info.period_types] == [("Mnd", "M", ["2025M08", "2025M09"])] and not info.area_hierarchies
+    assert [n for n, _, _ in fetch_jobindsats.period_type_options(tables.spec("Y25I09"), info)] == ["Mnd", "M"]
     assert not _info({"table_id": "y25i09"}).period_types and not jobindsats_description.parse_description(b"<html>", tables.spec("Y25I09")).readable
 
 

@@ -23,10 +23,11 @@ fetch asks the right way at once:
 - **Period type** (``period_type``). Tried in this order until the service accepts one -- that
   is, answers 2xx with rows of the table's period kind: the type recorded by the last fetch;
   the types in ``JOBINDSATS_PERIOD_TYPES`` (e.g. ``M,Q,QMAT``); the types the description lists
-  for the table's kind, then those it lists whose kind is unknown; and, when the description
-  names no type of a known kind, the fixed order :data:`FALLBACK_PERIOD_TYPES`
-  (``M``, ``Q``, ``QMAT``, then the yearly ``A`` and ``Y``), skipping names that plainly
-  hold another kind.
+  for the table's kind, then those it lists whose kind is unknown, then the usual name of the
+  kind (``M``, ``Q``, ``QMAT``); and, when the description names no type of a known kind, the
+  fixed order :data:`FALLBACK_PERIOD_TYPES` (``M``, ``Q``, ``QMAT``, then the yearly ``A`` and
+  ``Y``), leaving out the names that plainly hold another kind than the table's (a monthly type
+  can never answer with the benchmark's rolling years).
 - **Period selection** (``period_selection``). An explicit list of the wanted codes
   (``period.M=2024M07,2024M08``, written the way the description spells them). Refused with
   400/422, the fetch asks for a relative selection, ``latest:N`` with N covering the oldest
@@ -397,6 +398,8 @@ def period_type_options(spec: tables.TableSpec, info: TableInfo, recorded: Mappi
     options += [(t.name, None, "listed") for t in info.period_types if t.kind is None]
     if not listed_known:
         options += [(n, _FALLBACK_KINDS.get(n), "tried") for n in FALLBACK_PERIOD_TYPES if _FALLBACK_KINDS.get(n, kind) == kind]
+    elif any(t.kind == kind for t in listed_known) and kind in V3_PERIOD_TYPES:
+        options.append((V3_PERIOD_TYPES[kind], kind, "tried"))  # the usual name, should the listed one be refused
     seen: set[str] = set()
     out = []
     for name, k, origin in options:

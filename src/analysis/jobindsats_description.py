@@ -227,6 +227,13 @@ def parse_description(body: bytes, spec: tables.TableSpec) -> TableInfo:
     def walk(node, in_period: bool, current: PeriodType | None, key: str) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("hierarchies"), list) and not in_period:
+                if _is_period_dimension(node):
+                    # Periods modelled as a dimension: each hierarchy is a period type.
+                    for h in node["hierarchies"]:
+                        hid = _strings(h, ("hierarchy_id", "id")) if isinstance(h, dict) else []
+                        if hid:
+                            walk(h, True, period_type(hid[0]), "")
+                    return
                 _read_dimension(node, spec, info)
                 return
             if in_period:
@@ -267,6 +274,11 @@ def parse_description(body: bytes, spec: tables.TableSpec) -> TableInfo:
     info.period_types = list(types.values())
     info.untyped_codes = sort_codes(untyped) if untyped else []
     return info
+
+
+def _is_period_dimension(node: dict) -> bool:
+    labels = _strings(node, ("dimension_id", "id", "dimension_name", "name", "label"))
+    return any(re.search(r"period|^_?tid$", x.casefold()) for x in labels)
 
 
 def _is_code(text: str) -> bool:
