@@ -367,11 +367,6 @@ def describe(ctx: Context, spec: tables.TableSpec) -> TableInfo:
     return parse_description(meta.body, spec)
 
 
-def parse_metadata(body: bytes, spec: tables.TableSpec) -> TableInfo:
-    """Kept for callers of the earlier name: see :func:`analysis.jobindsats_description.parse_description`."""
-    return parse_description(body, spec)
-
-
 def recorded_choices(spec: tables.TableSpec) -> dict:
     """What the last fetch of this table recorded in its manifest (period type, selection, areas)."""
     for manifest in reversed(read_manifests(directory(), spec.id)):
@@ -418,9 +413,7 @@ def choose_areas(info: TableInfo, wanted: list[str], municipality: str | None = 
     choice = AreaChoice()
     listed_ids = [h.id for h in info.area_hierarchies]
     if configured:
-        ids = [h.strip() for h in configured.split(",") if h.strip()]
-        present = [h for h in ids if h in listed_ids] if listed_ids else []
-        choice.configured = present or ids
+        choice.configured = area_hierarchies(listed_ids)
         for h in info.area_hierarchies:
             if h.id in choice.configured:
                 for role in h.roles:
@@ -481,9 +474,9 @@ class AreaChoice:
         return ", ".join(parts) or "-"
 
 
-def hierarchy_selection(spec: tables.TableSpec, info: TableInfo, areas: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The area part (default: every chosen hierarchy, all values) and every registry dimension, all values."""
-    selection = dict(areas) if areas is not None else choose_areas(info, []).selections()[0]
+def hierarchy_selection(spec: tables.TableSpec, info: TableInfo, areas: Mapping[str, str]) -> dict[str, str]:
+    """The area part of a query (``{hierarchy id: selection}``) and every registry dimension, all values."""
+    selection = dict(areas)
     for dim in spec.dimensions:
         hierarchy = info.dimension_hierarchies.get(dim.key)
         if hierarchy and hierarchy not in selection:
