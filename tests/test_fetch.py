@@ -764,6 +764,21 @@ def test_check_reports_a_failing_service_as_an_error_to_retry(server, capsys):
     assert "Y25I09: try again later" in captured.err
 
 
+def test_check_goes_on_after_a_table_whose_data_call_fails(server, capsys):
+    server.state.script["data"] = [("status", 404, {}, "Ukendt tabel")]
+    assert run("--check", "--tables", "Y25I09,Y30R21") == 2
+    out = capsys.readouterr().out
+    assert "Y25I09    NOT USABLE" in out and "HTTP 404" in out and "Y30R21    ok" in out
+
+
+def test_check_with_an_unreadable_description_finds_the_latest_period_in_the_data(server, capsys):
+    server.state.always["table"] = ("status", 200, {}, "<html>vedligeholdelse</html>")
+    assert run("--check", "--tables", "Y25I09") == 0
+    out = capsys.readouterr().out
+    assert "Y25I09    adapted" in out and "latest: 2019M06 (from the data)" in out and "could not be read" in out
+    assert period_param(data_requests(server)[-1]) == ("period.M", "latest:1")
+
+
 def test_check_without_a_key_gives_the_fetch_message(server, capsys, monkeypatch, data_root):
     monkeypatch.delenv("JOBINDSATS_API_TOKEN")
     assert run("--check") == 2

@@ -89,7 +89,7 @@ from analysis.jobindsats_description import (
     TableInfo,
     parse_description,
 )
-from analysis.periods import parse_period, sort_codes
+from analysis.periods import parse_period, shift, sort_codes
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,10 @@ REJECTED_KEY = (
     f'the Jobindsats API rejected the key ("{REJECTED_KEY_TEXT}"): check {TOKEN_ENV} in the environment or .env, '
     "or request a new key from STAR (jobindsats@star.dk)"
 )
+
+
+class ServiceUnavailable(ApiError):
+    """The service kept failing (HTTP 429 or 5xx after every retry): nothing to change, try later."""
 
 
 class TableNotUsable(ApiError):
@@ -319,31 +323,41 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
         return row
     except (ApiError, BodyError) as exc:
         row.problems.append(ctx.redact(str(exc)))
-        row.temporary = True
+        row.temporary = isinstance(exc, (ServiceUnavailable, BodyError))
         return row
     latest = info.latest_of_kind(kind)
     if latest:
         wanted = [latest]
     else:
-        back = CHECK_LOOKBACK.get(kind, 4)
-        first = ctx.today.replace(day=1)
-        month = first.month - (back if kind == "M" else back * 3) + 1
-        year = first.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        wanted = calendar_periods(kind, f"{year}M{month:02d}", ctx.today, PUBLISHED_QUARTERS.get(spec.id))
+        months = CHECK_LOOKBACK.get(kind, 4) * (1 if kind == "M" else 3)
+        since = shift(f"{ctx.today.year}M{ctx.today.month:02d}", 1 - months)
+        wanted = calendar_periods(kind, since, ctx.today, PUBLISHED_QUARTERS.get(spec.id))
     areas = choose_areas(info, wanted, municipality=municipality)
     try:
         answer = ask(ctx, spec, info, wanted, latest, areas, recorded_choices(spec))
     except TableNotUsable as exc:
         return exc.row
-    except (ApiError, BodyError) as exc:
+    except (ApiError, BodyError, UnknownTableError) as exc:
         row.problems.append(ctx.redact(str(exc)))
-        row.temporary = not isinstance(exc, UnknownTableError)
+        row.temporary = isinstance(exc, (ServiceUnavailable, BodyError))
+        if not row.temporary:
+            row.change(
+                f"the {spec.id} entry in {fetch_check.TABLES_FILE} or the settings, after the service's message",
+                f"its entry in {fetch_check.TABLES_FILE} (see the message)",
+            )
         return row
     row = answer.row(spec, info, latest)
     if info.title and normalise_label(info.title) != normalise_label(spec.title):
         row.title = f"{spec.title} (live: {info.title})"
     body = answer.body
+    if not body.rows and not latest:
+        # Nothing in the calendar periods guessed without a latest period: ask for the latest one.
+        again = _try(
+            ctx, spec, kind, answer.period_type, kind, answer.period_origin, "latest", wanted[-1:], None, {},
+            hierarchy_selection(spec, info, answer.area_selection), areas, answer.area_selection, [], None,
+        )
+        if again is not None:
+            body = again.body
     if not body.rows:
         row.problems.append(f"the service answered with no rows for {_span(wanted)}")
         row.change(
@@ -972,9 +986,9 @@ def _raise_for_status(ctx: Context, fetched: Fetched, spec: tables.TableSpec, wh
             "check the id on jobindsats.dk and in analysis.tables"
         )
     if status == 429:
-        raise ApiError(f"the Jobindsats API is still limiting requests (HTTP 429) after {retries} retries: wait and fetch again")
+        raise ServiceUnavailable(f"the Jobindsats API is still limiting requests (HTTP 429) after {retries} retries: wait and fetch again")
     if status >= 500:
-        raise ApiError(f"the Jobindsats API answered HTTP {status} for the {what} of {spec.id} after {retries} retries: try again later")
+        raise ServiceUnavailable(f"the Jobindsats API answered HTTP {status} for the {what} of {spec.id} after {retries} retries: try again later")
     excerpt = ctx.redact(" ".join(text.split()))[:200]
     raise ApiError(
         f"the Jobindsats API refused the {what} request for {spec.id} (HTTP {status}: {excerpt}); "
