@@ -15,9 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, cli, fetch, fetch_dst, fetch_jobindsats, http_client, paths, readers, readers_dst, tables
+from analysis import (
+    build,
+    cli,
+    fetch,
+    fetch_dst,
+    fetch_jobindsats,
+    http_client,
+    jobindsats_description,
+    paths,
+    readers,
+    readers_dst,
+    regional,
+    tables,
+)
 from analysis.errors import AnalysisError, InputError
-from tests.fake_servers import REJECTED, FakeServer
+from tests.fake_servers import REJECTED, FakeHierarchy, FakeServer
 
 TOKEN = "tok-3f9c2b7e-SECRET-a81d"
 FAST = http_client.RetryPolicy(
@@ -494,9 +507,6 @@ def test_area_hierarchies_can_be_configured(monkeypatch):
 
 # --------------------------------------------------------------------------- a service that disagrees with today's guesses
 
-
-from analysis import fetch_check, jobindsats_description, regional  # noqa: E402
-from tests.fake_servers import FakeHierarchy  # noqa: E402
 
 SJ_RAR = ("RAR Sjælland",)
 SJ_REGION = ("Region Sjælland",)
