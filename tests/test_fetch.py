@@ -952,3 +952,9 @@ def test_the_http_client_sends_an_authorization_header_only_over_https_or_loopba
         http_client.fetch(session, "GET", "http://api.example.invalid/v3/table/x", policy=FAST)
     with pytest.raises(http_client.NetworkError):  # allowed, and nothing listens there
         http_client.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
+
+
+def test_check_is_for_the_jobindsats_api(server, capsys):
+    assert run("--check", "--source", "dst") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--check is for the Jobindsats API" in err and server.state.requests == []
