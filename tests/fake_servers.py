@@ -5,6 +5,7 @@ One ``http.server`` in a thread on 127.0.0.1 (ephemeral port) answers
 - ``GET /v3/table/<id>?format=json``: a v3 table description with the published periods;
 - ``GET /v3/data/<id>?...&period.<T>=<codes>&...``: ``{"columns", "rows"}`` with a UTF-8 BOM,
   only the requested periods that are published (or all of them when ``ignore_period_filter``);
+  ``period.<T>=latest:N`` gives the N latest;
 - ``POST /v1/tableinfo`` and ``POST /v1/data``: StatBank's table description and CSV.
 
 Faults are scripted per request kind (``"data"``, ``"table"``, ``"dst-data"``, ...): each request
@@ -13,6 +14,21 @@ takes the next action from ``server.script[kind]`` (or ``server.always[kind]`` f
 close), ``("badjson",)`` (a complete but cut JSON document), ``("sleep", seconds)`` (then answer
 normally). Every request is recorded in ``server.requests``. Nothing here talks to anything
 but the test process.
+
+By default the fake agrees with today's guesses (period types ``M``/``Q``/``QMAT``, explicit
+period lists, ``_nykom``). A :class:`FakeState` can make it disagree, as the live service may:
+
+- ``period_type_names``: the type name the service uses per kind (``{"M": "Maaned"}``); any
+  other ``period.<T>`` is refused with 422;
+- ``describe_periods``: ``"all"`` (codes per type), ``"latest"`` (only each type's latest
+  period), ``"none"`` (no period types at all);
+- ``refuse_period_lists``: a status (400, 422) for every explicit period list;
+  ``max_latest``: ``latest:N`` above it is refused with "Der er kun N perioder tilgængelige";
+- ``area_hierarchies``: the area dimension's hierarchies (:class:`FakeHierarchy`: id, label,
+  the areas it returns, whether the description lists them, the era it has rows for); a
+  hierarchy id the description does not list is refused with 400, and with
+  ``refuse_combined_areas`` so are two area hierarchies in one query;
+- ``measure_labels``: live labels per registry measure key (renamed measures).
 """
 
 from __future__ import annotations
@@ -29,6 +45,35 @@ from analysis import periods, tables
 
 REJECTED = "Forkert nøgle eller nøglen er udløbet."
 AREAS = ("Hele landet", "Slagelse", "Roskilde", "RAR Sjælland")
+CHANGE_2025 = periods.parse_period("2025M01").start
+
+
+@dataclass
+class FakeHierarchy:
+    """One hierarchy of the fake's area dimension."""
+
+    id: str
+    label: str
+    areas: tuple[str, ...]  # the area names its rows carry
+    described: bool = True  # the description lists its values
+    era: str | None = None  # "rar": rows only for periods before 2025; "region": from 2025
+
+    def value_id(self, name: str) -> str:
+        return f"/{self.id}/{self.areas.index(name)}/"
+
+    def description(self) -> dict:
+        h: dict = {"hierarchy_id": self.id, "hierarchy_name": self.label}
+        if self.described:
+            h["levels"] = [{"level_id": "1", "values": [{"value_id": self.value_id(a), "value_name": a} for a in self.areas]}]
+        return h
+
+    def rows_for(self, code: str, selection: str) -> list[str]:
+        end = periods.parse_period(code).end
+        if self.era == "rar" and end >= CHANGE_2025 or self.era == "region" and end < CHANGE_2025:
+            return []
+        if selection == "*":
+            return list(self.areas)
+        return [a for a in self.areas if self.value_id(a) == selection]
 
 
 @dataclass
@@ -50,6 +95,13 @@ class FakeState:
     always: dict[str, tuple] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     ignore_period_filter: bool = False
+    period_type_names: dict[str, str] = field(default_factory=dict)  # kind -> the name the service uses
+    describe_periods: str = "all"  # "all", "latest" or "none"
+    refuse_period_lists: int | None = None  # status for explicit period lists (400 or 422)
+    max_latest: int | None = None
+    area_hierarchies: list[FakeHierarchy] | None = None  # None: the default description, AREAS in every answer
+    refuse_combined_areas: bool = False
+    measure_labels: dict[str, str] = field(default_factory=dict)
     bodies: list[bytes] = field(default_factory=list)  # data bodies served, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -57,11 +109,12 @@ class FakeState:
         return [r for r in self.requests if r.kind == kind]
 
 
-def v3_body(spec: tables.TableSpec, codes: list[str]) -> bytes:
-    columns = ["Område", "Periode", *[d.label for d in spec.dimensions], *[m.label for m in spec.measures]]
+def v3_body(spec: tables.TableSpec, codes: list[str], areas_for=None, measure_labels=None) -> bytes:
+    measure_labels = measure_labels or {}
+    columns = ["Område", "Periode", *[d.label for d in spec.dimensions], *[measure_labels.get(m.key, m.label) for m in spec.measures]]
     rows = []
     for code in codes:
-        for i, area in enumerate(AREAS):
+        for i, area in enumerate(areas_for(code) if areas_for else AREAS):
             dims = [d.total or "I alt" for d in spec.dimensions]
             values = [f"{(i + 1) * 10 + j},{len(code) % 10}" for j, _ in enumerate(spec.measures)]
             rows.append([area, code, *dims, *values])
@@ -163,25 +216,66 @@ class Handler(BaseHTTPRequestHandler):
         published = st.published.get(spec.id)
         if published is None:
             return json.dumps({"message": f"Unknown table {table_id}"}).encode(), 404
+        names = {st.period_type_names.get(k, k): k for k in spec.period_kinds}
         if what == "table":
-            meta = {
-                "table_id": table_id,
-                "table_name": spec.title,
-                "periods": [{"period_type": k, "values": [{"value_id": c, "value_name": c} for c in published if periods.parse_period(c).kind == k]} for k in spec.period_kinds],
-                "dimensions": [
-                    {"dimension_id": "_omrade", "dimension_name": "Område", "hierarchies": [{"hierarchy_id": "_nykom"}, {"hierarchy_id": "_hele_landet"}]},
-                    *[
-                        {"dimension_id": f"_d{i}", "dimension_name": d.label, "hierarchies": [{"hierarchy_id": f"_h_{d.key}"}]}
-                        for i, d in enumerate(spec.dimensions)
-                    ],
+            meta = {"table_id": table_id, "table_name": spec.title}
+            if st.describe_periods != "none":
+                meta["periods"] = []
+                for name, kind in names.items():
+                    codes = [c for c in published if periods.parse_period(c).kind == kind]
+                    entry: dict = {"period_type": name}
+                    if st.describe_periods == "all":
+                        entry["values"] = [{"value_id": c, "value_name": c} for c in codes]
+                    elif codes:
+                        entry["latest_period"] = codes[-1]
+                    meta["periods"].append(entry)
+            if st.area_hierarchies is None:
+                area_dimension = {"dimension_id": "_omrade", "dimension_name": "Område", "hierarchies": [{"hierarchy_id": "_nykom"}, {"hierarchy_id": "_hele_landet"}]}
+            else:
+                area_dimension = {"dimension_id": "_omrade", "dimension_name": "Område", "hierarchies": [h.description() for h in st.area_hierarchies]}
+            meta["dimensions"] = [
+                area_dimension,
+                *[
+                    {"dimension_id": f"_d{i}", "dimension_name": d.label, "hierarchies": [{"hierarchy_id": f"_h_{d.key}"}]}
+                    for i, d in enumerate(spec.dimensions)
                 ],
-            }
+            ]
             return "\ufeff".encode() + json.dumps(meta, ensure_ascii=False).encode("utf-8"), 200
         if what == "data":
-            selected = [v for k, v in query.items() if k.startswith("period.")]
-            asked = set(selected[0].split(",")) if selected else set()
-            codes = list(published) if st.ignore_period_filter else [c for c in published if c in asked]
-            return v3_body(spec, codes), 200
+            selected = [(k[len("period."):], v) for k, v in query.items() if k.startswith("period.")]
+            if not selected:
+                return _message("Der mangler en periode"), 400
+            ptype, selection = selected[0]
+            if ptype not in names:
+                return _message(f"Periodetypen '{ptype}' findes ikke for tabel {table_id}"), 422
+            kind = names[ptype]
+            available = [c for c in published if periods.parse_period(c).kind == kind]
+            if selection.startswith("latest:"):
+                n = int(selection.split(":", 1)[1])
+                if st.max_latest is not None and n > st.max_latest:
+                    return _message(f"Der er kun {st.max_latest} perioder tilgængelige"), 400
+                codes = available[-n:]
+            elif st.refuse_period_lists:
+                return _message("Ugyldig periodeangivelse"), st.refuse_period_lists
+            else:
+                asked = set(selection.split(","))
+                codes = list(available) if st.ignore_period_filter else [c for c in available if c in asked]
+            areas_for = None
+            if st.area_hierarchies is not None:
+                hierarchies = {k[len("hierarchy."):]: v for k, v in query.items() if k.startswith("hierarchy.")}
+                by_id = {h.id: h for h in st.area_hierarchies}
+                known = set(by_id) | {f"_h_{d.key}" for d in spec.dimensions}
+                unknown = [h for h in hierarchies if h not in known]
+                if unknown:
+                    return _message(f"Hierarkiet '{unknown[0]}' findes ikke i tabel {table_id}"), 400
+                asked_areas = [(by_id[h], sel) for h, sel in hierarchies.items() if h in by_id]
+                if st.refuse_combined_areas and len(asked_areas) > 1:
+                    return _message("Der kan kun vælges ét hierarki pr. dimension"), 400
+
+                def areas_for(code, asked_areas=asked_areas):
+                    return [a for h, sel in asked_areas for a in h.rows_for(code, sel)]
+
+            return v3_body(spec, codes, areas_for, st.measure_labels), 200
         return b"{}", 404
 
     def _dst(self, path: str, body: bytes) -> tuple[bytes, int]:
@@ -212,6 +306,10 @@ class Handler(BaseHTTPRequestHandler):
             pass
         if cut is not None:
             self.close_connection = True
+
+
+def _message(text: str) -> bytes:
+    return json.dumps({"message": text}, ensure_ascii=False).encode("utf-8")
 
 
 def _kind(path: str) -> str:

@@ -15,9 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, cli, fetch, fetch_dst, fetch_jobindsats, http_client, paths, readers, readers_dst, tables
+from analysis import (
+    build,
+    cli,
+    fetch,
+    fetch_dst,
+    fetch_jobindsats,
+    http_client,
+    jobindsats_description,
+    paths,
+    readers,
+    readers_dst,
+    regional,
+    tables,
+)
 from analysis.errors import AnalysisError, InputError
-from tests.fake_servers import REJECTED, FakeServer
+from tests.fake_servers import REJECTED, FakeHierarchy, FakeServer
 
 TOKEN = "tok-3f9c2b7e-SECRET-a81d"
 FAST = http_client.RetryPolicy(
@@ -490,3 +503,458 @@ def test_area_hierarchies_can_be_configured(monkeypatch):
     monkeypatch.setenv("JOBINDSATS_AREA_HIERARCHIES", "_nykom, _rar")
     assert fetch_jobindsats.area_hierarchies(["_nykom", "_rar"]) == ["_nykom", "_rar"]
     assert fetch_jobindsats.area_hierarchies(None) == ["_nykom", "_rar"]
+
+
+# --------------------------------------------------------------------------- a service that disagrees with today's guesses
+
+
+SJ_RAR = ("RAR Sjælland",)
+SJ_REGION = ("Region Sjælland",)
+
+
+def data_requests(server, table: str = "y25i09"):
+    return [r for r in server.state.of_kind("data") if r.path.endswith(table)]
+
+
+def period_param(request) -> tuple[str, str]:
+    return next((k, v) for k, v in request.query.items() if k.startswith("period."))
+
+
+def test_another_period_type_name_is_taken_from_the_description_and_recorded(server):
+    server.state.period_type_names = {"M": "Maaned"}
+    assert run("--tables", "Y25I09") == 0
+    asked = [period_param(r) for r in data_requests(server)]
+    assert asked == [("period.Maaned", ",".join(MONTHS_2019H1))]  # read, not guessed: one request
+    m = manifest_of(raw_files()["Y25I09__2019M01-2019M06.json"])
+    assert m["period_type"] == "Maaned" and m["period_selection"] == "list"
+    # the next incremental fetch asks that way at once
+    server.state.published["Y25I09"].append("2019M07")
+    assert run("--tables", "Y25I09") == 0
+    assert period_param(data_requests(server)[-1]) == ("period.Maaned", "2019M07")
+    assert len(data_requests(server)) == 2
+
+
+def test_without_period_types_in_the_description_types_are_tried_in_a_fixed_order_and_the_one_that_worked_is_reused(server):
+    server.state.describe_periods = "none"
+    server.state.period_type_names = {"QMAT": "Y"}  # the service calls the benchmark's rolling years "Y"
+    lines: list[str] = []
+    fetch.fetch_source(tables=["Y30R21"], today=date(2019, 12, 31), out=lines.append, policy=FAST)
+    asked = [period_param(r) for r in data_requests(server, "y30r21")]
+    # M and Q cannot hold rolling years and are not asked; QMAT and A are refused (list, then latest:N)
+    assert [k for k, _ in asked] == ["period.QMAT", "period.QMAT", "period.A", "period.A", "period.Y"]
+    assert asked[1][1] == "latest:3" and asked[-1][1] == "2019QMAT02,2019QMAT04"
+    m = manifest_of(raw_files()["Y30R21__2019QMAT02-2019QMAT04.json"])
+    assert m["period_type"] == "Y" and m["periods"] == ["2019QMAT02", "2019QMAT04"]
+    server.state.published["Y30R21"].append("2020QMAT02")
+    n = len(server.state.of_kind("data"))
+    fetch.fetch_source(tables=["Y30R21"], today=date(2020, 9, 30), out=lines.append, policy=FAST)
+    assert [period_param(r) for r in server.state.of_kind("data")[n:]] == [("period.Y", "2020QMAT02")]
+    assert set(build.read_all("real")["Y30R21"]["period"]) == {"2019QMAT02", "2019QMAT04", "2020QMAT02"}
+
+
+def test_the_fixed_order_of_period_types():
+    empty = jobindsats_description.TableInfo(readable=True)
+    names = lambda table: [n for n, _, _ in fetch_jobindsats.period_type_options(tables.spec(table), empty)]  # noqa: E731
+    assert names("Y25I09") == ["M", "A", "Y"]
+    assert names("Y30R21") == ["QMAT", "A", "Y"]
+    assert names("JOBORDRER") == ["Q", "A", "Y"]
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_a_refused_period_list_falls_back_to_latest_n_and_keeps_only_the_wanted_periods(server, status):
+    server.state.refuse_period_lists = status
+    assert run("--tables", "Y25I09", "--since", "2019M03") == 0
+    asked = [period_param(r)[1] for r in data_requests(server)]
+    assert asked == ["2019M03,2019M04,2019M05,2019M06", "latest:4"]
+    first = raw_files()["Y25I09__2019M03-2019M06.json"]
+    m = manifest_of(first)
+    assert m["period_selection"] == "latest" and "note" not in m and first.read_bytes() in server.state.bodies
+    # older periods: latest:N reaches back to them; only the wanted ones are kept, and the recorded way is used at once
+    assert run("--tables", "Y25I09", "--since", "2019M01") == 0
+    assert [period_param(r)[1] for r in data_requests(server)][2:] == ["latest:6"]
+    older = raw_files()["Y25I09__2019M01-2019M02.json"]
+    m = manifest_of(older)
+    assert m["periods"] == ["2019M01", "2019M02"] and m["rows"] == 2 * 4
+    assert "not the verbatim response" in m["note"] and "latest:6" in m["note"]
+    assert m["sha256"] == hashlib.sha256(older.read_bytes()).hexdigest()
+    assert sorted(build.read_all("real")["Y25I09"]["period"].unique()) == MONTHS_2019H1
+
+
+def test_only_n_periods_available_is_followed(server):
+    server.state.describe_periods = "latest"  # the description names the latest period only
+    server.state.refuse_period_lists = 422
+    server.state.max_latest = 6
+    assert run("--tables", "Y25I09", "--since", "2018M01") == 0
+    asked = [period_param(r)[1] for r in data_requests(server)]
+    assert asked[0].startswith("2018M01,2018M02,") and asked[1:] == ["latest:18", "latest:6"]
+    assert manifest_of(raw_files()["Y25I09__2019M01-2019M06.json"])["periods"] == MONTHS_2019H1
+
+
+def _disagreeing_areas(described: bool = False) -> list[FakeHierarchy]:
+    return [
+        FakeHierarchy("_hele_landet", "Hele landet", ("Hele landet",), described),
+        FakeHierarchy("_reko", "Kommuner", ("Slagelse", "Roskilde"), described),
+        FakeHierarchy("_rar8", "Regionale arbejdsmarkedsråd", SJ_RAR, described, era="rar"),
+        FakeHierarchy("_regraad", "Regionale råd fra 2025", SJ_REGION, described, era="region"),
+    ]
+
+
+def test_other_hierarchy_ids_are_chosen_by_label_and_the_regional_level_follows_the_2025_change(server):
+    server.state.area_hierarchies = _disagreeing_areas(described=False)
+    server.state.published["Y25I09"] = ["2024M11", "2024M12", "2025M01", "2025M02"]
+    assert run("--tables", "Y25I09", "--since", "2024M01") == 0
+    request = data_requests(server)[-1]
+    assert {k: v for k, v in request.query.items() if k.startswith("hierarchy.")} == {
+        "hierarchy._reko": "*", "hierarchy._hele_landet": "*", "hierarchy._rar8": "*", "hierarchy._regraad": "*",
+    }
+    m = manifest_of(raw_files()["Y25I09__2024M11-2025M02.json"])
+    assert m["area_hierarchies"] == {"municipalities": "_reko", "country": "_hele_landet", "rar": "_rar8", "region": "_regraad"}
+    assert m["regional_level"] == {
+        "rar": {"hierarchy": "_rar8", "periods": ["2024M11", "2024M12"]},
+        "region": {"hierarchy": "_regraad", "periods": ["2025M01", "2025M02"]},
+    }
+    frame = build.read_all("real")["Y25I09"]
+    regional_rows = frame[frame["area_level"].isin(["rar", "region"])]
+    assert set(zip(regional_rows["period"], regional_rows["area"])) == {
+        ("2024M11", "RAR Sjælland"), ("2024M12", "RAR Sjælland"), ("2025M01", "Region Sjælland"), ("2025M02", "Region Sjælland"),
+    }
+    # what the reports read back and say
+    levels = regional.recorded_levels("Y25I09")
+    assert levels == {"2024M11": "rar", "2024M12": "rar", "2025M01": "region", "2025M02": "region"}
+    assert regional.levels_in_frame(frame) == levels == regional.levels("Y25I09", frame)
+    assert [a for a, _ in regional.areas_by_period("Slagelse", levels, levels)] == ["RAR Sjælland", "Region Sjælland"]
+    note = regional.comparison_note_da("Slagelse", sorted(levels), levels)
+    assert "RAR Sjælland (til og med dec. 2024)" in note and "Region Sjælland (fra jan. 2025)" in note
+    assert "samme 17 kommuner" in note
+
+
+def test_a_period_before_2025_asks_only_the_rar_hierarchy(server):
+    server.state.area_hierarchies = _disagreeing_areas(described=True)
+    assert run("--tables", "Y25I09") == 0
+    hierarchies = {k for k in data_requests(server)[-1].query if k.startswith("hierarchy.")}
+    assert hierarchies == {"hierarchy._reko", "hierarchy._hele_landet", "hierarchy._rar8"}
+
+
+def test_hierarchies_the_service_refuses_together_fall_back_to_the_municipalities_alone(server):
+    server.state.area_hierarchies = _disagreeing_areas(described=True)
+    server.state.refuse_combined_areas = True
+    assert run("--tables", "Y25I09") == 0
+    asked = [sorted(k for k in r.query if k.startswith("hierarchy.")) for r in data_requests(server)]
+    assert asked[-1] == ["hierarchy._reko"] and len(asked) == 3  # all (list), all (latest:6), municipalities alone
+    m = manifest_of(raw_files()["Y25I09__2019M01-2019M06.json"])
+    assert m["area_hierarchies"] == {"municipalities": "_reko"} and m["period_selection"] == "list"
+    server.state.published["Y25I09"].append("2019M07")
+    assert run("--tables", "Y25I09") == 0
+    assert len(data_requests(server)) == 4  # the recorded way first
+
+
+def test_a_measure_label_renamed_by_whitespace_is_matched(server, capsys):
+    server.state.measure_labels = {"persons": "Antal langtidsledige ", "pct_population": "Langtidsledige i pct. af befolkningen16-66 år"}
+    assert run("--tables", "Y25I09") == 0
+    frame = build.read_all("real")["Y25I09"]
+    assert set(frame["measure"]) == {"persons", "pct_labour_force", "pct_population"}
+    capsys.readouterr()
+    assert run("--check", "--tables", "Y25I09") == 0
+    out = capsys.readouterr().out
+    assert "Y25I09    adapted" in out and "persons=ok" in out and "spacing" in out
+
+
+def test_a_measure_renamed_by_a_word_fails_with_the_check_table_and_saves_nothing(server, capsys):
+    assert run("--tables", "Y01A02") == 0
+    before = {n: p.read_bytes() for n, p in raw_files().items()}
+    server.state.measure_labels = {"persons": "Antal langtidsledige personer"}
+    assert run("--tables", "Y25I09,Y01A02") == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in captured.err
+    assert "Y25I09" in err and "See the table above" in err
+    assert "Y25I09    NOT USABLE" in captured.out and "persons=NOT MATCHED" in captured.out
+    assert "'Antal langtidsledige personer'" in captured.out
+    assert "-> change: the Y25I09 entry in src/analysis/tables.py" in captured.out
+    assert not any(n.startswith("Y25I09") for n in raw_files())
+    assert {n: p.read_bytes() for n, p in raw_files().items() if n.startswith("Y01A02")} == before
+    assert not any(n.startswith(".") for n in raw_files())
+
+
+def test_a_description_without_period_types_and_an_unknown_type_name_fails_with_the_check_table(server, capsys, monkeypatch):
+    server.state.describe_periods = "none"
+    server.state.period_type_names = {"M": "Mnd"}
+    assert run("--tables", "Y25I09") == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and captured.err.count("\n") == 1
+    assert "accepted no query for M periods" in captured.err
+    assert "NOT USABLE" in captured.out and "JOBINDSATS_PERIOD_TYPES" in captured.out
+    assert "Periodetypen 'M' findes ikke" in captured.out  # the service's own word
+    assert raw_files() == {}
+    # the setting the table names makes it work
+    monkeypatch.setenv("JOBINDSATS_PERIOD_TYPES", "Mnd")
+    assert run("--tables", "Y25I09", "--since", "2019M01") == 0
+    assert manifest_of(raw_files()["Y25I09__2019M01-2019M06.json"])["period_type"] == "Mnd"
+
+
+def test_a_description_listing_only_other_period_kinds_says_so(server, capsys):
+    body = json.dumps({"table_id": "y25i09", "periods": [{"period_type": "Q", "values": ["2019Q1", "2019Q2"]}]})
+    server.state.always["table"] = ("status", 200, {}, body)
+    assert run("--tables", "Y25I09") == 2
+    out = capsys.readouterr().out
+    assert "lists period types Q (Q), none with M periods" in out and data_requests(server) == []
+
+
+# --------------------------------------------------------------------------- analysis fetch --check
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()} if root.exists() else {}
+
+
+def test_check_prints_one_row_per_table_and_writes_nothing(server, capsys, data_root):
+    server.state.published.update({s.id: list(MONTHS_2019H1) for s in fetch_jobindsats.fetchable_specs() if s.period_kinds == ("M",)})
+    server.state.published["Y14D03"] = ["2019QMAT01", "2019QMAT02"]
+    assert cli.main(["fetch", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert not (data_root / "raw").exists()
+    for s in fetch_jobindsats.fetchable_specs():
+        line = next(line for line in out.splitlines() if line.startswith(f"{s.id:<9} "))
+        assert line.startswith(f"{s.id:<9} ok ") and s.title in line and "latest: " in line
+        assert "municipalities=_nykom" in line
+        for m in s.measures:
+            assert f"{m.key}=ok" in line
+        for d in s.dimensions:
+            assert f"{d.key}=ok" in line
+    assert "JOBORDRER skipped" in out
+    # per table: its description and one data call for the latest period only
+    assert len(server.state.of_kind("table")) == len(fetch_jobindsats.fetchable_specs())
+    assert period_param(data_requests(server)[0]) == ("period.M", "2019M06")
+    assert period_param(data_requests(server, "y30r21")[0]) == ("period.QMAT", "2019QMAT04")
+    assert TOKEN not in out
+
+
+def test_check_asks_for_one_municipality_when_the_description_lists_it(server, capsys, data_root):
+    server.state.area_hierarchies = _disagreeing_areas(described=True)
+    assert run("--check", "--tables", "Y25I09") == 0
+    request = data_requests(server)[-1]
+    assert request.query["hierarchy._reko"] == "/_reko/0/"  # Slagelse's value id
+    assert period_param(request) == ("period.M", "2019M06")
+    out = capsys.readouterr().out
+    assert "Y25I09    adapted" in out and "_reko" in out and "instead of today's guess '_nykom'" in out
+    assert _tree(data_root) == {}
+
+
+def test_check_adapts_to_a_disagreeing_service_and_says_how(server, capsys):
+    server.state.period_type_names = {"M": "Maaned"}
+    server.state.refuse_period_lists = 422
+    assert run("--check", "--tables", "Y25I09,Y30R21") == 0
+    out = capsys.readouterr().out
+    y25 = out[out.index("Y25I09    "):]
+    assert y25.startswith("Y25I09    adapted") and "period type 'Maaned' (listed) instead of today's guess 'M'" in y25
+    assert "explicit period lists refused: asked latest:1" in y25
+    assert "Y30R21    adapted" in out
+
+
+def test_check_names_what_to_change_and_exits_non_zero(server, capsys, data_root):
+    server.state.measure_labels = {"persons": "Antal langtidsledige personer"}
+    del server.state.published["Y01A02"]
+    assert run("--check", "--tables", "Y25I09,Y01A02,Y30R21") == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in captured.err
+    assert err.startswith("error: 2 of 3 table(s) cannot be fetched")
+    assert "Y25I09: the measures of its entry in src/analysis/tables.py" in err and "Y01A02: its id in src/analysis/tables.py" in err
+    out = captured.out
+    assert "Y25I09    NOT USABLE" in out and "persons=NOT MATCHED" in out and "Y30R21    ok" in out
+    assert "Y01A02    NOT USABLE" in out and "HTTP 404" in out
+    assert _tree(data_root) == {}
+
+
+def test_check_reports_a_failing_service_as_an_error_to_retry(server, capsys):
+    server.state.always["data"] = ("status", 503)
+    assert run("--check", "--tables", "Y25I09") == 2
+    captured = capsys.readouterr()
+    assert "Y25I09    ERROR" in captured.out and "try again later" in captured.out
+    assert "Y25I09: try again later" in captured.err
+
+
+def test_check_goes_on_after_a_table_whose_data_call_fails(server, capsys):
+    server.state.script["data"] = [("status", 404, {}, "Ukendt tabel")]
+    assert run("--check", "--tables", "Y25I09,Y30R21") == 2
+    out = capsys.readouterr().out
+    assert "Y25I09    NOT USABLE" in out and "HTTP 404" in out and "Y30R21    ok" in out
+
+
+def test_check_with_an_unreadable_description_finds_the_latest_period_in_the_data(server, capsys):
+    server.state.always["table"] = ("status", 200, {}, "<html>vedligeholdelse</html>")
+    assert run("--check", "--tables", "Y25I09") == 0
+    out = capsys.readouterr().out
+    assert "Y25I09    adapted" in out and "latest: 2019M06 (from the data)" in out and "could not be read" in out
+    assert period_param(data_requests(server)[-1]) == ("period.M", "latest:1")
+
+
+def test_check_without_a_key_gives_the_fetch_message(server, capsys, monkeypatch, data_root):
+    monkeypatch.delenv("JOBINDSATS_API_TOKEN")
+    assert run("--check") == 2
+    assert capsys.readouterr().err.strip() == "error: " + fetch_jobindsats.MISSING_KEY
+    assert server.state.requests == [] and _tree(data_root) == {}
+
+
+def test_check_with_a_rejected_key(server, capsys):
+    server.state.token = "another"
+    assert run("--check") == 2
+    err = capsys.readouterr().err
+    assert REJECTED in err and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- the description, read tolerantly
+
+
+def _info(doc, table="Y25I09"):
+    return jobindsats_description.parse_description(json.dumps(doc, ensure_ascii=False).encode("utf-8"), tables.spec(table))
+
+
+def test_period_types_in_several_shapes():
+    info = _info({"periods": {"Maaned": ["2024M01", "2024M02"], "Kvt": ["2024Q1"]}})
+    assert [(t.name, t.kind, t.codes) for t in info.period_types] == [("Maaned", "M", ["2024M01", "2024M02"]), ("Kvt", "Q", ["2024Q1"])]
+    info = _info({"period_types": ["M", "Aar"], "latest_period": "2025M09"})
+    assert [(t.name, t.kind) for t in info.period_types] == [("M", "M"), ("Aar", None)]
+    assert info.latest_of_kind("M") == "2025M09"
+    info = _info({"periods": [{"type": "Måned", "latest": "2025M08"}]})
+    assert info.period_types[0].name == "Måned" and info.period_types[0].kind == "M" and info.latest_of_kind("M") == "2025M08"
+    info = _info({"periods": [{"period_type": "R4K", "values": [{"value_id": "2022QMAT04", "value_name": "2022 4. kvt. (år)"}]}]}, "Y30R21")
+    assert info.period_types[0].kind == "QMAT" and info.period_types[0].kind_from == "codes"
+    doc = {"dimensions": [{"dimension_id": "_periode", "dimension_name": "Periode", "hierarchies": [
+        {"hierarchy_id": "Mnd", "levels": [{"values": [{"value_id": "2025M08", "value_name": "august 2025"}, {"value_id": "2025M09", "value_name": "september 2025"}]}]}]}]}
+    info = _info(doc)
+    assert [(t.name, t.kind, t.codes) for t in info.period_types] == [("Mnd", "M", ["2025M08", "2025M09"])] and not info.area_hierarchies
+    assert [n for n, _, _ in fetch_jobindsats.period_type_options(tables.spec("Y25I09"), info)] == ["Mnd", "M"]
+    assert not _info({"table_id": "y25i09"}).period_types and not jobindsats_description.parse_description(b"<html>", tables.spec("Y25I09")).readable
+
+
+def test_area_hierarchies_are_classified_by_values_id_and_label():
+    kom = [{"value_id": f"/{i}/", "value_name": n} for i, n in enumerate(["Hele landet", "Slagelse", "Roskilde"])]
+    new_councils = [{"value_id": f"/r{i}/", "value_name": n} for i, n in enumerate(["RAR Hovedstaden", "RAR Sjælland", "RAR Syddanmark", "RAR Midtjylland", "RAR Nordjylland"])]
+    doc = {
+        "dimensions": [
+            {
+                "dimension_id": "_geo",
+                "dimension_name": "Geografi",
+                "hierarchies": [
+                    {"hierarchy_id": "_reko", "hierarchy_name": "Område", "levels": [{"values": kom}]},
+                    {"hierarchy_id": "_x1", "hierarchy_name": "RAR", "levels": [{"values": new_councils}]},
+                    {"hierarchy_id": "_rar", "hierarchy_name": "RAR-områder"},
+                    {"hierarchy_id": "_x2", "hierarchy_name": "Regioner"},
+                ],
+            },
+            {"dimension_id": "_herkomst", "dimension_name": "Herkomst", "hierarchies": [{"hierarchy_id": "_oprreg", "hierarchy_name": "Oprindelsesregion"}]},
+        ]
+    }
+    info = _info(doc)
+    roles = {h.id: (h.roles, h.matched_by) for h in info.area_hierarchies}
+    assert roles["_reko"] == (["municipalities", "country"], "values")
+    assert roles["_x1"] == (["region"], "values")  # five councils, RAR-named: the ones from 2025
+    assert roles["_rar"] == (["rar"], "id") and roles["_x2"] == (["region"], "label")
+    assert "_oprreg" not in roles  # "Oprindelsesregion" is not an area
+    assert info.hierarchy_for("municipalities").value_id("Slagelse") == "/1/"
+    assert info.hierarchy_for("region").id == "_x1"
+
+
+# --------------------------------------------------------------------------- the regional level before and after 2025
+
+
+def test_rar_sjaelland_and_region_sjaelland_are_the_same_17_municipalities():
+    from analysis import geography
+
+    assert set(geography.members("RAR Sjælland")) == set(geography.members("Region Sjælland"))
+    assert len(geography.members("Region Sjælland")) == 17
+    assert regional.same_municipalities("Slagelse") and not regional.same_municipalities("Bornholm")
+
+
+def test_the_comparison_area_of_a_period():
+    assert regional.level_for_period("2024M12") == "rar" and regional.level_for_period("2025M01") == "region"
+    assert regional.level_for_period("2024QMAT04") == "rar" and regional.level_for_period("2025QMAT02") == "region"
+    assert regional.comparison_area("Slagelse", "2024M12") == "RAR Sjælland"
+    assert regional.comparison_area("Slagelse", "2025M01") == "Region Sjælland"
+    assert regional.comparison_area("Bornholm", "2024Q4") == "RAR Bornholm"
+    assert regional.comparison_area("Bornholm", "2025Q1") == "Region Hovedstaden"
+    assert regional.comparison_area("Slagelse", "2025M01", level="rar") == "RAR Sjælland"  # as recorded by the fetch
+    note = regional.comparison_note_da("Bornholm", ["2024M12", "2025M01"])
+    assert "RAR Bornholm (til og med dec. 2024) og Region Hovedstaden (fra jan. 2025)" in note
+    assert "RAR Bornholm: 1 kommune og Region Hovedstaden: 29 kommuner" in note and "ikke sammenlignes direkte" in note
+    assert regional.comparison_note_da("Slagelse", []) is None
+    assert regional.comparison_note_da("Slagelse", ["2023M01", "2024M12"]).startswith("Regionalt niveau: RAR Sjælland (")
+
+
+# --------------------------------------------------------------------------- settings files and secure transport (issue 14)
+
+
+def test_an_env_file_saved_in_windows_1252_is_read(tmp_path, monkeypatch, server, capsys):
+    monkeypatch.delenv("JOBINDSATS_API_TOKEN")
+    env = tmp_path / ".env"
+    env.write_bytes(f"# Nøgle fra STAR – gemt i Notesblok (æøå, €)\r\nJOBINDSATS_API_TOKEN={TOKEN}\r\n".encode("cp1252"))
+    with pytest.raises(UnicodeDecodeError):
+        env.read_bytes().decode("utf-8")
+    monkeypatch.setattr(fetch, "ENV_FILE", env)
+    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
+    assert run("--tables", "Y25I09") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    env.write_bytes(f"JOBINDSATS_API_TOKEN=\u00a0{TOKEN}\u00a0\r\n# æøå\r\n".encode("utf-16"))  # Notepad's "Unicode"
+    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
+
+
+def test_a_token_with_letters_outside_ascii_is_one_clear_line(server, capsys, monkeypatch):
+    monkeypatch.setenv("JOBINDSATS_API_TOKEN", "nøgle-123")
+    assert run("--tables", "Y25I09") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "outside plain ASCII" in err and server.state.requests == []
+
+
+@pytest.mark.parametrize("args", [(), ("--check",)])
+def test_the_key_is_never_sent_over_plain_http(server, capsys, monkeypatch, args):
+    monkeypatch.setenv("JOBINDSATS_API_URL", "http://user:pw@api.jobindsats.example/v3")
+    assert run(*args, "--tables", "Y25I09") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "JOBINDSATS_API_URL" in err and "https://" in err and "unencrypted" in err
+    assert "pw" not in err and TOKEN not in err and "no network" not in err
+
+
+def test_https_and_loopback_urls_are_allowed():
+    for url in ("https://api.jobindsats.dk/v3", "http://127.0.0.1:8080/v3", "http://localhost/v3", "http://[::1]:9/v3", "http://127.0.0.2/v3"):
+        http_client.require_secure_url(url, "X")
+        assert http_client.is_loopback(url) or url.startswith("https")
+    for url in ("http://10.0.0.1/v3", "http://api.jobindsats.dk/v3", "http://localhost.example.org/v3", "ftp://127.0.0.1/"):
+        with pytest.raises(AnalysisError, match="X is "):
+            http_client.require_secure_url(url, "X")
+
+
+def test_statistics_denmark_needs_no_key_and_may_use_plain_http(server, monkeypatch):
+    monkeypatch.delenv("JOBINDSATS_API_TOKEN")
+    assert server.url.startswith("http://127.0.0.1")
+    assert run("--source", "dst") == 0
+
+
+def test_the_regional_level_a_table_holds_wins_over_the_date_rule():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "period": ["2024M12", "2024M12", "2025M01", "2025M01", "2025M02", "2025M02", "2025M02"],
+            "area_level": ["kommune", "rar", "kommune", "rar", "rar", "region", "land"],
+        }
+    )
+    held = regional.levels_in_frame(frame)
+    assert held == {"2024M12": "rar", "2025M01": "rar", "2025M02": "region"}  # both levels: the era decides
+    note = regional.comparison_note_da("Slagelse", ["2024M12", "2025M01", "2025M02"], held)
+    assert "RAR Sjælland (til og med jan. 2025) og Region Sjælland (fra feb. 2025)" in note
+    assert regional.levels("Y25I09", frame, source="demo") == held
+
+
+def test_the_http_client_sends_an_authorization_header_only_over_https_or_loopback():
+    session = http_client.make_session(FAST, headers={"Authorization": "Bearer secret-value"})
+    with pytest.raises(AnalysisError, match="Authorization header would travel unencrypted"):
+        http_client.fetch(session, "GET", "http://api.example.invalid/v3/table/x", policy=FAST)
+    with pytest.raises(http_client.NetworkError):  # allowed, and nothing listens there
+        http_client.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
+
+
+def test_check_is_for_the_jobindsats_api(server, capsys):
+    assert run("--check", "--source", "dst") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--check is for the Jobindsats API" in err and server.state.requests == []

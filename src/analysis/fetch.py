@@ -7,27 +7,38 @@ Usage::
     analysis fetch --tables Y30R21,Y25I09 --since 2021M01
     analysis fetch --full               # fetch everything again (replaces the saved files when complete)
     analysis fetch --quiet              # no progress output, only the summary
+    analysis fetch --check              # is every table fetchable as the registry describes it? writes nothing
     make fetch                          # fetch, then ``analysis build``
 
 Then ``analysis build`` turns the raw files into the processed data the reports use.
 
 Settings (environment variables; each may also be a ``KEY=VALUE`` line in ``.env`` at the
-project root, which git ignores):
+project root, which git ignores; a ``.env`` saved by Windows Notepad or Excel in Windows-1252
+or UTF-16 is read as well):
 
 ``JOBINDSATS_API_TOKEN``  the organisation's Jobindsats API key (request one from STAR,
                           jobindsats@star.dk). Never pass it on the command line: it would
                           land in the shell history. It is sent only as an
                           ``Authorization: Bearer`` header and never written to a file, a log
                           line, a URL or an error message.
-``JOBINDSATS_API_URL``    default ``https://api.jobindsats.dk/v3`` (a proxy or a test server may stand in)
+``JOBINDSATS_API_URL``    default ``https://api.jobindsats.dk/v3`` (a proxy or a test server may
+                          stand in). Must be ``https://``: the key goes with every request, so
+                          plain ``http://`` is refused except to 127.0.0.1, ::1 or localhost.
 ``DST_API_URL``           default ``https://api.statbank.dk/v1``
-``JOBINDSATS_AREA_HIERARCHIES``  area hierarchies to request, default ``_nykom`` (see
-                          :mod:`analysis.fetch_jobindsats`)
+``JOBINDSATS_AREA_HIERARCHIES``  area hierarchies to request, e.g. ``_nykom,_rar``; by default
+                          they are chosen from each table's description (see :mod:`analysis.fetch_jobindsats`)
+``JOBINDSATS_PERIOD_TYPES``  period types to try first, e.g. ``M,Q,QMAT`` (default: those the
+                          table's description lists, else a fixed order)
+
+``--check`` fetches only each table's description and one small data call, prints one row
+per table (see :mod:`analysis.fetch_check`) and exits non-zero naming what to change when a
+table cannot be fetched; it never writes under ``data/raw``.
 
 Layout (the raw files are never modified once written)::
 
     data/raw/jobindsats/<TABLE>__<first>-<last>.json            the API response body, verbatim
-    data/raw/jobindsats/<TABLE>__<first>-<last>.json.manifest.json  table, query, fetched_at, sha256, rows, periods
+    data/raw/jobindsats/<TABLE>__<first>-<last>.json.manifest.json  table, query, fetched_at, sha256, rows, periods,
+        and what the fetch learnt: period_type, period_selection, area_hierarchies, regional_level
     data/raw/dst/AUK01__<first>-<last>.csv                      StatBank CSV, verbatim
     data/raw/dst/AUK01__<first>-<last>.csv.manifest.json
 
@@ -72,6 +83,7 @@ from analysis.http_client import (  # re-exported: the errors a fetch can end wi
     NetworkError,
     RetryPolicy,
     redact,
+    safe_url,
 )
 from analysis.tables import TableSpec
 
@@ -133,9 +145,12 @@ def read_setting(name: str, env_file: Path | None = None) -> str | None:
         return value.strip()
     env_file = ENV_FILE if env_file is None else env_file
     try:
-        lines = Path(env_file).read_text(encoding="utf-8-sig").splitlines()
+        raw = Path(env_file).read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
+    except OSError as exc:
+        raise ParameterError(f"the settings file .env at the project root cannot be read ({exc.strerror or exc}); check its permissions") from None
+    lines = decode_text(raw).splitlines()
     for line in lines:
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
@@ -151,6 +166,24 @@ def read_setting(name: str, env_file: Path | None = None) -> str | None:
             val = val[1:-1]
         return val.strip() or None
     return None
+
+
+def decode_text(raw: bytes) -> str:
+    """Text of a small settings file as Windows editors save it: UTF-8 (with or without BOM),
+    UTF-16 with a BOM (Notepad's "Unicode"), else Windows-1252 (Danish Notepad/Excel "ANSI")."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # never fails; the five bytes cp1252 leaves undefined
 
 
 def base_url(env_name: str, default: str) -> str:
@@ -238,6 +271,7 @@ class Download:
     periods: list[str]
     rows: int
     note: str | None = None  # e.g. rows dropped because their periods were already saved
+    extra: dict = field(default_factory=dict)  # what the source learnt about the table (period type, areas, ...)
 
 
 def save_download(
@@ -277,6 +311,8 @@ def save_download(
             "rows": download.rows,
             "periods": periods_mod.sort_codes(download.periods),
         }
+        for key, value in download.extra.items():
+            manifest.setdefault(key, value)
         if download.note:
             manifest["note"] = download.note
         _write_synced(tmp_manifest, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -372,6 +408,7 @@ class TableResult:
     file: str | None = None
     removed: list[str] = field(default_factory=list)
     message: str = ""
+    row: object = None  # the --check row (analysis.fetch_check.CheckRow) when the table cannot be fetched as described
 
 
 @dataclass
@@ -402,6 +439,12 @@ class Summary:
         for r in self.results:
             if r.status in ("skipped", "failed"):
                 out.append(f"  {r.status} {r.table}: {r.message}")
+        rows = [r.row for r in self.results if r.row is not None]
+        if rows:
+            from analysis.fetch_check import table_lines
+
+            out.append("")
+            out += table_lines(rows, "What to change (the same rows as `analysis fetch --check`):")
         return out
 
 
@@ -506,8 +549,9 @@ def fetch_source(
 
     specs, skipped = module.select_tables(tables)  # validates against the registry, before any request
     directory: Path = module.directory()
+    url = module.base_url()  # checked (https for a key) before any request
     session, secrets = module.open_session(policy)  # reads the key, before any request
-    ctx = Context(session=session, policy=policy, base_url=module.base_url(), today=today, secrets=secrets)
+    ctx = Context(session=session, policy=policy, base_url=url, today=today, secrets=secrets)
     results: list[TableResult] = [TableResult(t, "skipped", message=why) for t, why in skipped]
     try:
         for spec in specs:
@@ -523,11 +567,71 @@ def fetch_source(
     if summary.failed:
         names = ", ".join(r.table for r in summary.failed)
         first = summary.failed[0]
+        unusable = [r.table for r in summary.failed if r.row is not None and not getattr(r.row, "temporary", False)]
+        advice = (
+            "See the table above for what to change (`analysis fetch --check` prints it again)"
+            if unusable
+            else f"Run `analysis fetch --tables {names}` again later"
+        )
         raise FetchError(
             f"{len(summary.failed)} of {len(specs)} table(s) failed ({names}); their saved data is unchanged. "
-            f"{first.table}: {first.message}. Run `analysis fetch --tables {names}` again later"
+            f"{first.table}: {first.message}. {advice}"
         )
     return summary
+
+
+def check_source(
+    source: str = "jobindsats",
+    *,
+    tables: list[str] | None = None,
+    today: date | None = None,
+    policy: RetryPolicy | None = None,
+    out: Callable[[str], None] | None = None,
+) -> list:
+    """``analysis fetch --check``: one row per table (:mod:`analysis.fetch_check`); writes nothing.
+
+    Raises :class:`MissingKeyError` (the same message as a fetch) before any request, and a
+    :class:`FetchError` naming what to change when a table the notebooks use cannot be fetched.
+    """
+    from analysis.fetch_check import CheckRow, table_lines
+    from analysis.tables import spec as table_spec
+
+    if source != "jobindsats":
+        raise ParameterError(
+            "--check is for the Jobindsats API; Statistics Denmark needs no key: "
+            "`analysis fetch --source dst` fetches AUK01 and stops with one line if it cannot"
+        )
+    module = source_module(source)
+    policy = policy or DEFAULT_POLICY
+    today = today or datetime.now(timezone.utc).date()
+    out = out or print
+    specs, skipped = module.select_tables(tables)
+    url = module.base_url()
+    session, secrets = module.open_session(policy)
+    ctx = Context(session=session, policy=policy, base_url=url, today=today, secrets=secrets)
+    rows = []
+    try:
+        for spec in specs:
+            rows.append(module.check_table(ctx, spec))
+    except NetworkError as exc:
+        raise NoNetworkError(f"no network ({exc}): the check needs the Jobindsats API; connect and run `analysis fetch --check` again") from None
+    finally:
+        session.close()
+    rows += [CheckRow(t, table_spec(t).title, skipped=why) for t, why in skipped]
+    for line in table_lines(rows, f"Jobindsats API check ({safe_url(url)}), {len(specs)} table(s) the notebooks use:"):
+        out(redact(line, secrets))
+    bad = [r for r in rows if not r.usable]
+    if bad:
+        from analysis.fetch_check import what_to_change
+
+        raise FetchError(
+            redact(
+                f"{len(bad)} of {len(specs)} table(s) cannot be fetched as the registry and settings stand -- "
+                f"{what_to_change(bad)}. The table above says what and why",
+                secrets,
+            )
+        )
+    return rows
 
 
 def _fetch_one(module, ctx: Context, spec: TableSpec, directory: Path, since: str, full: bool, progress: Progress) -> TableResult:
@@ -552,7 +656,7 @@ def _fetch_one(module, ctx: Context, spec: TableSpec, directory: Path, since: st
     except (ApiError, HttpStatusError, BodyError, UnknownTableError) as exc:
         message = ctx.redact(str(exc)).rstrip(".")
         progress.line(f"{spec.id}: failed: {message}")
-        return TableResult(spec.id, "failed", message=message)
+        return TableResult(spec.id, "failed", message=message, row=getattr(exc, "row", None))
     if download is None:
         newest = periods_mod.sort_codes(saved)[-1] if saved else None
         msg = f"up to date (saved through {newest})" if newest else f"no periods published since {since}"
@@ -606,6 +710,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--full", action="store_true", help="fetch every period again, not only the new ones")
     parser.add_argument("--quiet", action="store_true", help="no progress output, only the summary")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check every table against the live API (its description and one small data call) and say what to change; writes nothing",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -613,6 +722,9 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         token = read_setting("JOBINDSATS_API_TOKEN")
         secrets = (token,) if token else ()
+        if args.check:
+            check_source(args.source, tables=parse_table_list(args.tables))
+            return 0
         fetch_source(
             args.source,
             tables=parse_table_list(args.tables),

@@ -18,6 +18,7 @@ contain a secret before showing it.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +162,16 @@ def fetch(
     - Connection errors, timeouts and 429/5xx are retried by urllib3 inside the session;
       if they persist, :class:`NetworkError` (nothing answered) is raised, or the last
       error response is returned (the caller decides what an error status means).
+    - A request with an ``Authorization`` header goes only to an ``https://`` URL (or a loopback
+      test server): :func:`require_secure_url`.
     - A body cut off mid-way, or one that ``validate`` rejects with :class:`BodyError`
       (only checked for 2xx answers), is fetched again up to ``policy.body_retries`` times;
       then the last :class:`BodyError` is raised.
     - ``progress(bytes_read_so_far, content_length_or_None)`` is called as the body arrives.
     """
     policy = policy or DEFAULT_POLICY
+    if "Authorization" in session.headers or "Authorization" in (kwargs.get("headers") or {}):
+        require_secure_url(url, "the request URL", what="the Authorization header")  # a secret only over HTTPS
     host = urlsplit(url).netloc
     last_error: BodyError | None = None
     for attempt in range(policy.body_retries + 1):
@@ -249,6 +254,45 @@ def _safe_url(url: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return parts._replace(netloc=netloc).geturl()
+
+
+def safe_url(url: str) -> str:
+    """A URL fit to show: without user info."""
+    return _safe_url(url)
+
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL's host is this machine: 127.0.0.0/8, ::1 or ``localhost``."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host.casefold() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_secure_url(url: str, setting: str, *, what: str = "the API key") -> None:
+    """Refuse to send a secret over plain HTTP: ``https://`` only, except to a loopback test server.
+
+    Raises :class:`~analysis.errors.ParameterError` naming the setting (and the URL without any
+    user info, at most ~80 characters).
+    """
+    parts = urlsplit(url)
+    if parts.scheme.casefold() == "https" or (parts.scheme.casefold() == "http" and is_loopback(url)):
+        return
+    shown = _safe_url(url)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    raise ParameterError(
+        f"{setting} is {shown!r}: {what} would travel unencrypted over plain http; use an https:// URL "
+        "(plain http is allowed only to a test server on this machine: 127.0.0.1, ::1 or localhost)"
+    )
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
