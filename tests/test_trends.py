@@ -251,7 +251,8 @@ def test_sum_of_members_equals_published_totals_on_demo_data(demo_data):
 
 
 def test_analyse_on_demo_data_matches_the_series_by_hand(demo_data):
-    a = trends.analyse("Slagelse", "", "", "2021M01", "demo")
+    # The comparison area as a published total, municipality included (the default excludes it: see below).
+    a = trends.analyse("Slagelse", "", "", "2021M01", "demo", exclude_municipality=False)
     assert a.comparison_area == "RAR Sjælland" and a.areas == ["Slagelse", "RAR Sjælland", "Hele landet"]
     assert a.end_period == "2024M12" and [g.key for g in a.groups] == [g.key for g in trends.TARGET_GROUPS]
     s = load.series("Y25I09", "persons", ["Slagelse", "RAR Sjælland"], "demo")
@@ -263,7 +264,8 @@ def test_analyse_on_demo_data_matches_the_series_by_hand(demo_data):
     assert row.base_value == akt.loc["2021M01", "RAR Sjælland"]
     assert set(a.panel["basis"]) == {"published"}
     # The end as a quarter, and a region as the comparison area (sums of members, with a note).
-    b = trends.analyse("Slagelse", "Region Sjælland", "2023Q2", "2021M01", "demo", groups="a_dagpenge,sygedagpenge")
+    b = trends.analyse("Slagelse", "Region Sjælland", "2023Q2", "2021M01", "demo", groups="a_dagpenge,sygedagpenge",
+                       exclude_municipality=False)
     assert b.end_period == "2023M06" and set(b.changes["latest_period"]) == {"2023M06"}
     assert set(b.panel.loc[b.panel["area"] == "Region Sjælland", "basis"]) == {"sum_of_members"}
     assert any("summen af områdets kommuner" in n for n in b.notes)
@@ -335,9 +337,13 @@ def test_notebook_runs_end_to_end_and_writes_the_changes_csv(demo_data, tmp_path
     assert list(csv.columns) == trends.CHANGE_COLUMNS
     expected = trends.analyse(municipality, source="demo").changes
     pd.testing.assert_frame_equal(csv, expected, check_dtype=False)
-    assert set(csv["area"]) == {municipality, geography.rar_of(municipality), "Hele landet"}
+    # By default the comparison area is the RAR area without the municipality (issue 12, point 11).
+    without = f"{geography.rar_of(municipality)} uden {municipality}"
+    assert set(csv["area"]) == {municipality, without, "Hele landet"}
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "Siden januar 2021 er langtidsledigheden i " + municipality in html
+    assert f"Sammenlignet med</th><td" in html and f">{without}</td>" in html
+    assert "Sammenligningsområde:</strong> " + without in html
 
 
 def test_figures_break_lines_at_gaps_and_carry_the_source(monkeypatch):
@@ -365,3 +371,102 @@ def test_has_durations(demo_data, monkeypatch):
     real = load.available_tables
     monkeypatch.setattr(load, "available_tables", lambda source="": [t for t in real(source) if t != "Y36A02"])
     assert not trends.has_durations("demo")
+
+
+# --------------------------------------------------------------------------- issue 12, point 11: the area without the municipality
+
+
+def test_count_and_share_without_the_municipality_by_hand():
+    area_n = pd.Series([1000.0, 1000.0, 1000.0, 1000.0, 1000.0])
+    own_n = pd.Series([100.0, np.nan, 100.0, 100.0, 0.0])
+    assert trends.count_without(area_n, own_n).tolist()[:1] == [900.0]
+    assert math.isnan(trends.count_without(area_n, own_n).iloc[1])  # the municipality's month is missing: so is the area's
+    # Populations implied from count and share: area 1000 / 2 % = 50,000; municipality 100 / 4 % = 2,500.
+    area_pct = pd.Series([2.0, 2.0, 2.0, np.nan, 2.0])
+    own_pct = pd.Series([4.0, 4.0, 0.0, 4.0, 0.0])
+    out = trends.share_without(area_pct, area_n, own_pct, own_n)
+    assert out.iloc[0] == pytest.approx(900 / 47500 * 100)  # not 2 % - 4 % nor the mean of the shares
+    assert math.isnan(out.iloc[1])  # missing municipality count
+    assert math.isnan(out.iloc[2])  # a zero share: the municipality's population cannot be implied, no silent zero
+    assert math.isnan(out.iloc[3])  # missing area share
+    assert math.isnan(out.iloc[4])  # zero count and zero share: no population either
+
+
+def test_area_without_its_municipality_names_and_errors():
+    assert trends.area_without("RAR Sjælland", "330") == "RAR Sjælland uden Slagelse"
+    assert trends.split_area("rar sjælland uden slagelse") == ("RAR Sjælland", "Slagelse")
+    assert trends.split_area("Hele landet") == ("Hele landet", None)
+    assert trends.area_in_text("Hele landet uden Slagelse") == "hele landet uden Slagelse"
+    with pytest.raises(ParameterError, match="RAR Nordjylland does not contain Slagelse"):
+        trends.area_without("RAR Nordjylland", "Slagelse")
+    with pytest.raises(ParameterError, match="unknown municipality 'Atlantis'"):
+        trends.split_area("RAR Sjælland uden Atlantis")
+
+
+def test_area_series_without_the_municipality_on_demo_data(demo_data):
+    names = ["Slagelse", "RAR Sjælland", "RAR Sjælland uden Slagelse"]
+    wide, basis = trends.area_series("Y01A02", "persons", names, "demo")
+    assert basis["RAR Sjælland uden Slagelse"] == trends.BASIS_PUBLISHED_LESS
+    pd.testing.assert_series_equal(wide["RAR Sjælland uden Slagelse"], wide["RAR Sjælland"] - wide["Slagelse"],
+                                   check_names=False)
+    # The share: (area count - own count) / (area population - own population), close to the population-weighted
+    # share of the 16 other municipalities (the published figures are rounded, so not exactly).
+    others = [m for m in geography.members("RAR Sjælland") if m != "Slagelse"]
+    assert len(others) == 16
+    share, sbasis = trends.area_series("Y01A02", "pct_population", names + others, "demo", weight_measure="fulltime_persons")
+    counts, _ = trends.area_series("Y01A02", "fulltime_persons", names + others, "demo")
+    assert sbasis["RAR Sjælland uden Slagelse"] == trends.BASIS_PUBLISHED_LESS
+    by_hand = trends.share_without(share["RAR Sjælland"], counts["RAR Sjælland"], share["Slagelse"], counts["Slagelse"])
+    pd.testing.assert_series_equal(share["RAR Sjælland uden Slagelse"], by_hand, check_names=False)
+    rest = trends.weighted_share(share[others], counts[others])
+    assert (share["RAR Sjælland uden Slagelse"] - rest).abs().max() < 0.01
+    assert (share["RAR Sjælland uden Slagelse"] - share["RAR Sjælland"]).abs().max() > 0.01  # a different figure
+    # A region (not published) without the municipality: the sum of the 16 other members.
+    wide, basis = trends.area_series("Y01A02", "persons", ["Region Sjælland uden Slagelse"], "demo")
+    assert basis["Region Sjælland uden Slagelse"] == trends.BASIS_MEMBERS_LESS
+    kom = load.series("Y01A02", "persons", others, "demo")
+    pd.testing.assert_series_equal(wide["Region Sjælland uden Slagelse"], kom[others].sum(axis=1), check_names=False)
+
+
+def test_a_month_the_municipality_lacks_is_missing_for_the_area_without_it(demo_data):
+    rows = load.load_table("Y01A02", "demo", measures=["persons", "pct_population", "fulltime_persons"])
+    rows = rows[~((rows["area"] == "Slagelse") & (rows["period"] == "2022M05"))]
+    names = ["RAR Sjælland", "RAR Sjælland uden Slagelse"]
+    for measure, weight in (("persons", None), ("pct_population", "fulltime_persons")):
+        wide, _ = trends.area_series("Y01A02", measure, names, "demo", rows=rows, weight_measure=weight)
+        assert pd.notna(wide.loc["2022M05", "RAR Sjælland"])
+        assert math.isnan(wide.loc["2022M05", "RAR Sjælland uden Slagelse"])  # not the whole area's figure
+        assert wide["RAR Sjælland uden Slagelse"].drop("2022M05").notna().all()
+
+
+def test_analyse_compares_with_the_area_without_the_municipality_by_default(demo_data):
+    a = trends.analyse("Slagelse", source="demo", groups="langtidsledige,aktivitetsparate")
+    assert a.comparison_area == "RAR Sjælland uden Slagelse" and a.excludes_municipality
+    assert a.comparison_geography == "RAR Sjælland"
+    assert a.areas == ["Slagelse", "RAR Sjælland uden Slagelse", "Hele landet"]
+    s = load.series("Y25I09", "persons", ["Slagelse", "RAR Sjælland"], "demo")
+    row = a.changes[(a.changes["target_group"] == "langtidsledige") & (a.changes["area"] == a.comparison_area)].iloc[0]
+    base = s.loc["2021M01", "RAR Sjælland"] - s.loc["2021M01", "Slagelse"]
+    latest = s.loc["2024M12", "RAR Sjælland"] - s.loc["2024M12", "Slagelse"]
+    assert (row.base_value, row.latest_value) == (base, latest)
+    assert row.change_pct == pytest.approx((latest / base - 1) * 100)
+    text = " ".join(trends.change_sentences(a.changes, a.municipality, a.comparison_area, a.groups))
+    assert "i RAR Sjælland uden Slagelse faldet med" in text and "RAR Sjælland faldet" not in text
+    assert trends.subtitle_da(a) == "Udviklingen siden januar 2021 sammenlignet med RAR Sjælland uden Slagelse og hele landet"
+    assert trends.comparison_note(a).startswith(
+        "**Sammenligningsområde:** RAR Sjælland uden Slagelse, dvs. tallene for RAR Sjælland fratrukket Slagelses egne tal. "
+        "Slagelse er en af 17 kommuner i RAR Sjælland"
+    )
+    assert "fratrukket Slagelses egne tal" in trends.basis_sentence(a)
+    # The composition of the aktivitetsparate: persons by duration are the area's minus the municipality's.
+    comp = trends.composition(a.areas, "2024M12", "demo").set_index(["area", "duration"])
+    rar = trends.composition(["RAR Sjælland"], "2024M12", "demo").set_index("duration")["persons"]
+    for d in trends.DURATIONS:
+        assert comp.loc[(a.comparison_area, d), "persons"] == rar[d] - comp.loc[("Slagelse", d), "persons"]
+    assert comp.xs(a.comparison_area, level="area")["share_pct"].sum() == pytest.approx(100, abs=1)
+    # Off: the published area including the municipality, as the status report compares.
+    b = trends.analyse("Slagelse", source="demo", groups="langtidsledige", exclude_municipality=False)
+    assert b.comparison_area == "RAR Sjælland" and not b.excludes_municipality
+    assert "inklusive Slagelse selv" in trends.comparison_note(b)
+    with pytest.raises(ParameterError, match="exclude_municipality must be True or False"):
+        trends.analyse("Slagelse", source="demo", exclude_municipality="ja")

@@ -23,6 +23,19 @@ its own published count and percentage (``count / pct * 100``), i.e. the
 population-weighted mean. The basis of each area is one of :data:`BASIS_PUBLISHED`,
 :data:`BASIS_MEMBERS`, :data:`BASIS_MISSING`.
 
+The comparison area without the municipality
+--------------------------------------------
+A municipality inside its own comparison area damps every gap to it (Slagelse is one of the 17
+municipalities of RAR Sjælland). :func:`analyse` therefore compares, by default, with the area
+without the municipality, named like ``"RAR Sjælland uden Slagelse"`` (:func:`area_without`);
+the name works as an area in every function here. Its counts are the area's minus the
+municipality's (:func:`count_without`); its share of the population is
+``(area count - municipality count) / (area population - municipality population)``, each
+population implied by its own published count and share (:func:`share_without`). A month the
+municipality lacks is missing for the area without it too. Its basis is
+:data:`BASIS_PUBLISHED_LESS` or :data:`BASIS_MEMBERS_LESS`. Indexes, changes and the seasonal
+adjustment treat it as any other series.
+
 Gaps
 ----
 A month missing in the source (suppressed, not delivered) stays NaN everywhere: indexes,
@@ -58,11 +71,17 @@ from analysis.errors import ParameterError
 BASIS_PUBLISHED = "published"
 BASIS_MEMBERS = "sum_of_members"
 BASIS_MISSING = "missing"
+BASIS_PUBLISHED_LESS = "published_minus_municipality"
+BASIS_MEMBERS_LESS = "sum_of_members_minus_municipality"
 BASIS_DA = {
     BASIS_PUBLISHED: "offentliggjort tal for området",
     BASIS_MEMBERS: "summen af områdets kommuner",
     BASIS_MISSING: "ingen data",
+    BASIS_PUBLISHED_LESS: "offentliggjort tal for området minus kommunens tal",
+    BASIS_MEMBERS_LESS: "summen af områdets øvrige kommuner",
 }
+_LESS = {BASIS_PUBLISHED: BASIS_PUBLISHED_LESS, BASIS_MEMBERS: BASIS_MEMBERS_LESS}
+WITHOUT = " uden "  # 'RAR Sjælland uden Slagelse': an area without one of its municipalities
 COUNTRY = geography.COUNTRY
 COUNT_UNITS = ("personer", "fuldtidspersoner", "antal", "timer")
 
@@ -221,7 +240,7 @@ def area_series(
         for key, value in dims.items():
             mask &= rows[key] == value
         rows = rows.loc[mask]
-    names = [geography.area(a).name for a in ([areas] if isinstance(areas, str) else areas)]
+    names = [area_name(a) for a in ([areas] if isinstance(areas, str) else areas)]
     if rows.empty:
         codes: list[str] = []
     else:
@@ -233,28 +252,30 @@ def area_series(
     weights = None
     if len(wanted) > 1:
         weights = rows[rows["measure"] == weight_measure].pivot(index="period", columns="area", values="value").reindex(full)
+    is_count = unit in COUNT_UNITS
     out = pd.DataFrame(index=pd.Index(full, name="period"))
     basis: dict[str, str] = {}
     for name in names:
-        if name in values.columns:
-            out[name] = values[name]
-            basis[name] = BASIS_PUBLISHED
+        parent, without = split_area(name)
+        if without is None:
+            out[name], basis[name] = _plain_column(name, values, weights, is_count)
             continue
-        area = geography.area(name)
-        members = geography.members(name) if area.level != "kommune" else []
-        if not members or not all(m in values.columns for m in members):
-            out[name] = np.nan
-            basis[name] = BASIS_MISSING
+        # The area without one of its municipalities: counts are area minus municipality; a share is
+        # (area count - municipality count) / (area population - municipality population), each
+        # population implied by its own count and share. Any missing part makes the month missing.
+        area_values, area_basis = _plain_column(parent, values, weights, is_count)
+        own_values, own_basis = _plain_column(without, values, weights, is_count)
+        if is_count and BASIS_MISSING not in (area_basis, own_basis):
+            out[name], basis[name] = count_without(area_values, own_values), _LESS[area_basis]
             continue
-        if unit in COUNT_UNITS:
-            out[name] = values[members].sum(axis=1, min_count=len(members)).where(values[members].notna().all(axis=1))
-            basis[name] = BASIS_MEMBERS
-        elif weights is not None and all(m in weights.columns for m in members):
-            out[name] = weighted_share(values[members], weights[members])
-            basis[name] = BASIS_MEMBERS
-        else:
-            out[name] = np.nan
-            basis[name] = BASIS_MISSING
+        if weights is not None and BASIS_MISSING not in (area_basis, own_basis):
+            area_counts, counts_basis = _plain_column(parent, weights, None, True)
+            own_counts, own_counts_basis = _plain_column(without, weights, None, True)
+            if BASIS_MISSING not in (counts_basis, own_counts_basis):
+                out[name] = share_without(area_values, area_counts, own_values, own_counts)
+                basis[name] = _LESS[area_basis]
+                continue
+        out[name], basis[name] = np.nan, BASIS_MISSING
     out.insert(0, "period_end", [periods.parse_period(c).end for c in out.index])
     out.columns.name = None
     return out, basis
@@ -283,6 +304,92 @@ def weighted_share(pct: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
     ok = denominators.notna().all(axis=1) & counts.notna().all(axis=1)
     total = counts.sum(axis=1) / denominators.sum(axis=1) * 100.0
     return total.where(ok)
+
+
+def _plain_column(name: str, values: pd.DataFrame, weights: pd.DataFrame | None, is_count: bool) -> tuple[pd.Series, str]:
+    """One area's column of a wide frame and its basis: published, else the sum (or weighted share) of its members."""
+    if name in values.columns:
+        return values[name], BASIS_PUBLISHED
+    area = geography.area(name)
+    members = geography.members(name) if area.level != "kommune" else []
+    missing = pd.Series(np.nan, index=values.index)
+    if not members or not all(m in values.columns for m in members):
+        return missing, BASIS_MISSING
+    if is_count:
+        return values[members].sum(axis=1, min_count=len(members)).where(values[members].notna().all(axis=1)), BASIS_MEMBERS
+    if weights is not None and all(m in weights.columns for m in members):
+        return weighted_share(values[members], weights[members]), BASIS_MEMBERS
+    return missing, BASIS_MISSING
+
+
+# --------------------------------------------------------------------------- an area without its municipality
+
+
+def area_without(area: str, municipality: str) -> str:
+    """The name of an area without one of its municipalities: 'RAR Sjælland uden Slagelse'.
+
+    The name works as an area everywhere in this module (:func:`area_series`, :func:`group_panel`,
+    :func:`duration_series`). ParameterError when the area does not contain the municipality or is
+    the municipality itself.
+    """
+    return area_name(f"{geography.area(area).name}{WITHOUT}{geography.municipality(municipality).name}")
+
+
+def split_area(name: str) -> tuple[str, str | None]:
+    """``('RAR Sjælland', 'Slagelse')`` for 'RAR Sjælland uden Slagelse'; ``(name, None)`` for a plain area.
+
+    No area in :mod:`analysis.geography` has " uden " in its name, so the split is unambiguous.
+    """
+    text = str(name).strip()
+    if WITHOUT not in text:
+        return geography.area(text).name, None
+    parent_text, _, own_text = text.partition(WITHOUT)
+    parent = geography.area(parent_text.strip(), what="comparison area")
+    own = geography.municipality(own_text.strip())
+    if parent.level == "kommune" or own.name not in geography.members(parent.name):
+        raise ParameterError(
+            f"area {text!r}: {parent.name} does not contain {own.name} as one of several municipalities; "
+            f"expected an area such as {geography.rar_of(own.name) + WITHOUT + own.name!r}"
+        )
+    return parent.name, own.name
+
+
+def area_name(name: str) -> str:
+    """The canonical name of an area, or of an area without one of its municipalities."""
+    parent, without = split_area(name)
+    return parent if without is None else f"{parent}{WITHOUT}{without}"
+
+
+def count_without(area_counts: pd.Series, municipality_counts: pd.Series) -> pd.Series:
+    """Area count minus the municipality's count, month by month.
+
+    NaN where either is missing (a month the municipality lacks is missing, never the area's
+    whole count) and where the difference is negative (only rounding in the source can cause it).
+    """
+    diff = area_counts.astype(float) - municipality_counts.astype(float)
+    return diff.where(diff >= 0)
+
+
+def share_without(
+    area_pct: pd.Series, area_counts: pd.Series, municipality_pct: pd.Series, municipality_counts: pd.Series
+) -> pd.Series:
+    """The percentage of the area without the municipality, from both percentages and the counts they are computed from.
+
+    Each population is implied from the data as ``count / pct * 100`` (as :func:`weighted_share` does
+    for sums of members); the result is ``(area count - municipality count) / (area population -
+    municipality population) * 100``. NaN for a month where any of the four values is missing, a
+    percentage is zero (the population cannot be implied), or the remaining population or count
+    is not positive: never a silent zero.
+    """
+    a_pct, a_n = area_pct.astype(float), area_counts.astype(float)
+    m_pct, m_n = municipality_pct.astype(float), municipality_counts.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_pop = a_n / a_pct.where(a_pct != 0) * 100.0
+        m_pop = m_n / m_pct.where(m_pct != 0) * 100.0
+    counts = a_n - m_n
+    pop = a_pop - m_pop
+    out = counts / pop.where(pop > 0) * 100.0
+    return out.where(counts >= 0)
 
 
 def group_panel(
@@ -540,11 +647,17 @@ def duration_series(
         part = by_duration.get(duration, rows.iloc[0:0])
         wide, basis = area_series("Y36A02", "persons", [area], source, end=end, rows=part, category=category, duration=duration)
         frame = wide if frame is None else frame
-        cols[duration] = wide[geography.area(area).name]
-        bases.append(basis[geography.area(area).name])
+        cols[duration] = wide[area_name(area)]
+        bases.append(basis[area_name(area)])
     out = pd.DataFrame({"period_end": frame["period_end"], **cols})
-    basis = BASIS_MISSING if BASIS_MISSING in bases else (BASIS_MEMBERS if BASIS_MEMBERS in bases else BASIS_PUBLISHED)
-    return out, basis
+    return out, _combined_basis(bases)
+
+
+def _combined_basis(bases: Sequence[str]) -> str:
+    """One basis for several series of an area: missing if any is, else the first that is not published."""
+    if BASIS_MISSING in bases:
+        return BASIS_MISSING
+    return next((b for b in bases if b != BASIS_PUBLISHED), BASIS_PUBLISHED)
 
 
 def composition(
@@ -567,7 +680,7 @@ def composition(
             v = frame.loc[code, d]
             rows.append(
                 {
-                    "area": geography.area(area).name,
+                    "area": area_name(area),
                     "duration": d,
                     "persons": float(v),
                     "share_pct": float(v / total * 100.0) if pd.notna(v) and pd.notna(total) and total else np.nan,
@@ -596,7 +709,7 @@ def long_duration_history(areas: Sequence[str], source: str = "", *, end: str | 
         out.append(
             pd.DataFrame(
                 {
-                    "area": geography.area(area).name,
+                    "area": area_name(area),
                     "period": frame.index,
                     "period_end": frame["period_end"].to_numpy(),
                     "over_2_pct": (over2 / total * 100.0).to_numpy(),
@@ -624,9 +737,20 @@ class TrendAnalysis:
     panel: pd.DataFrame
     changes: pd.DataFrame
     notes: list[str] = field(default_factory=list)  # Danish, for warning boxes
+    comparison_parent: str = ""  # the geographic area the comparison is drawn from ("" = comparison_area itself)
 
     def group_names(self) -> dict[str, str]:
         return {g.key: g.name_da for g in self.groups}
+
+    @property
+    def excludes_municipality(self) -> bool:
+        """True when the comparison area is an area without the municipality ('RAR Sjælland uden Slagelse')."""
+        return split_area(self.comparison_area)[1] is not None
+
+    @property
+    def comparison_geography(self) -> str:
+        """The geographic area behind the comparison area ('RAR Sjælland' for 'RAR Sjælland uden Slagelse')."""
+        return self.comparison_parent or split_area(self.comparison_area)[0]
 
 
 def resolve_end(period: str, latest: str, earliest: str) -> str:
@@ -670,10 +794,20 @@ def analyse(
     base_period: str = "2021M01",
     source: str = "",
     groups: str | Sequence[str] | None = None,
+    exclude_municipality: bool = True,
 ) -> TrendAnalysis:
-    """Resolve the parameters (one clear ParameterError for bad input) and compute the panel and changes."""
+    """Resolve the parameters (one clear ParameterError for bad input) and compute the panel and changes.
+
+    With ``exclude_municipality`` (the default) the comparison area is the area without the
+    municipality ('RAR Sjælland uden Slagelse', see :func:`area_without`), so the municipality's own
+    figures do not damp the gap to its comparison; a comparison area that is the municipality
+    itself is left as it is. Hele landet is always the published country total.
+    """
+    if not isinstance(exclude_municipality, (bool, np.bool_)):
+        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
     mun = geography.municipality(municipality).name
-    comp = geography.comparison_area(mun, comparison_area or None)
+    parent = geography.comparison_area(mun, comparison_area or None)
+    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
     chosen, notes = resolve_groups(groups, source)
     latest = max((load.latest_period(g.table, source) for g in chosen), key=lambda c: periods.parse_period(c).end)
     earliest = min((load.available_periods(g.table, source)[0] for g in chosen), key=lambda c: periods.parse_period(c).end)
@@ -688,7 +822,7 @@ def analyse(
         last = panel.loc[panel["target_group"] == g.key, "period"].iloc[-1]
         if last != end:
             notes.append(f"{g.name_da}: data slutter i {fmt.period_label(last)}, før analysens slutmåned {fmt.period_label(end)}.")
-    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, changes, notes)
+    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, changes, notes, comparison_parent=parent)
 
 
 # --------------------------------------------------------------------------- notes and sentences
@@ -730,19 +864,28 @@ def basis_notes(panel: pd.DataFrame, groups: Sequence[TargetGroup]) -> list[str]
     """Danish notes for areas that are sums of their municipalities rather than published totals."""
     names = {g.key: g.name_da for g in groups}
     notes = []
-    summed = panel[panel["basis"] == BASIS_MEMBERS][["area", "target_group"]].drop_duplicates()
+    summed = panel[panel["basis"].isin([BASIS_MEMBERS, BASIS_MEMBERS_LESS])][["area", "target_group"]].drop_duplicates()
     for area, f in summed.groupby("area", sort=False):
         groups_da = ", ".join(names.get(g, g).lower() for g in f["target_group"])
-        notes.append(
-            f"{area} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
-            "områdets kommuner, og andelene er vægtet med kommunernes befolkning."
-        )
+        parent, without = split_area(area)
+        if without is None:
+            notes.append(
+                f"{area} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
+                "områdets kommuner, og andelene er vægtet med kommunernes befolkning."
+            )
+        else:
+            notes.append(
+                f"{parent} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
+                f"områdets kommuner uden {without}, og andelene er vægtet med kommunernes befolkning."
+            )
     return notes
 
 
 def area_in_text(area: str) -> str:
-    """An area's name inside a sentence: 'Hele landet' becomes 'hele landet'."""
-    return "hele landet" if area == COUNTRY else area
+    """An area's name inside a sentence: 'Hele landet' becomes 'hele landet' (also in 'hele landet uden Slagelse')."""
+    if area == COUNTRY or str(area).startswith(COUNTRY + WITHOUT):
+        return "h" + str(area)[1:]
+    return area
 
 
 def _movement(pct: float) -> str:
@@ -751,6 +894,11 @@ def _movement(pct: float) -> str:
     if abs(pct) < 0.05:
         return "stort set uændret"
     return f"{'faldet' if pct < 0 else 'steget'} med {fmt.percent(abs(pct))}"
+
+
+def _genitive(name: str) -> str:
+    """Danish genitive of a name: 'Slagelses', 'Vesthimmerlands'' (a name ending in s, x or z takes an apostrophe)."""
+    return f"{name}'" if str(name)[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
 def change_sentences(
@@ -1046,7 +1194,9 @@ COMPOSITION_HEADINGS_DA = {
     "duration": "Varighed på ydelsen",
     "persons": "Antal personer",
     "share_pct": "Andel af målgruppen (pct.)",
-    "basis": "Grundlag (published = offentliggjort områdetal, sum_of_members = sum af kommunerne)",
+    "basis": "Grundlag (published = offentliggjort områdetal, sum_of_members = sum af kommunerne, "
+             "published_minus_municipality = offentliggjort områdetal minus kommunens tal, "
+             "sum_of_members_minus_municipality = sum af områdets øvrige kommuner)",
 }
 
 
@@ -1076,14 +1226,43 @@ def basis_sentence(analysis: TrendAnalysis) -> str:
         if area == analysis.municipality:
             continue
         bases = set(analysis.panel.loc[analysis.panel["area"] == area, "basis"])
+        parent, without = split_area(area)
         if bases == {BASIS_PUBLISHED}:
             parts.append(f"{area}: offentliggjorte områdetal fra Jobindsats")
-        elif BASIS_MEMBERS in bases and BASIS_MISSING not in bases:
+        elif bases == {BASIS_PUBLISHED_LESS}:
+            parts.append(f"{area}: Jobindsats' offentliggjorte tal for {parent} fratrukket {_genitive(without)} egne tal")
+        elif bases <= {BASIS_PUBLISHED, BASIS_MEMBERS} and BASIS_MEMBERS in bases:
             parts.append(f"{area}: summen af områdets {len(geography.members(area))} kommuner"
                          + (" (for nogle målgrupper)" if BASIS_PUBLISHED in bases else ""))
+        elif bases <= {BASIS_PUBLISHED_LESS, BASIS_MEMBERS_LESS} and BASIS_MEMBERS_LESS in bases:
+            parts.append(f"{area}: summen af de {len(geography.members(parent)) - 1} andre kommuner i {parent}"
+                         + (" (for nogle målgrupper)" if BASIS_PUBLISHED_LESS in bases else ""))
         else:
             parts.append(f"{area}: ikke i data for alle målgrupper")
     return "Grundlag for områdetallene – " + "; ".join(parts) + "."
+
+
+def comparison_note(analysis: TrendAnalysis) -> str:
+    """A plain-Danish statement of the comparison area used, for the report's "Om tallene"."""
+    mun, comp, parent = analysis.municipality, analysis.comparison_area, analysis.comparison_geography
+    if comp == mun:
+        return f"**Sammenligningsområde:** ingen; rapporten viser {mun} og hele landet."
+    if analysis.excludes_municipality:
+        return (
+            f"**Sammenligningsområde:** {area_in_text(comp)}, dvs. tallene for {area_in_text(parent)} fratrukket "
+            f"{_genitive(mun)} egne tal. {mun} er en af {len(geography.members(parent))} kommuner i {area_in_text(parent)}; "
+            "indgik kommunen i sit eget sammenligningsområde, ville dens egne tal trække områdets tal i kommunens "
+            "retning, så forskellen mellem kommunen og området ville se mindre ud, end den er. Antal for området "
+            f"uden {mun} er områdets antal minus kommunens antal. Andele af de 16-66-årige er (områdets antal minus "
+            "kommunens antal) divideret med (områdets befolkning minus kommunens befolkning), hvor befolkningen udledes "
+            "af antal og andel i Jobindsats. Mangler kommunens tal for en måned, mangler områdets tal også for den måned. "
+            f"Hele landet er landstallet, som {mun} indgår i."
+        )
+    return (
+        f"**Sammenligningsområde:** {area_in_text(comp)} inklusive {mun} selv, som i statusrapporten. Fordi kommunen indgår "
+        "i sit eget sammenligningsområde, er forskellen mellem kommunen og området mindre, end den ville være uden "
+        "kommunen. Rapporten kan i stedet sammenligne med området uden kommunen."
+    )
 
 
 def subtitle_da(analysis: TrendAnalysis) -> str:
