@@ -94,16 +94,22 @@ def test_change_sentences_in_the_status_reports_style():
     panel = _panel({"Slagelse": [620, 181], "RAR Sjælland": [5830, 1842.28], "Hele landet": [1000, 340]})
     ch = trends.change_table(panel, "2021M01")
     (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland", [trends.GROUPS["langtidsledige"]])
+    # The status report's numbers and words, now saying that they are the raw count (issue 12, point 10);
+    # two months cannot be seasonally adjusted nor compared with a year earlier, and the text says so.
     assert text == (
-        "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 %. "
-        "Til sammenligning er langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 %."
+        "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 % (faktisk antal, opgjort som i statusrapporten). "
+        "Til sammenligning er langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 % (faktisk antal). "
+        "Den sæsonkorrigerede udvikling i langtidsledigheden kan ikke beregnes for Slagelse og RAR Sjælland, fordi der "
+        "ikke er to års sammenhængende månedstal; derfor vurderer rapporten ikke, om Slagelse har haft en bedre eller "
+        "dårligere udvikling end RAR Sjælland. "
+        "Ændringen fra samme måned året før kan ikke beregnes for Slagelse, fordi der mangler data for feb. 2020 eller feb. 2021."
     )
     panel = _panel({"Slagelse": [100, 110], "RAR Sjælland": [100, 90], "Hele landet": [100, 100.01]}, group="sygedagpenge")
     (text,) = trends.change_sentences(trends.change_table(panel, "2021M01"), "Slagelse", "RAR Sjælland")
-    assert text == (
-        "Siden januar 2021 er antallet af sygedagpengemodtagere i Slagelse steget med 10,0 %. "
-        "Til sammenligning er antallet af sygedagpengemodtagere i RAR Sjælland faldet med 10,0 %, "
-        "mens det i hele landet er stort set uændret."
+    assert text.startswith(
+        "Siden januar 2021 er antallet af sygedagpengemodtagere i Slagelse steget med 10,0 % (faktisk antal, opgjort som i "
+        "statusrapporten). Til sammenligning er antallet af sygedagpengemodtagere i RAR Sjælland faldet med 10,0 %, "
+        "mens det i hele landet er stort set uændret (faktisk antal)."
     )
 
 
@@ -343,6 +349,7 @@ def test_notebook_runs_end_to_end_and_writes_the_changes_csv(demo_data, tmp_path
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "Siden januar 2021 er langtidsledigheden i " + municipality in html
     assert f"Sammenlignet med</th><td" in html and f">{without}</td>" in html
+    assert "Sæsonkorrigeret er langtidsledigheden siden januar 2021" in html
     assert "Sammenligningsområde:</strong> " + without in html
 
 
@@ -371,6 +378,126 @@ def test_has_durations(demo_data, monkeypatch):
     real = load.available_tables
     monkeypatch.setattr(load, "available_tables", lambda source="": [t for t in real(source) if t != "Y36A02"])
     assert not trends.has_durations("demo")
+
+
+# --------------------------------------------------------------------------- issue 12, point 10: seasonality in the headline
+
+
+def _seasonal_panel(areas: dict[str, tuple[float, float, float]], n: int = 72, group: str = "a_dagpenge") -> pd.DataFrame:
+    """Monthly series from 2019M01 per area: ``level * exp(trend * t + amplitude * season)``, peak in January."""
+    t = np.arange(n)
+    season = np.cos(2 * np.pi * t / 12)  # +1 in January, -1 in July
+    values = {area: level * np.exp(trend * t + amplitude * season) for area, (level, trend, amplitude) in areas.items()}
+    return _panel(values, first="2019M01", group=group)
+
+
+def test_change_table_adds_the_seasonally_adjusted_change_and_the_change_from_a_year_earlier():
+    # 2019M01..2024M07, January peak, July trough; base January 2021, latest July 2024.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05)}, n=67)
+    ch = trends.change_table(panel, "2021M01").set_index("area")
+    assert list(trends.change_table(panel, "2021M01").columns) == trends.CHANGE_COLUMNS
+    s = ch.loc["Slagelse"]
+    # The raw change mixes the trend with the fall from the January peak to December.
+    true_trend_change = (math.exp(-0.01 * 42) - 1) * 100  # 42 months of trend: -34.3 %
+    assert s.change_pct == pytest.approx(trends.pct_change(s.base_value, s.latest_value))
+    assert s.change_pct < true_trend_change - 2
+    # The seasonally adjusted change is the trend's, within half a percentage point.
+    assert s.seasonal_status == "ok"
+    assert s.adjusted_change_pct == pytest.approx(true_trend_change, abs=0.5)
+    assert s.adjusted_change == pytest.approx(s.adjusted_latest_value - s.adjusted_base_value)
+    # With the same trend but a smaller seasonal swing, the area's raw change is smaller, its adjusted change the same.
+    r = ch.loc["RAR Sjælland"]
+    assert abs(r.adjusted_change_pct - s.adjusted_change_pct) < 0.5 and abs(r.change_pct - s.change_pct) > 2
+    # The change from the same month a year earlier, by hand.
+    by_period = panel[panel["area"] == "Slagelse"].set_index("period")["value"]
+    assert s.year_earlier_period == "2023M07" and s.year_earlier_value == by_period["2023M07"]
+    assert s.year_on_year_change == pytest.approx(by_period["2024M07"] - by_period["2023M07"])
+    assert s.year_on_year_change_pct == pytest.approx((by_period["2024M07"] / by_period["2023M07"] - 1) * 100)
+    # An explicit latest month: the adjustment uses only the months up to it.
+    early = trends.change_table(panel, "2021M01", "2023M06").set_index("area").loc["Slagelse"]
+    sa = trends.seasonal_adjust(by_period.loc[:"2023M06"])
+    assert early.adjusted_latest_value == pytest.approx(sa.loc["2023M06", "adjusted"])
+
+
+def test_seasonal_status_of_a_change():
+    s = _seasonal_series(60)  # 2019M01..2023M12
+    assert trends.seasonal_status(trends.seasonal_adjust(s), "2020M01", "2023M12") == "ok"
+    gap = s.copy()
+    gap.iloc[25] = np.nan  # 2021M02: the longest stretch is 2021M03..2023M12 (34 months)
+    assert trends.seasonal_status(trends.seasonal_adjust(gap), "2020M01", "2023M12") == "gap"
+    assert trends.seasonal_status(trends.seasonal_adjust(gap), "2022M01", "2023M12") == "ok"
+    assert trends.seasonal_status(trends.seasonal_adjust(s.iloc[:20]), "2019M01", "2020M08") == "too_short"
+
+
+def test_the_better_or_worse_verdict_uses_the_seasonally_adjusted_change():
+    # Slagelse's bigger seasonal swing makes its raw fall from the January peak look larger than the
+    # area's, but its underlying trend falls less: the verdict follows the adjusted change.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.008, 0.20), "RAR Sjælland": (10000, -0.010, 0.02),
+                             "Hele landet": (90000, -0.010, 0.05)}, n=67)  # to July 2024
+    ch = trends.change_table(panel, "2021M01")
+    rows = ch.set_index("area")
+    assert rows.loc["Slagelse", "change_pct"] < rows.loc["RAR Sjælland", "change_pct"]  # raw: Slagelse falls more
+    assert rows.loc["Slagelse", "adjusted_change_pct"] > rows.loc["RAR Sjælland", "adjusted_change_pct"] + 1  # adjusted: less
+    (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland")
+    first, rest = text.split(" Sæsonkorrigeret er ", 1)
+    assert first.startswith("Siden januar 2021 er antallet af forsikrede ledige i Slagelse faldet med")
+    assert "(faktisk antal, opgjort som i statusrapporten)" in first and first.endswith("(faktisk antal).")
+    assert "bedre" not in first and "dårligere" not in first  # no verdict on the raw change
+    adjusted, year = rest.split(" Fra juli 2023 til juli 2024 (samme måned året før) er ", 1)
+    m, c = rows.loc["Slagelse", "adjusted_change_pct"], rows.loc["RAR Sjælland", "adjusted_change_pct"]
+    assert adjusted == (
+        f"antallet af forsikrede ledige siden januar 2021 faldet med {trends.fmt.percent(-m)} i Slagelse og faldet med "
+        f"{trends.fmt.percent(-c)} i RAR Sjælland; målt sådan har Slagelse haft en dårligere udvikling end RAR Sjælland."
+    )
+    y = rows.loc["Slagelse", "year_on_year_change_pct"]
+    assert year.startswith(f"antallet af forsikrede ledige faldet med {trends.fmt.percent(-y)} i Slagelse og ")
+    g = trends.GROUPS["a_dagpenge"]
+    assert trends.relative_development(g, -20.0, -15.0) == "better"
+    assert trends.relative_development(g, -15.0, -20.0) == "worse"
+    assert trends.relative_development(g, -15.0, -15.9) == "similar"
+    assert trends.relative_development(g, np.nan, -15.0) is None
+
+
+def test_a_series_that_cannot_be_adjusted_is_said_so_in_text_and_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    # Slagelse has a gap in 2022 (stretches of 17 and 18 months): no adjustment at all; the area is fine.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05),
+                             "Hele landet": (90000, -0.01, 0.05)}, n=48)
+    panel = panel[panel["period"] >= "2020M01"].reset_index(drop=True)
+    panel.loc[(panel["area"] == "Slagelse") & (panel["period"] == "2021M06"), "value"] = np.nan
+    ch = trends.change_table(panel, "2020M01")
+    row = ch.set_index("area").loc["Slagelse"]
+    assert row.seasonal_status == "too_short" and math.isnan(row.adjusted_change_pct) and not math.isnan(row.change_pct)
+    (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland")
+    assert ("Den sæsonkorrigerede udvikling i antallet af forsikrede ledige kan ikke beregnes for Slagelse, fordi der "
+            "ikke er to års sammenhængende månedstal; derfor vurderer rapporten ikke, om Slagelse har haft en bedre "
+            "eller dårligere udvikling end RAR Sjælland.") in text
+    assert "bedre udvikling end" not in text and "dårligere udvikling end" not in text.replace("bedre eller dårligere", "")
+    group = trends.GROUPS["a_dagpenge"]
+    analysis = trends.TrendAnalysis("Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group],
+                                    "2020M01", "2022M12", panel, ch)
+    seasonal = trends.seasonal_panel(panel)
+    fig = trends.figure_seasonal(seasonal, analysis, source="demo")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["Faktisk"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Faktisk"]  # no entry for a line that is not there
+    assert any("Kan ikke sæsonkorrigeres" in t.get_text() for t in ax.texts)
+    assert trends.seasonal_notes(seasonal, analysis) == [
+        "Forsikrede ledige (a-dagpenge) i Slagelse kan ikke sæsonkorrigeres, fordi der ikke er to års sammenhængende "
+        "månedstal; figuren viser kun det faktiske antal."
+    ]
+    # With the series whole again, both lines and both legend entries are there, and there is no note.
+    whole = trends.seasonal_panel(_seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05)}))
+    analysis.panel = whole
+    fig = trends.figure_seasonal(whole, analysis, source="demo")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Faktisk", "Sæsonkorrigeret"]
+    assert trends.seasonal_notes(whole, analysis) == []
+    bars = trends.figure_changes(trends.TrendAnalysis(
+        "Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group], "2020M01", "2022M12", panel, ch
+    ), source="demo")
+    assert [a.get_title(loc="left") for a in bars.axes[:2]] == ["Faktisk antal (som statusrapporten)", "Sæsonkorrigeret"]
 
 
 # --------------------------------------------------------------------------- issue 12, point 11: the area without the municipality
@@ -450,6 +577,7 @@ def test_analyse_compares_with_the_area_without_the_municipality_by_default(demo
     latest = s.loc["2024M12", "RAR Sjælland"] - s.loc["2024M12", "Slagelse"]
     assert (row.base_value, row.latest_value) == (base, latest)
     assert row.change_pct == pytest.approx((latest / base - 1) * 100)
+    assert row.seasonal_status == "ok" and pd.notna(row.adjusted_change_pct)  # adjusted like any other series
     text = " ".join(trends.change_sentences(a.changes, a.municipality, a.comparison_area, a.groups))
     assert "i RAR Sjælland uden Slagelse faldet med" in text and "RAR Sjælland faldet" not in text
     assert trends.subtitle_da(a) == "Udviklingen siden januar 2021 sammenlignet med RAR Sjælland uden Slagelse og hele landet"

@@ -52,6 +52,18 @@ fitted on the **longest gap-free stretch** of the series, which must cover at le
 full years. Months outside that stretch get no adjusted value (NaN), so gaps are never
 filled by the model and nothing is presented as data that is not. The adjusted series is
 the observed series with the seasonal component removed.
+
+Three changes, and which one judges
+-----------------------------------
+The status report's change "since January 2021" compares a seasonal peak with a later month.
+:func:`change_table` keeps that **raw** change (analysts compare it with the status report)
+and adds beside it the change on the **seasonally adjusted** series (fitted on the months up to
+the latest month) and the change from the **same month a year earlier**. Every sentence of
+:func:`change_sentences` says which change it uses, and only the seasonally adjusted change
+says whether the municipality did better or worse than its comparison area
+(:func:`relative_development`). A series that cannot be adjusted (no two gap-free years, or
+the base or latest month outside the fitted stretch) gets no adjusted change, no verdict, and
+a sentence and figure that say so.
 """
 
 from __future__ import annotations
@@ -97,6 +109,7 @@ class TargetGroup:
     dims: tuple[tuple[str, str], ...] = ()
     share_measure: str = "pct_population"
     share_weight: str = "fulltime_persons"  # the count the share is computed from
+    fewer_is_better: bool = True  # a fall in the group is the better development (true of every benefit group here)
 
     @property
     def dims_dict(self) -> dict[str, str]:
@@ -131,16 +144,35 @@ DURATIONS = ("Under 1 år", "1-2 år", "2-3 år", "Over 3 år")
 OVER_2_YEARS = ("2-3 år", "Over 3 år")
 OVER_3_YEARS = ("Over 3 år",)
 
-CHANGE_COLUMNS = ["area", "target_group", "base_period", "latest_period", "base_value", "latest_value", "change", "change_pct"]
+CHANGE_COLUMNS = [
+    "area", "target_group", "base_period", "latest_period", "base_value", "latest_value", "change", "change_pct",
+    "adjusted_base_value", "adjusted_latest_value", "adjusted_change", "adjusted_change_pct", "seasonal_status",
+    "year_earlier_period", "year_earlier_value", "year_on_year_change", "year_on_year_change_pct",
+]
+SEASONAL_STATUS_DA = {
+    "ok": "sæsonkorrigeret",
+    "too_short": "kan ikke sæsonkorrigeres, fordi der er under to års sammenhængende månedstal",
+    "gap": "kan ikke sæsonkorrigeres for hele perioden, fordi der er huller i månedstallene",
+}
 CHANGE_HEADINGS_DA = {
     "area": "Område",
     "target_group": "Målgruppe",
     "base_period": "Basismåned",
     "latest_period": "Seneste måned",
-    "base_value": "Antal i basismåneden",
-    "latest_value": "Antal i seneste måned",
-    "change": "Ændring (personer)",
-    "change_pct": "Ændring (pct.)",
+    "base_value": "Antal personer i basismåneden (faktisk antal)",
+    "latest_value": "Antal personer i seneste måned (faktisk antal)",
+    "change": "Ændring i faktisk antal (personer)",
+    "change_pct": "Ændring i faktisk antal (pct., som i statusrapporten)",
+    "adjusted_base_value": "Sæsonkorrigeret antal personer i basismåneden",
+    "adjusted_latest_value": "Sæsonkorrigeret antal personer i seneste måned",
+    "adjusted_change": "Ændring, sæsonkorrigeret (personer)",
+    "adjusted_change_pct": "Ændring, sæsonkorrigeret (pct.)",
+    "seasonal_status": "Sæsonkorrektion (ok = beregnet; too_short = under to års sammenhængende månedstal; "
+                       "gap = basismåned eller seneste måned uden for den sammenhængende række)",
+    "year_earlier_period": "Samme måned året før",
+    "year_earlier_value": "Antal personer samme måned året før (faktisk antal)",
+    "year_on_year_change": "Ændring fra samme måned året før (personer)",
+    "year_on_year_change_pct": "Ændring fra samme måned året før (pct.)",
 }
 
 
@@ -478,11 +510,21 @@ def pct_change(base_value, latest_value):
 
 
 def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | None = None) -> pd.DataFrame:
-    """Change from the base month to the latest month, per area and target group.
+    """Change from the base month to the latest month, per area and target group, three ways.
 
-    ``latest_period`` None takes each group's last month in the panel. Columns:
-    area, target_group, base_period, latest_period, base_value, latest_value, change, change_pct
-    (change_pct in percent; NaN where a value is missing or the base is 0).
+    ``latest_period`` None takes each group's last month in the panel. Columns (:data:`CHANGE_COLUMNS`):
+
+    - the **raw** change, as the status report counts it: base_period, latest_period, base_value,
+      latest_value, change, change_pct;
+    - the change on the **seasonally adjusted** series (:func:`seasonal_adjust`, fitted on the
+      months up to the latest month): adjusted_base_value, adjusted_latest_value, adjusted_change,
+      adjusted_change_pct and seasonal_status (:data:`SEASONAL_STATUS_DA`: ``ok``; ``too_short``
+      when the series has no gap-free stretch of two years; ``gap`` when the base or the latest
+      month lies outside the stretch the adjustment was fitted on);
+    - the change from the **same month a year earlier**: year_earlier_period, year_earlier_value,
+      year_on_year_change, year_on_year_change_pct.
+
+    Percent changes are in percent; NaN where a value is missing or the base is 0.
     """
     base = periods.parse_period(base_period).code
     rows = []
@@ -497,6 +539,11 @@ def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | Non
         if latest not in by_period.index:
             raise ParameterError(f"latest period {latest} is outside the data for target group {group!r}")
         b, v = by_period.get(base, np.nan), by_period.get(latest, np.nan)
+        sa = seasonal_adjust(by_period.loc[:latest])
+        status = seasonal_status(sa, base, latest)
+        ab, av = (float(sa.loc[base, "adjusted"]), float(sa.loc[latest, "adjusted"])) if status == "ok" else (np.nan, np.nan)
+        earlier = periods.shift(latest, -12)
+        e = by_period.get(earlier, np.nan)
         rows.append(
             {
                 "area": area,
@@ -505,11 +552,34 @@ def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | Non
                 "latest_period": latest,
                 "base_value": float(b),
                 "latest_value": float(v),
-                "change": float(v - b) if pd.notna(b) and pd.notna(v) else np.nan,
+                "change": _difference(b, v),
                 "change_pct": pct_change(b, v),
+                "adjusted_base_value": ab,
+                "adjusted_latest_value": av,
+                "adjusted_change": _difference(ab, av),
+                "adjusted_change_pct": pct_change(ab, av),
+                "seasonal_status": status,
+                "year_earlier_period": earlier,
+                "year_earlier_value": float(e),
+                "year_on_year_change": _difference(e, v),
+                "year_on_year_change_pct": pct_change(e, v),
             }
         )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _difference(first, second) -> float:
+    return float(second - first) if pd.notna(first) and pd.notna(second) else np.nan
+
+
+def seasonal_status(adjusted: pd.DataFrame, base: str, latest: str) -> str:
+    """``ok``, ``too_short`` or ``gap`` for a change from ``base`` to ``latest`` on a :func:`seasonal_adjust` result."""
+    in_fit = adjusted["in_fit"]
+    if not in_fit.any():
+        return "too_short"
+    if not (bool(in_fit.get(base, False)) and bool(in_fit.get(latest, False))):
+        return "gap"
+    return "ok"
 
 
 def indexed_panel(panel: pd.DataFrame, base_period: str) -> pd.DataFrame:
@@ -901,6 +971,114 @@ def _genitive(name: str) -> str:
     return f"{name}'" if str(name)[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
+# A municipality's seasonally adjusted change counts as better or worse than its comparison area's
+# only when the two differ by at least this many percentage points; closer is "stort set samme".
+SIMILAR_CHANGE_PP = 1.0
+
+
+def relative_development(group: TargetGroup, municipality_pct: float, comparison_pct: float) -> str | None:
+    """``better``, ``worse`` or ``similar`` for two percent changes of a group; None when either is missing.
+
+    For every target group in :data:`TARGET_GROUPS` fewer recipients is the better development
+    (:attr:`TargetGroup.fewer_is_better`). Differences under :data:`SIMILAR_CHANGE_PP` are ``similar``.
+    """
+    if pd.isna(municipality_pct) or pd.isna(comparison_pct):
+        return None
+    diff = float(municipality_pct) - float(comparison_pct)
+    if abs(diff) < SIMILAR_CHANGE_PP:
+        return "similar"
+    return "better" if (diff < 0) == group.fewer_is_better else "worse"
+
+
+def _two_areas(first_pct: float, first: str, second_pct: float, second: str) -> str:
+    """'faldet med 5,2 % i Slagelse og steget med 1,0 % i RAR Sjælland uden Slagelse'."""
+    return f"{_movement(first_pct)} i {area_in_text(first)} og {_movement(second_pct)} i {area_in_text(second)}"
+
+
+def _raw_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str, include_country: bool) -> str:
+    """The status report's sentence on the raw counts, saying that it is the raw count."""
+    base, latest = rows["base_period"].iloc[0], rows["latest_period"].iloc[0]
+    since = month_long(base)
+    mun = rows["change_pct"].get(municipality, np.nan)
+    if pd.isna(mun):
+        text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
+                f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
+    else:
+        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} (faktisk antal, opgjort som i statusrapporten)."
+    comp = rows["change_pct"].get(comparison_area, np.nan)
+    if comparison_area != municipality and pd.notna(comp):
+        text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"
+        nat = rows["change_pct"].get(COUNTRY, np.nan)
+        if include_country and comparison_area != COUNTRY and pd.notna(nat):
+            same = np.sign(round(nat, 1)) == np.sign(round(comp, 1)) and abs(nat) >= 0.05 and abs(comp) >= 0.05
+            if same:
+                text += f", og i hele landet med {fmt.percent(abs(nat))}"
+            else:
+                text += f", mens {g.pronoun_da} i hele landet er {_movement(nat)}"
+        text += " (faktisk antal)."
+    elif comparison_area != municipality:
+        text += f" For {area_in_text(comparison_area)} mangler der data til en sammenligning."
+    return text
+
+
+def _not_adjusted_reason(status: str, base: str, latest: str) -> str:
+    if status == "too_short":
+        return "der ikke er to års sammenhængende månedstal"
+    return (f"der er huller i månedstallene, så {month_long(base)} eller {month_long(latest)} ligger uden for "
+            "den længste sammenhængende række")
+
+
+def _adjusted_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str) -> str | None:
+    """The change on the seasonally adjusted series, and the only better/worse verdict the report gives."""
+    if "adjusted_change_pct" not in rows.columns:
+        return None
+    base, latest = rows["base_period"].iloc[0], rows["latest_period"].iloc[0]
+    since = month_long(base)
+    compare = comparison_area != municipality and comparison_area in rows.index
+    areas = [municipality] + ([comparison_area] if compare else [])
+    status = {a: rows["seasonal_status"].get(a, "too_short") for a in areas}
+    bad = [a for a in areas if status[a] != "ok" or pd.isna(rows["adjusted_change_pct"].get(a, np.nan))]
+    if bad:
+        by_reason: dict[str, list[str]] = {}
+        for a in bad:
+            reason = _not_adjusted_reason(status[a], base, latest) if status[a] != "ok" else "der mangler data"
+            by_reason.setdefault(reason, []).append(area_in_text(a))
+        parts = [f"for {' og '.join(names)}, fordi {reason}" for reason, names in by_reason.items()]
+        text = f"Den sæsonkorrigerede udvikling i {g.noun_da} kan ikke beregnes " + ", og ".join(parts)
+        if compare:
+            text += (f"; derfor vurderer rapporten ikke, om {municipality} har haft en bedre eller dårligere udvikling "
+                     f"end {area_in_text(comparison_area)}")
+        return text + "."
+    mun = rows["adjusted_change_pct"][municipality]
+    if not compare:
+        return f"Sæsonkorrigeret er {g.noun_da} i {municipality} {_movement(mun)} siden {since}."
+    comp = rows["adjusted_change_pct"][comparison_area]
+    verdict = relative_development(g, mun, comp)
+    text = f"Sæsonkorrigeret er {g.noun_da} siden {since} {_two_areas(mun, municipality, comp, comparison_area)}; "
+    if verdict == "similar":
+        text += f"målt sådan har {municipality} haft stort set samme udvikling som {area_in_text(comparison_area)}."
+    else:
+        word = "bedre" if verdict == "better" else "dårligere"
+        text += f"målt sådan har {municipality} haft en {word} udvikling end {area_in_text(comparison_area)}."
+    return text
+
+
+def _year_on_year_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str) -> str | None:
+    """The change from the same month a year earlier (no seasonal pattern in it), for the municipality and its comparison."""
+    if "year_on_year_change_pct" not in rows.columns:
+        return None
+    latest, earlier = rows["latest_period"].iloc[0], rows["year_earlier_period"].iloc[0]
+    mun = rows["year_on_year_change_pct"].get(municipality, np.nan)
+    when = f"Fra {month_long(earlier)} til {month_long(latest)} (samme måned året før)"
+    if pd.isna(mun):
+        return (f"Ændringen fra samme måned året før kan ikke beregnes for {municipality}, fordi der mangler data for "
+                f"{fmt.period_label(earlier)} eller {fmt.period_label(latest)}.")
+    comp = rows["year_on_year_change_pct"].get(comparison_area, np.nan)
+    if comparison_area != municipality and pd.notna(comp):
+        return f"{when} er {g.noun_da} {_two_areas(mun, municipality, comp, comparison_area)}."
+    return f"{when} er {g.noun_da} i {municipality} {_movement(mun)}."
+
+
 def change_sentences(
     changes: pd.DataFrame,
     municipality: str,
@@ -909,10 +1087,15 @@ def change_sentences(
     *,
     include_country: bool = True,
 ) -> list[str]:
-    """Danish sentences in the status report's style, one per target group.
+    """Danish sentences, one item per target group, each sentence saying which change it is.
 
-    "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 %. Til sammenligning er
-    langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 %."
+    1. The raw change since the base month, in the status report's words ("Siden januar 2021 er
+       langtidsledigheden i Slagelse faldet med 70,8 % opgjort i faktisk antal, som i statusrapporten.
+       Til sammenligning er ... (faktisk antal).").
+    2. The change on the seasonally adjusted series, the only one used to say whether the
+       municipality did better or worse than the comparison area (:func:`relative_development`);
+       when a series cannot be adjusted the sentence says why and gives no verdict.
+    3. The change from the same month a year earlier.
     """
     groups = list(groups) if groups is not None else [GROUPS[k] for k in changes["target_group"].unique() if k in GROUPS]
     out = []
@@ -920,29 +1103,12 @@ def change_sentences(
         rows = changes[changes["target_group"] == g.key].set_index("area")
         if rows.empty:
             continue
-        base = rows["base_period"].iloc[0]
-        since = fmt.date_da(periods.parse_period(base).end, style="month")
-        mun = rows["change_pct"].get(municipality, np.nan)
-        if pd.isna(mun):
-            latest = rows["latest_period"].iloc[0]
-            text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
-                    f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
-        else:
-            text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)}."
-        comp = rows["change_pct"].get(comparison_area, np.nan)
-        if comparison_area != municipality and pd.notna(comp):
-            text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"
-            nat = rows["change_pct"].get(COUNTRY, np.nan)
-            if include_country and comparison_area != COUNTRY and pd.notna(nat):
-                same = np.sign(round(nat, 1)) == np.sign(round(comp, 1)) and abs(nat) >= 0.05 and abs(comp) >= 0.05
-                if same:
-                    text += f", og i hele landet med {fmt.percent(abs(nat))}"
-                else:
-                    text += f", mens {g.pronoun_da} i hele landet er {_movement(nat)}"
-            text += "."
-        elif comparison_area != municipality:
-            text += f" For {area_in_text(comparison_area)} mangler der data til en sammenligning."
-        out.append(text)
+        parts = [
+            _raw_sentence(g, rows, municipality, comparison_area, include_country),
+            _adjusted_sentence(g, rows, municipality, comparison_area),
+            _year_on_year_sentence(g, rows, municipality, comparison_area),
+        ]
+        out.append(" ".join(p for p in parts if p))
     return out
 
 
@@ -1030,6 +1196,16 @@ def _grid(n: int):
     return nrows, ncols
 
 
+def _legend(axes) -> None:
+    """One legend, on the first panel, naming every line drawn in any panel (and nothing that is not drawn)."""
+    seen: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(label, handle)
+    if seen:
+        axes[0].legend(list(seen.values()), list(seen), loc="best")
+
+
 def _date_ticks(ax) -> None:
     import matplotlib.dates as mdates
 
@@ -1062,6 +1238,8 @@ def figure_index(analysis: TrendAnalysis, source: str = ""):
         f = data[data["target_group"] == g.key]
         for area in analysis.areas:
             s = f[f["area"] == area]
+            if s["index"].isna().all():
+                continue  # no line, so no legend entry either (the notes say the area has no data)
             ax.plot(s["period_end"], s["index"], color=palette.get(area, figures.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
         ax.axhline(100, color="#999999", linewidth=0.8, linestyle=":")
@@ -1070,7 +1248,7 @@ def figure_index(analysis: TrendAnalysis, source: str = ""):
         ax.set_ylabel("Indeks")
         figures.number_axis(ax, "y")
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
@@ -1085,6 +1263,8 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
         f = analysis.panel[analysis.panel["target_group"] == g.key]
         for area in analysis.areas:
             s = f[f["area"] == area]
+            if s["share_pct"].isna().all():
+                continue
             ax.plot(s["period_end"], s["share_pct"], color=palette.get(area, figures.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
         ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
@@ -1093,51 +1273,102 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
         ax.set_ylim(bottom=0)
         figures.percent_axis(ax, "y", decimals=1)
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
 
+def adjusted_span(seasonal: pd.DataFrame, group_key: str, area: str) -> tuple[str, str] | None:
+    """First and last month with a seasonally adjusted value for one series of :func:`seasonal_panel`; None if none."""
+    s = seasonal[(seasonal["target_group"] == group_key) & (seasonal["area"] == area)]
+    months = s.loc[s["adjusted"].notna(), "period"]
+    return (str(months.iloc[0]), str(months.iloc[-1])) if len(months) else None
+
+
+def seasonal_notes(seasonal: pd.DataFrame, analysis: TrendAnalysis) -> list[str]:
+    """Danish notes for the series (municipality and comparison area) that cannot be seasonally adjusted
+    over the whole analysis, from the base month to each group's last month."""
+    notes = []
+    areas = [a for a in (analysis.municipality, analysis.comparison_area) if a]
+    for g in analysis.groups:
+        last = latest_period_of(analysis, g.key)
+        for area in dict.fromkeys(areas):
+            span = adjusted_span(seasonal, g.key, area)
+            if span is None:
+                notes.append(f"{g.name_da} i {area_in_text(area)} kan ikke sæsonkorrigeres, fordi der ikke er to års "
+                             "sammenhængende månedstal; figuren viser kun det faktiske antal.")
+            elif periods.parse_period(span[0]).end > periods.parse_period(analysis.base_period).end or span[1] != last:
+                notes.append(f"{g.name_da} i {area_in_text(area)} er kun sæsonkorrigeret fra {fmt.period_label(span[0])} "
+                             f"til {fmt.period_label(span[1])} (den længste række uden huller); uden for den er der "
+                             "ingen sæsonkorrigeret værdi.")
+    return notes
+
+
 def figure_seasonal(seasonal: pd.DataFrame, analysis: TrendAnalysis, source: str = ""):
-    """Small multiples: the municipality's raw series and the STL seasonally adjusted series."""
+    """Small multiples: the municipality's raw series and the STL seasonally adjusted series.
+
+    A panel whose series cannot be adjusted shows the raw series only and says so in the panel;
+    the legend names only lines that are drawn.
+    """
     from analysis import figures
 
     fig, axes = _panel_figure(f"{analysis.municipality}: faktisk og sæsonkorrigeret antal personer", len(analysis.groups))
     for ax, g in zip(axes, analysis.groups, strict=False):
         s = seasonal[(seasonal["target_group"] == g.key) & (seasonal["area"] == analysis.municipality)]
         ax.plot(s["period_end"], s["value"], color="#9ecae1", linewidth=1.3, label="Faktisk")
-        ax.plot(s["period_end"], s["adjusted"], color=figures.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
+        if s["adjusted"].notna().any():
+            ax.plot(s["period_end"], s["adjusted"], color=figures.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
+        else:
+            ax.text(0.5, 0.08, "Kan ikke sæsonkorrigeres:\nunder to års sammenhængende månedstal", transform=ax.transAxes,
+                    ha="center", va="bottom", fontsize=8.5, color=figures.SOURCE_COLOR)
         ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
         ax.set_ylabel("Personer")
         ax.set_ylim(bottom=0)
         figures.number_axis(ax, "y")
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
 
 def figure_changes(analysis: TrendAnalysis, source: str = ""):
-    """Bars: percent change since the base month per group, the three areas side by side (seaborn)."""
+    """Bars: percent change since the base month per group, the areas side by side (seaborn); left the raw
+    counts (as the status report counts), right the seasonally adjusted series."""
     import seaborn as sns
 
     from analysis import figures
 
     ch = changes_for_display(analysis)
     palette = figures.area_palette(analysis.municipality, analysis.comparison_area)
-    fig, ax = figures.new_figure(
-        f"Ændring fra {month_long(analysis.base_period)} til seneste måned", figsize=(9.0, 0.9 + 0.75 * len(analysis.groups))
+    fig, (raw_ax, adj_ax) = figures.new_figure(
+        f"Ændring fra {month_long(analysis.base_period)} til seneste måned", ncols=2, sharey=True,
+        figsize=(10.0, 1.2 + 0.75 * len(analysis.groups)),
     )
-    sns.barplot(data=ch.dropna(subset=["change_pct"]), y="group_da", x="change_pct", hue="area",
-                hue_order=analysis.areas, palette=palette, orient="h", ax=ax)
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("Ændring i pct.")
-    ax.set_ylabel("")
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    figures.percent_axis(ax, "x", decimals=0)
-    ax.legend(title=None, loc="best")
+    panels = ((raw_ax, "change_pct", "Faktisk antal (som statusrapporten)"), (adj_ax, "adjusted_change_pct", "Sæsonkorrigeret"))
+    for ax, column, title in panels:
+        data = ch.dropna(subset=[column])
+        if data.empty:
+            ax.text(0.5, 0.5, "Ingen af rækkerne kan\nsæsonkorrigeres", transform=ax.transAxes, ha="center", va="center",
+                    fontsize=9, color=figures.SOURCE_COLOR)
+        else:
+            sns.barplot(data=data, y="group_da", x=column, hue="area", hue_order=analysis.areas, palette=palette,
+                        order=[g.name_da for g in analysis.groups], orient="h", ax=ax)
+        if 0 < len(data) < len(ch):
+            ax.text(0.02, 0.01, "Søjler mangler, hvor tallet ikke kan beregnes (se teksten)", transform=ax.transAxes,
+                    ha="left", va="bottom", fontsize=8, color=figures.SOURCE_COLOR)
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_title(title, fontsize=10.5)
+        ax.set_xlabel("Ændring i pct.")
+        ax.set_ylabel("")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        figures.percent_axis(ax, "x", decimals=0)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    handles, labels = raw_ax.get_legend_handles_labels()
+    if handles:
+        raw_ax.legend(handles, labels, title=None, loc="best")
     figures.finish(fig, source=source)
     return fig
 
