@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -351,6 +352,16 @@ def test_notebook_runs_end_to_end_and_writes_the_changes_csv(demo_data, tmp_path
     assert f"Sammenlignet med</th><td" in html and f">{without}</td>" in html
     assert "Sæsonkorrigeret er langtidsledigheden siden januar 2021" in html
     assert "Sammenligningsområde:</strong> " + without in html
+    # The year-on-year CSV says in each heading whether it counts persons or full-time persons (point 12).
+    sidecar = json.loads((out_dir / "tables" / "target_group_trends__year_on_year.json").read_text(encoding="utf-8"))
+    headings = {c["name"]: c["heading_da"] for c in sidecar["columns"]}
+    for column in ("latest_value", "year_earlier_value", "change", "change_pct"):
+        assert "personer" in headings[column] and "fuldtidspersoner" not in headings[column]
+    for column in ("latest_share_pct", "year_earlier_share_pct", "change_pp"):
+        assert "fuldtidspersoner; langtidsledige: personer" in headings[column]
+    yoy = pd.read_csv(out_dir / "tables" / "target_group_trends__year_on_year.csv")
+    assert set(yoy.loc[yoy["target_group"] == "langtidsledige", "share_measured_in"]) == {"personer"}
+    assert set(yoy.loc[yoy["target_group"] == "a_dagpenge", "share_measured_in"]) == {"fuldtidspersoner"}
 
 
 def test_figures_break_lines_at_gaps_and_carry_the_source(monkeypatch):
@@ -598,3 +609,30 @@ def test_analyse_compares_with_the_area_without_the_municipality_by_default(demo
     assert "inklusive Slagelse selv" in trends.comparison_note(b)
     with pytest.raises(ParameterError, match="exclude_municipality must be True or False"):
         trends.analyse("Slagelse", source="demo", exclude_municipality="ja")
+
+
+# --------------------------------------------------------------------------- issue 12, point 12: persons and full-time persons
+
+
+def test_year_on_year_headings_say_persons_or_full_time_persons():
+    groups = [trends.GROUPS["a_dagpenge"], trends.GROUPS["langtidsledige"]]
+    headings = trends.yoy_headings_da(groups)
+    for column in ("latest_value", "year_earlier_value", "change", "change_pct"):
+        assert "personer" in headings[column] and "fuldtidspersoner" not in headings[column], column
+    for column in ("latest_share_pct", "year_earlier_share_pct", "change_pp"):
+        assert "opgjort i fuldtidspersoner; langtidsledige: personer" in headings[column], column
+    # Only full-time-person groups: the heading says so and nothing else.
+    assert trends.yoy_headings_da([trends.GROUPS["sygedagpenge"]])["change_pp"] == (
+        "Ændring i andel af 16-66-årige (pct.-point, opgjort i fuldtidspersoner)"
+    )
+    # Every heading of a quantity names its unit (the generic headings too).
+    for column, heading in trends.YOY_HEADINGS_DA.items():
+        if column not in ("target_group", "area", "latest_period", "year_earlier_period"):
+            assert "personer" in heading, column
+    # Each row says what its share is measured in.
+    panel = pd.concat([_panel({"Slagelse": list(range(100, 114))}, group="langtidsledige"),
+                       _panel({"Slagelse": list(range(100, 114))}, group="a_dagpenge")], ignore_index=True)
+    yoy = trends.year_on_year(panel).set_index("target_group")
+    assert yoy.loc["langtidsledige", "share_measured_in"] == "personer"
+    assert yoy.loc["a_dagpenge", "share_measured_in"] == "fuldtidspersoner"
+    assert set(yoy.reset_index().columns) <= set(trends.YOY_HEADINGS_DA)

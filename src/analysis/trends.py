@@ -96,6 +96,7 @@ _LESS = {BASIS_PUBLISHED: BASIS_PUBLISHED_LESS, BASIS_MEMBERS: BASIS_MEMBERS_LES
 WITHOUT = " uden "  # 'RAR Sjælland uden Slagelse': an area without one of its municipalities
 COUNTRY = geography.COUNTRY
 COUNT_UNITS = ("personer", "fuldtidspersoner", "antal", "timer")
+UNIT_DA = {"persons": "personer", "fulltime_persons": "fuldtidspersoner"}
 
 
 @dataclass(frozen=True)
@@ -598,7 +599,10 @@ def year_on_year(panel: pd.DataFrame, latest_period: str | None = None) -> pd.Da
     """The latest month against the same month a year earlier, per target group and area.
 
     Columns: target_group, area, latest_period, year_earlier_period, latest_value,
-    year_earlier_value, change, change_pct, latest_share_pct, year_earlier_share_pct, change_pp.
+    year_earlier_value, change, change_pct, latest_share_pct, year_earlier_share_pct, change_pp,
+    share_measured_in. The values are persons; the shares of the population 16-66 are computed by
+    the source from the count in ``share_measured_in`` ("fuldtidspersoner" or "personer", see
+    :attr:`TargetGroup.share_weight`), so a table mixing groups says which per row.
     """
     rows = []
     for (group, area), frame in panel.groupby(["target_group", "area"], sort=False):
@@ -620,9 +624,34 @@ def year_on_year(panel: pd.DataFrame, latest_period: str | None = None) -> pd.Da
                 "latest_share_pct": float(sv),
                 "year_earlier_share_pct": float(se),
                 "change_pp": float(sv - se) if pd.notna(sv) and pd.notna(se) else np.nan,
+                "share_measured_in": share_unit(group),
             }
         )
     return pd.DataFrame(rows)
+
+
+def share_unit(group: TargetGroup | str) -> str | None:
+    """The count a group's share of the population 16-66 is computed from, in Danish: 'fuldtidspersoner' or 'personer'."""
+    g = group if isinstance(group, TargetGroup) else GROUPS.get(str(group))
+    if g is None:
+        return None
+    return UNIT_DA.get(g.share_weight, g.share_weight)
+
+
+def share_unit_text(groups: Sequence[TargetGroup]) -> str:
+    """What the shares of several groups are measured in, for a heading: 'fuldtidspersoner; langtidsledige: personer'."""
+    units = {g.key: share_unit(g) for g in groups}
+    if not units:
+        return ""
+    counts = pd.Series(list(units.values())).value_counts()
+    main = str(counts.index[0])
+    others = [g for g in groups if units[g.key] != main]
+    if not others:
+        return main
+    by_unit: dict[str, list[str]] = {}
+    for g in others:
+        by_unit.setdefault(str(units[g.key]), []).append(g.name_da.lower())
+    return "; ".join([main] + [f"{' og '.join(names)}: {unit}" for unit, names in by_unit.items()])
 
 
 # --------------------------------------------------------------------------- seasonal adjustment
@@ -1122,7 +1151,7 @@ def share_sentences(panel: pd.DataFrame, municipality: str, comparison_area: str
         m, c = now.get(municipality, np.nan), now.get(comparison_area, np.nan)
         if pd.isna(m):
             continue
-        what = "fuldtidspersoner" if g.share_weight == "fulltime_persons" else "personer"
+        what = share_unit(g)
         when = fmt.date_da(periods.parse_period(latest).end, style="month")
         text = (f"{g.name_da} udgjorde i {when} {fmt.percent(m, 2)} af de 16-66-årige i {municipality} "
                 f"(målt i {what})")
@@ -1176,14 +1205,16 @@ def changes_for_display(analysis: TrendAnalysis) -> pd.DataFrame:
 
 
 def latest_shares(analysis: TrendAnalysis) -> pd.DataFrame:
-    """Wide table: one row per group, the latest share of the population 16-66 per area."""
+    """Wide table: one row per group, the latest share of the population 16-66 per area, and the count
+    the share is computed from (``share_measured_in``)."""
     rows = []
     for g in analysis.groups:
         f = analysis.panel[analysis.panel["target_group"] == g.key]
         latest = f["period"].iloc[-1]
         now = f[f["period"] == latest].set_index("area")["share_pct"]
         rows.append({"target_group": g.key, "group_da": g.name_da, "period": latest,
-                     "period_label": fmt.period_label(latest), **{a: now.get(a, np.nan) for a in analysis.areas}})
+                     "period_label": fmt.period_label(latest), "share_measured_in": share_unit(g),
+                     **{a: now.get(a, np.nan) for a in analysis.areas}})
     return pd.DataFrame(rows)
 
 
@@ -1258,7 +1289,8 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
     from analysis import figures
 
     palette = figures.area_palette(analysis.municipality, analysis.comparison_area)
-    fig, axes = _panel_figure("Andel af befolkningen 16-66 år", len(analysis.groups))
+    fig, axes = _panel_figure("Andel af befolkningen 16-66 år", len(analysis.groups),
+                              subtitle=f"Målt i {share_unit_text(analysis.groups)}")
     for ax, g in zip(axes, analysis.groups, strict=False):
         f = analysis.panel[analysis.panel["target_group"] == g.key]
         for area in analysis.areas:
@@ -1406,19 +1438,32 @@ def figure_composition(comp: pd.DataFrame, history: pd.DataFrame, analysis: Tren
 
 # --------------------------------------------------------------------------- small helpers for the notebook
 
+_SHARE_UNIT_GENERIC = "fuldtidspersoner eller personer efter målgruppe, se kolonnen 'Andel opgjort i'"
 YOY_HEADINGS_DA = {
     "target_group": "Målgruppe",
     "area": "Område",
     "latest_period": "Seneste måned",
     "year_earlier_period": "Samme måned året før",
-    "latest_value": "Antal seneste måned",
-    "year_earlier_value": "Antal samme måned året før",
-    "change": "Ændring (personer)",
-    "change_pct": "Ændring (pct.)",
-    "latest_share_pct": "Andel af 16-66-årige, seneste måned (pct.)",
-    "year_earlier_share_pct": "Andel af 16-66-årige, året før (pct.)",
-    "change_pp": "Ændring i andel (pct.-point)",
+    "latest_value": "Antal personer, seneste måned",
+    "year_earlier_value": "Antal personer, samme måned året før",
+    "change": "Ændring i antal personer",
+    "change_pct": "Ændring i antal personer (pct.)",
+    "latest_share_pct": f"Andel af 16-66-årige, seneste måned (pct., opgjort i {_SHARE_UNIT_GENERIC})",
+    "year_earlier_share_pct": f"Andel af 16-66-årige, samme måned året før (pct., opgjort i {_SHARE_UNIT_GENERIC})",
+    "change_pp": f"Ændring i andel af 16-66-årige (pct.-point, opgjort i {_SHARE_UNIT_GENERIC})",
+    "share_measured_in": "Andel opgjort i (fuldtidspersoner eller personer)",
 }
+
+
+def yoy_headings_da(groups: Sequence[TargetGroup]) -> dict[str, str]:
+    """:data:`YOY_HEADINGS_DA` with the share headings naming the units of these groups
+    ('opgjort i fuldtidspersoner; langtidsledige: personer')."""
+    unit = share_unit_text(groups)
+    if not unit:
+        return dict(YOY_HEADINGS_DA)
+    return {k: v.replace(_SHARE_UNIT_GENERIC, unit) for k, v in YOY_HEADINGS_DA.items()}
+
+
 COMPOSITION_HEADINGS_DA = {
     "area": "Område",
     "period": "Måned",
