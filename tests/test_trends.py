@@ -509,6 +509,10 @@ def test_a_series_that_cannot_be_adjusted_is_said_so_in_text_and_figure():
         "Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group], "2020M01", "2022M12", panel, ch
     ), source="demo")
     assert [a.get_title(loc="left") for a in bars.axes[:2]] == ["Faktisk antal (som statusrapporten)", "Sæsonkorrigeret"]
+    # Slagelse's adjusted change is a dash at zero with a key, not a bar that reads as "no change".
+    assert [t.get_text() for t in bars.axes[1].texts].count(" –") == 1
+    assert any("kan ikke beregnes" in t.get_text() for t in bars.axes[1].texts)
+    assert not any("kan ikke beregnes" in t.get_text() for t in bars.axes[0].texts)
 
 
 # --------------------------------------------------------------------------- issue 12, point 11: the area without the municipality

@@ -72,6 +72,7 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -680,8 +681,6 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     the stretch is shorter than ``min_years`` full years, have NaN adjusted/trend/seasonal:
     gaps are never filled. See the module docstring for the method.
     """
-    from statsmodels.tsa.seasonal import STL
-
     observed = values.astype(float)
     out = pd.DataFrame(
         {"observed": observed, "adjusted": np.nan, "trend": np.nan, "seasonal": np.nan, "in_fit": False},
@@ -691,17 +690,7 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     if stop - start < min_years * period:
         return out
     stretch = observed.iloc[start:stop].to_numpy()
-    use_log = bool((stretch > 0).all())
-    y = np.log(stretch) if use_log else stretch
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = STL(y, period=period, robust=robust).fit()
-    seasonal, trend = np.asarray(fit.seasonal), np.asarray(fit.trend)
-    if use_log:
-        adjusted = np.exp(y - seasonal)
-        trend_level = np.exp(trend)
-    else:
-        adjusted, trend_level = y - seasonal, trend
+    adjusted, trend_level = _stl(stretch.tobytes(), period, robust)
     pos = out.columns
     out.iloc[start:stop, pos.get_loc("adjusted")] = adjusted
     out.iloc[start:stop, pos.get_loc("trend")] = trend_level
@@ -709,6 +698,31 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     out.iloc[start:stop, pos.get_loc("in_fit")] = True
     out["in_fit"] = out["in_fit"].astype(bool)
     return out
+
+
+@lru_cache(maxsize=512)
+def _stl(stretch_bytes: bytes, period: int, robust: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(adjusted, trend) of a gap-free stretch (float64 bytes), in the series' units; read-only arrays.
+
+    Cached on the values, so a report that adjusts the same series for its change table and for
+    its figure fits STL once.
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    stretch = np.frombuffer(stretch_bytes, dtype=float)
+    use_log = bool((stretch > 0).all())
+    y = np.log(stretch) if use_log else stretch
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = STL(y, period=period, robust=robust).fit()
+    seasonal, trend = np.asarray(fit.seasonal), np.asarray(fit.trend)
+    if use_log:
+        adjusted, trend_level = np.exp(y - seasonal), np.exp(trend)
+    else:
+        adjusted, trend_level = y - seasonal, trend
+    adjusted.flags.writeable = False
+    trend_level.flags.writeable = False
+    return adjusted, trend_level
 
 
 def seasonal_panel(panel: pd.DataFrame) -> pd.DataFrame:
@@ -1364,14 +1378,35 @@ def figure_seasonal(seasonal: pd.DataFrame, analysis: TrendAnalysis, source: str
     return fig
 
 
-def figure_changes(analysis: TrendAnalysis, source: str = ""):
-    """Bars: percent change since the base month per group, the areas side by side (seaborn); left the raw
-    counts (as the status report counts), right the seasonally adjusted series."""
-    import seaborn as sns
-
+def _change_bars(ax, ch: pd.DataFrame, column: str, analysis: TrendAnalysis, palette: dict[str, str]) -> int:
+    """Horizontal bars of one change column, groups down the axis and areas side by side; a change that
+    cannot be computed gets a dash at zero instead of a bar (never a bar of zero). Returns the number of dashes."""
     from analysis import figures
 
-    ch = changes_for_display(analysis)
+    groups = [g.key for g in analysis.groups]
+    values = ch.set_index(["target_group", "area"])[column]
+    n = len(analysis.areas)
+    height = 0.8 / n
+    missing = 0
+    for j, area in enumerate(analysis.areas):
+        y = np.arange(len(groups)) - 0.4 + height * (j + 0.5)
+        v = np.array([values.get((g, area), np.nan) for g in groups], dtype=float)
+        ax.barh(y, np.nan_to_num(v), height=height, color=palette.get(area, figures.COUNTRY_COLOR), label=area)
+        for yi in y[np.isnan(v)]:
+            ax.text(0, yi, " –", ha="left", va="center", fontsize=9, color=figures.SOURCE_COLOR)
+            missing += 1
+    ax.set_yticks(np.arange(len(groups)), [g.name_da for g in analysis.groups])
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    return missing
+
+
+def figure_changes(analysis: TrendAnalysis, source: str = ""):
+    """Bars: percent change since the base month per group, the areas side by side; left the raw counts
+    (as the status report counts), right the seasonally adjusted series. A change that cannot be
+    computed is a dash, not a bar, and the figure says so."""
+    from analysis import figures
+
+    ch = analysis.changes
     palette = figures.area_palette(analysis.municipality, analysis.comparison_area)
     fig, (raw_ax, adj_ax) = figures.new_figure(
         f"Ændring fra {month_long(analysis.base_period)} til seneste måned", ncols=2, sharey=True,
@@ -1379,28 +1414,16 @@ def figure_changes(analysis: TrendAnalysis, source: str = ""):
     )
     panels = ((raw_ax, "change_pct", "Faktisk antal (som statusrapporten)"), (adj_ax, "adjusted_change_pct", "Sæsonkorrigeret"))
     for ax, column, title in panels:
-        data = ch.dropna(subset=[column])
-        if data.empty:
-            ax.text(0.5, 0.5, "Ingen af rækkerne kan\nsæsonkorrigeres", transform=ax.transAxes, ha="center", va="center",
-                    fontsize=9, color=figures.SOURCE_COLOR)
-        else:
-            sns.barplot(data=data, y="group_da", x=column, hue="area", hue_order=analysis.areas, palette=palette,
-                        order=[g.name_da for g in analysis.groups], orient="h", ax=ax)
-        if 0 < len(data) < len(ch):
-            ax.text(0.02, 0.01, "Søjler mangler, hvor tallet ikke kan beregnes (se teksten)", transform=ax.transAxes,
-                    ha="left", va="bottom", fontsize=8, color=figures.SOURCE_COLOR)
+        if _change_bars(ax, ch, column, analysis, palette):
+            ax.text(0.01, 0.01, "– = kan ikke beregnes (se teksten)", transform=ax.transAxes, ha="left", va="bottom",
+                    fontsize=8, color=figures.SOURCE_COLOR)
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_title(title, fontsize=10.5)
         ax.set_xlabel("Ændring i pct.")
-        ax.set_ylabel("")
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         figures.percent_axis(ax, "x", decimals=0)
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-    handles, labels = raw_ax.get_legend_handles_labels()
-    if handles:
-        raw_ax.legend(handles, labels, title=None, loc="best")
+    raw_ax.legend(title=None, loc="best")
     figures.finish(fig, source=source)
     return fig
 
