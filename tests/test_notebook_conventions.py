@@ -33,7 +33,7 @@ OWN_PARAMETERS = {
     "benchmark_ranking": {"first_period": "", "rates_file": "", "rate_overrides": {}},
     "business_programs": {"min_cell": 5, "quarters": 8},
     "quarterly_key_figures": {"targets_file": ""},
-    "target_group_trends": {"base_period": "2021M01", "target_groups": ""},
+    "target_group_trends": {"base_period": "2021M01", "target_groups": "", "exclude_municipality": True},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -94,16 +95,22 @@ def test_change_sentences_in_the_status_reports_style():
     panel = _panel({"Slagelse": [620, 181], "RAR Sjælland": [5830, 1842.28], "Hele landet": [1000, 340]})
     ch = trends.change_table(panel, "2021M01")
     (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland", [trends.GROUPS["langtidsledige"]])
+    # The status report's numbers and words, now saying that they are the raw count (issue 12, point 10);
+    # two months cannot be seasonally adjusted nor compared with a year earlier, and the text says so.
     assert text == (
-        "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 %. "
-        "Til sammenligning er langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 %."
+        "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 % (faktisk antal, opgjort som i statusrapporten). "
+        "Til sammenligning er langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 % (faktisk antal). "
+        "Den sæsonkorrigerede udvikling i langtidsledigheden kan ikke beregnes for Slagelse og RAR Sjælland, fordi der "
+        "ikke er to års sammenhængende månedstal; derfor vurderer rapporten ikke, om Slagelse har haft en bedre eller "
+        "dårligere udvikling end RAR Sjælland. "
+        "Ændringen fra samme måned året før kan ikke beregnes for Slagelse, fordi der mangler data for feb. 2020 eller feb. 2021."
     )
     panel = _panel({"Slagelse": [100, 110], "RAR Sjælland": [100, 90], "Hele landet": [100, 100.01]}, group="sygedagpenge")
     (text,) = trends.change_sentences(trends.change_table(panel, "2021M01"), "Slagelse", "RAR Sjælland")
-    assert text == (
-        "Siden januar 2021 er antallet af sygedagpengemodtagere i Slagelse steget med 10,0 %. "
-        "Til sammenligning er antallet af sygedagpengemodtagere i RAR Sjælland faldet med 10,0 %, "
-        "mens det i hele landet er stort set uændret."
+    assert text.startswith(
+        "Siden januar 2021 er antallet af sygedagpengemodtagere i Slagelse steget med 10,0 % (faktisk antal, opgjort som i "
+        "statusrapporten). Til sammenligning er antallet af sygedagpengemodtagere i RAR Sjælland faldet med 10,0 %, "
+        "mens det i hele landet er stort set uændret (faktisk antal)."
     )
 
 
@@ -251,7 +258,8 @@ def test_sum_of_members_equals_published_totals_on_demo_data(demo_data):
 
 
 def test_analyse_on_demo_data_matches_the_series_by_hand(demo_data):
-    a = trends.analyse("Slagelse", "", "", "2021M01", "demo")
+    # The comparison area as a published total, municipality included (the default excludes it: see below).
+    a = trends.analyse("Slagelse", "", "", "2021M01", "demo", exclude_municipality=False)
     assert a.comparison_area == "RAR Sjælland" and a.areas == ["Slagelse", "RAR Sjælland", "Hele landet"]
     assert a.end_period == "2024M12" and [g.key for g in a.groups] == [g.key for g in trends.TARGET_GROUPS]
     s = load.series("Y25I09", "persons", ["Slagelse", "RAR Sjælland"], "demo")
@@ -263,7 +271,8 @@ def test_analyse_on_demo_data_matches_the_series_by_hand(demo_data):
     assert row.base_value == akt.loc["2021M01", "RAR Sjælland"]
     assert set(a.panel["basis"]) == {"published"}
     # The end as a quarter, and a region as the comparison area (sums of members, with a note).
-    b = trends.analyse("Slagelse", "Region Sjælland", "2023Q2", "2021M01", "demo", groups="a_dagpenge,sygedagpenge")
+    b = trends.analyse("Slagelse", "Region Sjælland", "2023Q2", "2021M01", "demo", groups="a_dagpenge,sygedagpenge",
+                       exclude_municipality=False)
     assert b.end_period == "2023M06" and set(b.changes["latest_period"]) == {"2023M06"}
     assert set(b.panel.loc[b.panel["area"] == "Region Sjælland", "basis"]) == {"sum_of_members"}
     assert any("summen af områdets kommuner" in n for n in b.notes)
@@ -335,9 +344,24 @@ def test_notebook_runs_end_to_end_and_writes_the_changes_csv(demo_data, tmp_path
     assert list(csv.columns) == trends.CHANGE_COLUMNS
     expected = trends.analyse(municipality, source="demo").changes
     pd.testing.assert_frame_equal(csv, expected, check_dtype=False)
-    assert set(csv["area"]) == {municipality, geography.rar_of(municipality), "Hele landet"}
+    # By default the comparison area is the RAR area without the municipality (issue 12, point 11).
+    without = f"{geography.rar_of(municipality)} uden {municipality}"
+    assert set(csv["area"]) == {municipality, without, "Hele landet"}
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "Siden januar 2021 er langtidsledigheden i " + municipality in html
+    assert f"Sammenlignet med</th><td" in html and f">{without}</td>" in html
+    assert "Sæsonkorrigeret er langtidsledigheden siden januar 2021" in html
+    assert "Sammenligningsområde:</strong> " + without in html
+    # The year-on-year CSV says in each heading whether it counts persons or full-time persons (point 12).
+    sidecar = json.loads((out_dir / "tables" / "target_group_trends__year_on_year.json").read_text(encoding="utf-8"))
+    headings = {c["name"]: c["heading_da"] for c in sidecar["columns"]}
+    for column in ("latest_value", "year_earlier_value", "change", "change_pct"):
+        assert "personer" in headings[column] and "fuldtidspersoner" not in headings[column]
+    for column in ("latest_share_pct", "year_earlier_share_pct", "change_pp"):
+        assert "fuldtidspersoner; langtidsledige: personer" in headings[column]
+    yoy = pd.read_csv(out_dir / "tables" / "target_group_trends__year_on_year.csv")
+    assert set(yoy.loc[yoy["target_group"] == "langtidsledige", "share_measured_in"]) == {"personer"}
+    assert set(yoy.loc[yoy["target_group"] == "a_dagpenge", "share_measured_in"]) == {"fuldtidspersoner"}
 
 
 def test_figures_break_lines_at_gaps_and_carry_the_source(monkeypatch):
@@ -365,3 +389,254 @@ def test_has_durations(demo_data, monkeypatch):
     real = load.available_tables
     monkeypatch.setattr(load, "available_tables", lambda source="": [t for t in real(source) if t != "Y36A02"])
     assert not trends.has_durations("demo")
+
+
+# --------------------------------------------------------------------------- issue 12, point 10: seasonality in the headline
+
+
+def _seasonal_panel(areas: dict[str, tuple[float, float, float]], n: int = 72, group: str = "a_dagpenge") -> pd.DataFrame:
+    """Monthly series from 2019M01 per area: ``level * exp(trend * t + amplitude * season)``, peak in January."""
+    t = np.arange(n)
+    season = np.cos(2 * np.pi * t / 12)  # +1 in January, -1 in July
+    values = {area: level * np.exp(trend * t + amplitude * season) for area, (level, trend, amplitude) in areas.items()}
+    return _panel(values, first="2019M01", group=group)
+
+
+def test_change_table_adds_the_seasonally_adjusted_change_and_the_change_from_a_year_earlier():
+    # 2019M01..2024M07, January peak, July trough; base January 2021, latest July 2024.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05)}, n=67)
+    ch = trends.change_table(panel, "2021M01").set_index("area")
+    assert list(trends.change_table(panel, "2021M01").columns) == trends.CHANGE_COLUMNS
+    s = ch.loc["Slagelse"]
+    # The raw change mixes the trend with the fall from the January peak to December.
+    true_trend_change = (math.exp(-0.01 * 42) - 1) * 100  # 42 months of trend: -34.3 %
+    assert s.change_pct == pytest.approx(trends.pct_change(s.base_value, s.latest_value))
+    assert s.change_pct < true_trend_change - 2
+    # The seasonally adjusted change is the trend's, within half a percentage point.
+    assert s.seasonal_status == "ok"
+    assert s.adjusted_change_pct == pytest.approx(true_trend_change, abs=0.5)
+    assert s.adjusted_change == pytest.approx(s.adjusted_latest_value - s.adjusted_base_value)
+    # With the same trend but a smaller seasonal swing, the area's raw change is smaller, its adjusted change the same.
+    r = ch.loc["RAR Sjælland"]
+    assert abs(r.adjusted_change_pct - s.adjusted_change_pct) < 0.5 and abs(r.change_pct - s.change_pct) > 2
+    # The change from the same month a year earlier, by hand.
+    by_period = panel[panel["area"] == "Slagelse"].set_index("period")["value"]
+    assert s.year_earlier_period == "2023M07" and s.year_earlier_value == by_period["2023M07"]
+    assert s.year_on_year_change == pytest.approx(by_period["2024M07"] - by_period["2023M07"])
+    assert s.year_on_year_change_pct == pytest.approx((by_period["2024M07"] / by_period["2023M07"] - 1) * 100)
+    # An explicit latest month: the adjustment uses only the months up to it.
+    early = trends.change_table(panel, "2021M01", "2023M06").set_index("area").loc["Slagelse"]
+    sa = trends.seasonal_adjust(by_period.loc[:"2023M06"])
+    assert early.adjusted_latest_value == pytest.approx(sa.loc["2023M06", "adjusted"])
+
+
+def test_seasonal_status_of_a_change():
+    s = _seasonal_series(60)  # 2019M01..2023M12
+    assert trends.seasonal_status(trends.seasonal_adjust(s), "2020M01", "2023M12") == "ok"
+    gap = s.copy()
+    gap.iloc[25] = np.nan  # 2021M02: the longest stretch is 2021M03..2023M12 (34 months)
+    assert trends.seasonal_status(trends.seasonal_adjust(gap), "2020M01", "2023M12") == "gap"
+    assert trends.seasonal_status(trends.seasonal_adjust(gap), "2022M01", "2023M12") == "ok"
+    assert trends.seasonal_status(trends.seasonal_adjust(s.iloc[:20]), "2019M01", "2020M08") == "too_short"
+
+
+def test_the_better_or_worse_verdict_uses_the_seasonally_adjusted_change():
+    # Slagelse's bigger seasonal swing makes its raw fall from the January peak look larger than the
+    # area's, but its underlying trend falls less: the verdict follows the adjusted change.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.008, 0.20), "RAR Sjælland": (10000, -0.010, 0.02),
+                             "Hele landet": (90000, -0.010, 0.05)}, n=67)  # to July 2024
+    ch = trends.change_table(panel, "2021M01")
+    rows = ch.set_index("area")
+    assert rows.loc["Slagelse", "change_pct"] < rows.loc["RAR Sjælland", "change_pct"]  # raw: Slagelse falls more
+    assert rows.loc["Slagelse", "adjusted_change_pct"] > rows.loc["RAR Sjælland", "adjusted_change_pct"] + 1  # adjusted: less
+    (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland")
+    first, rest = text.split(" Sæsonkorrigeret er ", 1)
+    assert first.startswith("Siden januar 2021 er antallet af forsikrede ledige i Slagelse faldet med")
+    assert "(faktisk antal, opgjort som i statusrapporten)" in first and first.endswith("(faktisk antal).")
+    assert "bedre" not in first and "dårligere" not in first  # no verdict on the raw change
+    adjusted, year = rest.split(" Fra juli 2023 til juli 2024 (samme måned året før) er ", 1)
+    m, c = rows.loc["Slagelse", "adjusted_change_pct"], rows.loc["RAR Sjælland", "adjusted_change_pct"]
+    assert adjusted == (
+        f"antallet af forsikrede ledige siden januar 2021 faldet med {trends.fmt.percent(-m)} i Slagelse og faldet med "
+        f"{trends.fmt.percent(-c)} i RAR Sjælland; målt sådan har Slagelse haft en dårligere udvikling end RAR Sjælland."
+    )
+    y = rows.loc["Slagelse", "year_on_year_change_pct"]
+    assert year.startswith(f"antallet af forsikrede ledige faldet med {trends.fmt.percent(-y)} i Slagelse og ")
+    g = trends.GROUPS["a_dagpenge"]
+    assert trends.relative_development(g, -20.0, -15.0) == "better"
+    assert trends.relative_development(g, -15.0, -20.0) == "worse"
+    assert trends.relative_development(g, -15.0, -15.9) == "similar"
+    assert trends.relative_development(g, np.nan, -15.0) is None
+
+
+def test_a_series_that_cannot_be_adjusted_is_said_so_in_text_and_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    # Slagelse has a gap in 2022 (stretches of 17 and 18 months): no adjustment at all; the area is fine.
+    panel = _seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05),
+                             "Hele landet": (90000, -0.01, 0.05)}, n=48)
+    panel = panel[panel["period"] >= "2020M01"].reset_index(drop=True)
+    panel.loc[(panel["area"] == "Slagelse") & (panel["period"] == "2021M06"), "value"] = np.nan
+    ch = trends.change_table(panel, "2020M01")
+    row = ch.set_index("area").loc["Slagelse"]
+    assert row.seasonal_status == "too_short" and math.isnan(row.adjusted_change_pct) and not math.isnan(row.change_pct)
+    (text,) = trends.change_sentences(ch, "Slagelse", "RAR Sjælland")
+    assert ("Den sæsonkorrigerede udvikling i antallet af forsikrede ledige kan ikke beregnes for Slagelse, fordi der "
+            "ikke er to års sammenhængende månedstal; derfor vurderer rapporten ikke, om Slagelse har haft en bedre "
+            "eller dårligere udvikling end RAR Sjælland.") in text
+    assert "bedre udvikling end" not in text and "dårligere udvikling end" not in text.replace("bedre eller dårligere", "")
+    group = trends.GROUPS["a_dagpenge"]
+    analysis = trends.TrendAnalysis("Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group],
+                                    "2020M01", "2022M12", panel, ch)
+    seasonal = trends.seasonal_panel(panel)
+    fig = trends.figure_seasonal(seasonal, analysis, source="demo")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["Faktisk"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Faktisk"]  # no entry for a line that is not there
+    assert any("Kan ikke sæsonkorrigeres" in t.get_text() for t in ax.texts)
+    assert trends.seasonal_notes(seasonal, analysis) == [
+        "Forsikrede ledige (a-dagpenge) i Slagelse kan ikke sæsonkorrigeres, fordi der ikke er to års sammenhængende "
+        "månedstal; figuren viser kun det faktiske antal."
+    ]
+    # With the series whole again, both lines and both legend entries are there, and there is no note.
+    whole = trends.seasonal_panel(_seasonal_panel({"Slagelse": (1000, -0.01, 0.15), "RAR Sjælland": (10000, -0.01, 0.05)}))
+    analysis.panel = whole
+    fig = trends.figure_seasonal(whole, analysis, source="demo")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Faktisk", "Sæsonkorrigeret"]
+    assert trends.seasonal_notes(whole, analysis) == []
+    bars = trends.figure_changes(trends.TrendAnalysis(
+        "Slagelse", "RAR Sjælland", ["Slagelse", "RAR Sjælland", "Hele landet"], [group], "2020M01", "2022M12", panel, ch
+    ), source="demo")
+    assert [a.get_title(loc="left") for a in bars.axes[:2]] == ["Faktisk antal (som statusrapporten)", "Sæsonkorrigeret"]
+    # Slagelse's adjusted change is a dash at zero with a key, not a bar that reads as "no change".
+    assert [t.get_text() for t in bars.axes[1].texts].count(" –") == 1
+    assert any("kan ikke beregnes" in t.get_text() for t in bars.axes[1].texts)
+    assert not any("kan ikke beregnes" in t.get_text() for t in bars.axes[0].texts)
+
+
+# --------------------------------------------------------------------------- issue 12, point 11: the area without the municipality
+
+
+def test_count_and_share_without_the_municipality_by_hand():
+    area_n = pd.Series([1000.0, 1000.0, 1000.0, 1000.0, 1000.0])
+    own_n = pd.Series([100.0, np.nan, 100.0, 100.0, 0.0])
+    assert trends.count_without(area_n, own_n).tolist()[:1] == [900.0]
+    assert math.isnan(trends.count_without(area_n, own_n).iloc[1])  # the municipality's month is missing: so is the area's
+    # Populations implied from count and share: area 1000 / 2 % = 50,000; municipality 100 / 4 % = 2,500.
+    area_pct = pd.Series([2.0, 2.0, 2.0, np.nan, 2.0])
+    own_pct = pd.Series([4.0, 4.0, 0.0, 4.0, 0.0])
+    out = trends.share_without(area_pct, area_n, own_pct, own_n)
+    assert out.iloc[0] == pytest.approx(900 / 47500 * 100)  # not 2 % - 4 % nor the mean of the shares
+    assert math.isnan(out.iloc[1])  # missing municipality count
+    assert math.isnan(out.iloc[2])  # a zero share: the municipality's population cannot be implied, no silent zero
+    assert math.isnan(out.iloc[3])  # missing area share
+    assert math.isnan(out.iloc[4])  # zero count and zero share: no population either
+
+
+def test_area_without_its_municipality_names_and_errors():
+    assert trends.area_without("RAR Sjælland", "330") == "RAR Sjælland uden Slagelse"
+    assert trends.split_area("rar sjælland uden slagelse") == ("RAR Sjælland", "Slagelse")
+    assert trends.split_area("Hele landet") == ("Hele landet", None)
+    assert trends.area_in_text("Hele landet uden Slagelse") == "hele landet uden Slagelse"
+    with pytest.raises(ParameterError, match="RAR Nordjylland does not contain Slagelse"):
+        trends.area_without("RAR Nordjylland", "Slagelse")
+    with pytest.raises(ParameterError, match="unknown municipality 'Atlantis'"):
+        trends.split_area("RAR Sjælland uden Atlantis")
+
+
+def test_area_series_without_the_municipality_on_demo_data(demo_data):
+    names = ["Slagelse", "RAR Sjælland", "RAR Sjælland uden Slagelse"]
+    wide, basis = trends.area_series("Y01A02", "persons", names, "demo")
+    assert basis["RAR Sjælland uden Slagelse"] == trends.BASIS_PUBLISHED_LESS
+    pd.testing.assert_series_equal(wide["RAR Sjælland uden Slagelse"], wide["RAR Sjælland"] - wide["Slagelse"],
+                                   check_names=False)
+    # The share: (area count - own count) / (area population - own population), close to the population-weighted
+    # share of the 16 other municipalities (the published figures are rounded, so not exactly).
+    others = [m for m in geography.members("RAR Sjælland") if m != "Slagelse"]
+    assert len(others) == 16
+    share, sbasis = trends.area_series("Y01A02", "pct_population", names + others, "demo", weight_measure="fulltime_persons")
+    counts, _ = trends.area_series("Y01A02", "fulltime_persons", names + others, "demo")
+    assert sbasis["RAR Sjælland uden Slagelse"] == trends.BASIS_PUBLISHED_LESS
+    by_hand = trends.share_without(share["RAR Sjælland"], counts["RAR Sjælland"], share["Slagelse"], counts["Slagelse"])
+    pd.testing.assert_series_equal(share["RAR Sjælland uden Slagelse"], by_hand, check_names=False)
+    rest = trends.weighted_share(share[others], counts[others])
+    assert (share["RAR Sjælland uden Slagelse"] - rest).abs().max() < 0.01
+    assert (share["RAR Sjælland uden Slagelse"] - share["RAR Sjælland"]).abs().max() > 0.01  # a different figure
+    # A region (not published) without the municipality: the sum of the 16 other members.
+    wide, basis = trends.area_series("Y01A02", "persons", ["Region Sjælland uden Slagelse"], "demo")
+    assert basis["Region Sjælland uden Slagelse"] == trends.BASIS_MEMBERS_LESS
+    kom = load.series("Y01A02", "persons", others, "demo")
+    pd.testing.assert_series_equal(wide["Region Sjælland uden Slagelse"], kom[others].sum(axis=1), check_names=False)
+
+
+def test_a_month_the_municipality_lacks_is_missing_for_the_area_without_it(demo_data):
+    rows = load.load_table("Y01A02", "demo", measures=["persons", "pct_population", "fulltime_persons"])
+    rows = rows[~((rows["area"] == "Slagelse") & (rows["period"] == "2022M05"))]
+    names = ["RAR Sjælland", "RAR Sjælland uden Slagelse"]
+    for measure, weight in (("persons", None), ("pct_population", "fulltime_persons")):
+        wide, _ = trends.area_series("Y01A02", measure, names, "demo", rows=rows, weight_measure=weight)
+        assert pd.notna(wide.loc["2022M05", "RAR Sjælland"])
+        assert math.isnan(wide.loc["2022M05", "RAR Sjælland uden Slagelse"])  # not the whole area's figure
+        assert wide["RAR Sjælland uden Slagelse"].drop("2022M05").notna().all()
+
+
+def test_analyse_compares_with_the_area_without_the_municipality_by_default(demo_data):
+    a = trends.analyse("Slagelse", source="demo", groups="langtidsledige,aktivitetsparate")
+    assert a.comparison_area == "RAR Sjælland uden Slagelse" and a.excludes_municipality
+    assert a.comparison_geography == "RAR Sjælland"
+    assert a.areas == ["Slagelse", "RAR Sjælland uden Slagelse", "Hele landet"]
+    s = load.series("Y25I09", "persons", ["Slagelse", "RAR Sjælland"], "demo")
+    row = a.changes[(a.changes["target_group"] == "langtidsledige") & (a.changes["area"] == a.comparison_area)].iloc[0]
+    base = s.loc["2021M01", "RAR Sjælland"] - s.loc["2021M01", "Slagelse"]
+    latest = s.loc["2024M12", "RAR Sjælland"] - s.loc["2024M12", "Slagelse"]
+    assert (row.base_value, row.latest_value) == (base, latest)
+    assert row.change_pct == pytest.approx((latest / base - 1) * 100)
+    assert row.seasonal_status == "ok" and pd.notna(row.adjusted_change_pct)  # adjusted like any other series
+    text = " ".join(trends.change_sentences(a.changes, a.municipality, a.comparison_area, a.groups))
+    assert "i RAR Sjælland uden Slagelse faldet med" in text and "RAR Sjælland faldet" not in text
+    assert trends.subtitle_da(a) == "Udviklingen siden januar 2021 sammenlignet med RAR Sjælland uden Slagelse og hele landet"
+    assert trends.comparison_note(a).startswith(
+        "**Sammenligningsområde:** RAR Sjælland uden Slagelse, dvs. tallene for RAR Sjælland fratrukket Slagelses egne tal. "
+        "Slagelse er en af 17 kommuner i RAR Sjælland"
+    )
+    assert "fratrukket Slagelses egne tal" in trends.basis_sentence(a)
+    # The composition of the aktivitetsparate: persons by duration are the area's minus the municipality's.
+    comp = trends.composition(a.areas, "2024M12", "demo").set_index(["area", "duration"])
+    rar = trends.composition(["RAR Sjælland"], "2024M12", "demo").set_index("duration")["persons"]
+    for d in trends.DURATIONS:
+        assert comp.loc[(a.comparison_area, d), "persons"] == rar[d] - comp.loc[("Slagelse", d), "persons"]
+    assert comp.xs(a.comparison_area, level="area")["share_pct"].sum() == pytest.approx(100, abs=1)
+    # Off: the published area including the municipality, as the status report compares.
+    b = trends.analyse("Slagelse", source="demo", groups="langtidsledige", exclude_municipality=False)
+    assert b.comparison_area == "RAR Sjælland" and not b.excludes_municipality
+    assert "inklusive Slagelse selv" in trends.comparison_note(b)
+    with pytest.raises(ParameterError, match="exclude_municipality must be True or False"):
+        trends.analyse("Slagelse", source="demo", exclude_municipality="ja")
+
+
+# --------------------------------------------------------------------------- issue 12, point 12: persons and full-time persons
+
+
+def test_year_on_year_headings_say_persons_or_full_time_persons():
+    groups = [trends.GROUPS["a_dagpenge"], trends.GROUPS["langtidsledige"]]
+    headings = trends.yoy_headings_da(groups)
+    for column in ("latest_value", "year_earlier_value", "change", "change_pct"):
+        assert "personer" in headings[column] and "fuldtidspersoner" not in headings[column], column
+    for column in ("latest_share_pct", "year_earlier_share_pct", "change_pp"):
+        assert "opgjort i fuldtidspersoner; langtidsledige: personer" in headings[column], column
+    # Only full-time-person groups: the heading says so and nothing else.
+    assert trends.yoy_headings_da([trends.GROUPS["sygedagpenge"]])["change_pp"] == (
+        "Ændring i andel af 16-66-årige (pct.-point, opgjort i fuldtidspersoner)"
+    )
+    # Every heading of a quantity names its unit (the generic headings too).
+    for column, heading in trends.YOY_HEADINGS_DA.items():
+        if column not in ("target_group", "area", "latest_period", "year_earlier_period"):
+            assert "personer" in heading, column
+    # Each row says what its share is measured in.
+    panel = pd.concat([_panel({"Slagelse": list(range(100, 114))}, group="langtidsledige"),
+                       _panel({"Slagelse": list(range(100, 114))}, group="a_dagpenge")], ignore_index=True)
+    yoy = trends.year_on_year(panel).set_index("target_group")
+    assert yoy.loc["langtidsledige", "share_measured_in"] == "personer"
+    assert yoy.loc["a_dagpenge", "share_measured_in"] == "fuldtidspersoner"
+    assert set(yoy.reset_index().columns) <= set(trends.YOY_HEADINGS_DA)

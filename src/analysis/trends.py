@@ -23,6 +23,19 @@ its own published count and percentage (``count / pct * 100``), i.e. the
 population-weighted mean. The basis of each area is one of :data:`BASIS_PUBLISHED`,
 :data:`BASIS_MEMBERS`, :data:`BASIS_MISSING`.
 
+The comparison area without the municipality
+--------------------------------------------
+A municipality inside its own comparison area damps every gap to it (Slagelse is one of the 17
+municipalities of RAR Sjælland). :func:`analyse` therefore compares, by default, with the area
+without the municipality, named like ``"RAR Sjælland uden Slagelse"`` (:func:`area_without`);
+the name works as an area in every function here. Its counts are the area's minus the
+municipality's (:func:`count_without`); its share of the population is
+``(area count - municipality count) / (area population - municipality population)``, each
+population implied by its own published count and share (:func:`share_without`). A month the
+municipality lacks is missing for the area without it too. Its basis is
+:data:`BASIS_PUBLISHED_LESS` or :data:`BASIS_MEMBERS_LESS`. Indexes, changes and the seasonal
+adjustment treat it as any other series.
+
 Gaps
 ----
 A month missing in the source (suppressed, not delivered) stays NaN everywhere: indexes,
@@ -39,6 +52,18 @@ fitted on the **longest gap-free stretch** of the series, which must cover at le
 full years. Months outside that stretch get no adjusted value (NaN), so gaps are never
 filled by the model and nothing is presented as data that is not. The adjusted series is
 the observed series with the seasonal component removed.
+
+Three changes, and which one judges
+-----------------------------------
+The status report's change "since January 2021" compares a seasonal peak with a later month.
+:func:`change_table` keeps that **raw** change (analysts compare it with the status report)
+and adds beside it the change on the **seasonally adjusted** series (fitted on the months up to
+the latest month) and the change from the **same month a year earlier**. Every sentence of
+:func:`change_sentences` says which change it uses, and only the seasonally adjusted change
+says whether the municipality did better or worse than its comparison area
+(:func:`relative_development`). A series that cannot be adjusted (no two gap-free years, or
+the base or latest month outside the fitted stretch) gets no adjusted change, no verdict, and
+a sentence and figure that say so.
 """
 
 from __future__ import annotations
@@ -47,6 +72,7 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,13 +84,20 @@ from analysis.errors import ParameterError
 BASIS_PUBLISHED = "published"
 BASIS_MEMBERS = "sum_of_members"
 BASIS_MISSING = "missing"
+BASIS_PUBLISHED_LESS = "published_minus_municipality"
+BASIS_MEMBERS_LESS = "sum_of_members_minus_municipality"
 BASIS_DA = {
     BASIS_PUBLISHED: "offentliggjort tal for området",
     BASIS_MEMBERS: "summen af områdets kommuner",
     BASIS_MISSING: "ingen data",
+    BASIS_PUBLISHED_LESS: "offentliggjort tal for området minus kommunens tal",
+    BASIS_MEMBERS_LESS: "summen af områdets øvrige kommuner",
 }
+_LESS = {BASIS_PUBLISHED: BASIS_PUBLISHED_LESS, BASIS_MEMBERS: BASIS_MEMBERS_LESS}
+WITHOUT = " uden "  # 'RAR Sjælland uden Slagelse': an area without one of its municipalities
 COUNTRY = geography.COUNTRY
 COUNT_UNITS = ("personer", "fuldtidspersoner", "antal", "timer")
+UNIT_DA = {"persons": "personer", "fulltime_persons": "fuldtidspersoner"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,7 @@ class TargetGroup:
     dims: tuple[tuple[str, str], ...] = ()
     share_measure: str = "pct_population"
     share_weight: str = "fulltime_persons"  # the count the share is computed from
+    fewer_is_better: bool = True  # a fall in the group is the better development (true of every benefit group here)
 
     @property
     def dims_dict(self) -> dict[str, str]:
@@ -112,16 +146,35 @@ DURATIONS = ("Under 1 år", "1-2 år", "2-3 år", "Over 3 år")
 OVER_2_YEARS = ("2-3 år", "Over 3 år")
 OVER_3_YEARS = ("Over 3 år",)
 
-CHANGE_COLUMNS = ["area", "target_group", "base_period", "latest_period", "base_value", "latest_value", "change", "change_pct"]
+CHANGE_COLUMNS = [
+    "area", "target_group", "base_period", "latest_period", "base_value", "latest_value", "change", "change_pct",
+    "adjusted_base_value", "adjusted_latest_value", "adjusted_change", "adjusted_change_pct", "seasonal_status",
+    "year_earlier_period", "year_earlier_value", "year_on_year_change", "year_on_year_change_pct",
+]
+SEASONAL_STATUS_DA = {
+    "ok": "sæsonkorrigeret",
+    "too_short": "kan ikke sæsonkorrigeres, fordi der er under to års sammenhængende månedstal",
+    "gap": "kan ikke sæsonkorrigeres for hele perioden, fordi der er huller i månedstallene",
+}
 CHANGE_HEADINGS_DA = {
     "area": "Område",
     "target_group": "Målgruppe",
     "base_period": "Basismåned",
     "latest_period": "Seneste måned",
-    "base_value": "Antal i basismåneden",
-    "latest_value": "Antal i seneste måned",
-    "change": "Ændring (personer)",
-    "change_pct": "Ændring (pct.)",
+    "base_value": "Antal personer i basismåneden (faktisk antal)",
+    "latest_value": "Antal personer i seneste måned (faktisk antal)",
+    "change": "Ændring i faktisk antal (personer)",
+    "change_pct": "Ændring i faktisk antal (pct., som i statusrapporten)",
+    "adjusted_base_value": "Sæsonkorrigeret antal personer i basismåneden",
+    "adjusted_latest_value": "Sæsonkorrigeret antal personer i seneste måned",
+    "adjusted_change": "Ændring, sæsonkorrigeret (personer)",
+    "adjusted_change_pct": "Ændring, sæsonkorrigeret (pct.)",
+    "seasonal_status": "Sæsonkorrektion (ok = beregnet; too_short = under to års sammenhængende månedstal; "
+                       "gap = basismåned eller seneste måned uden for den sammenhængende række)",
+    "year_earlier_period": "Samme måned året før",
+    "year_earlier_value": "Antal personer samme måned året før (faktisk antal)",
+    "year_on_year_change": "Ændring fra samme måned året før (personer)",
+    "year_on_year_change_pct": "Ændring fra samme måned året før (pct.)",
 }
 
 
@@ -221,7 +274,7 @@ def area_series(
         for key, value in dims.items():
             mask &= rows[key] == value
         rows = rows.loc[mask]
-    names = [geography.area(a).name for a in ([areas] if isinstance(areas, str) else areas)]
+    names = [area_name(a) for a in ([areas] if isinstance(areas, str) else areas)]
     if rows.empty:
         codes: list[str] = []
     else:
@@ -233,28 +286,30 @@ def area_series(
     weights = None
     if len(wanted) > 1:
         weights = rows[rows["measure"] == weight_measure].pivot(index="period", columns="area", values="value").reindex(full)
+    is_count = unit in COUNT_UNITS
     out = pd.DataFrame(index=pd.Index(full, name="period"))
     basis: dict[str, str] = {}
     for name in names:
-        if name in values.columns:
-            out[name] = values[name]
-            basis[name] = BASIS_PUBLISHED
+        parent, without = split_area(name)
+        if without is None:
+            out[name], basis[name] = _plain_column(name, values, weights, is_count)
             continue
-        area = geography.area(name)
-        members = geography.members(name) if area.level != "kommune" else []
-        if not members or not all(m in values.columns for m in members):
-            out[name] = np.nan
-            basis[name] = BASIS_MISSING
+        # The area without one of its municipalities: counts are area minus municipality; a share is
+        # (area count - municipality count) / (area population - municipality population), each
+        # population implied by its own count and share. Any missing part makes the month missing.
+        area_values, area_basis = _plain_column(parent, values, weights, is_count)
+        own_values, own_basis = _plain_column(without, values, weights, is_count)
+        if is_count and BASIS_MISSING not in (area_basis, own_basis):
+            out[name], basis[name] = count_without(area_values, own_values), _LESS[area_basis]
             continue
-        if unit in COUNT_UNITS:
-            out[name] = values[members].sum(axis=1, min_count=len(members)).where(values[members].notna().all(axis=1))
-            basis[name] = BASIS_MEMBERS
-        elif weights is not None and all(m in weights.columns for m in members):
-            out[name] = weighted_share(values[members], weights[members])
-            basis[name] = BASIS_MEMBERS
-        else:
-            out[name] = np.nan
-            basis[name] = BASIS_MISSING
+        if weights is not None and BASIS_MISSING not in (area_basis, own_basis):
+            area_counts, counts_basis = _plain_column(parent, weights, None, True)
+            own_counts, own_counts_basis = _plain_column(without, weights, None, True)
+            if BASIS_MISSING not in (counts_basis, own_counts_basis):
+                out[name] = share_without(area_values, area_counts, own_values, own_counts)
+                basis[name] = _LESS[area_basis]
+                continue
+        out[name], basis[name] = np.nan, BASIS_MISSING
     out.insert(0, "period_end", [periods.parse_period(c).end for c in out.index])
     out.columns.name = None
     return out, basis
@@ -283,6 +338,92 @@ def weighted_share(pct: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
     ok = denominators.notna().all(axis=1) & counts.notna().all(axis=1)
     total = counts.sum(axis=1) / denominators.sum(axis=1) * 100.0
     return total.where(ok)
+
+
+def _plain_column(name: str, values: pd.DataFrame, weights: pd.DataFrame | None, is_count: bool) -> tuple[pd.Series, str]:
+    """One area's column of a wide frame and its basis: published, else the sum (or weighted share) of its members."""
+    if name in values.columns:
+        return values[name], BASIS_PUBLISHED
+    area = geography.area(name)
+    members = geography.members(name) if area.level != "kommune" else []
+    missing = pd.Series(np.nan, index=values.index)
+    if not members or not all(m in values.columns for m in members):
+        return missing, BASIS_MISSING
+    if is_count:
+        return values[members].sum(axis=1, min_count=len(members)).where(values[members].notna().all(axis=1)), BASIS_MEMBERS
+    if weights is not None and all(m in weights.columns for m in members):
+        return weighted_share(values[members], weights[members]), BASIS_MEMBERS
+    return missing, BASIS_MISSING
+
+
+# --------------------------------------------------------------------------- an area without its municipality
+
+
+def area_without(area: str, municipality: str) -> str:
+    """The name of an area without one of its municipalities: 'RAR Sjælland uden Slagelse'.
+
+    The name works as an area everywhere in this module (:func:`area_series`, :func:`group_panel`,
+    :func:`duration_series`). ParameterError when the area does not contain the municipality or is
+    the municipality itself.
+    """
+    return area_name(f"{geography.area(area).name}{WITHOUT}{geography.municipality(municipality).name}")
+
+
+def split_area(name: str) -> tuple[str, str | None]:
+    """``('RAR Sjælland', 'Slagelse')`` for 'RAR Sjælland uden Slagelse'; ``(name, None)`` for a plain area.
+
+    No area in :mod:`analysis.geography` has " uden " in its name, so the split is unambiguous.
+    """
+    text = str(name).strip()
+    if WITHOUT not in text:
+        return geography.area(text).name, None
+    parent_text, _, own_text = text.partition(WITHOUT)
+    parent = geography.area(parent_text.strip(), what="comparison area")
+    own = geography.municipality(own_text.strip())
+    if parent.level == "kommune" or own.name not in geography.members(parent.name):
+        raise ParameterError(
+            f"area {text!r}: {parent.name} does not contain {own.name} as one of several municipalities; "
+            f"expected an area such as {geography.rar_of(own.name) + WITHOUT + own.name!r}"
+        )
+    return parent.name, own.name
+
+
+def area_name(name: str) -> str:
+    """The canonical name of an area, or of an area without one of its municipalities."""
+    parent, without = split_area(name)
+    return parent if without is None else f"{parent}{WITHOUT}{without}"
+
+
+def count_without(area_counts: pd.Series, municipality_counts: pd.Series) -> pd.Series:
+    """Area count minus the municipality's count, month by month.
+
+    NaN where either is missing (a month the municipality lacks is missing, never the area's
+    whole count) and where the difference is negative (only rounding in the source can cause it).
+    """
+    diff = area_counts.astype(float) - municipality_counts.astype(float)
+    return diff.where(diff >= 0)
+
+
+def share_without(
+    area_pct: pd.Series, area_counts: pd.Series, municipality_pct: pd.Series, municipality_counts: pd.Series
+) -> pd.Series:
+    """The percentage of the area without the municipality, from both percentages and the counts they are computed from.
+
+    Each population is implied from the data as ``count / pct * 100`` (as :func:`weighted_share` does
+    for sums of members); the result is ``(area count - municipality count) / (area population -
+    municipality population) * 100``. NaN for a month where any of the four values is missing, a
+    percentage is zero (the population cannot be implied), or the remaining population or count
+    is not positive: never a silent zero.
+    """
+    a_pct, a_n = area_pct.astype(float), area_counts.astype(float)
+    m_pct, m_n = municipality_pct.astype(float), municipality_counts.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_pop = a_n / a_pct.where(a_pct != 0) * 100.0
+        m_pop = m_n / m_pct.where(m_pct != 0) * 100.0
+    counts = a_n - m_n
+    pop = a_pop - m_pop
+    out = counts / pop.where(pop > 0) * 100.0
+    return out.where(counts >= 0)
 
 
 def group_panel(
@@ -371,11 +512,21 @@ def pct_change(base_value, latest_value):
 
 
 def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | None = None) -> pd.DataFrame:
-    """Change from the base month to the latest month, per area and target group.
+    """Change from the base month to the latest month, per area and target group, three ways.
 
-    ``latest_period`` None takes each group's last month in the panel. Columns:
-    area, target_group, base_period, latest_period, base_value, latest_value, change, change_pct
-    (change_pct in percent; NaN where a value is missing or the base is 0).
+    ``latest_period`` None takes each group's last month in the panel. Columns (:data:`CHANGE_COLUMNS`):
+
+    - the **raw** change, as the status report counts it: base_period, latest_period, base_value,
+      latest_value, change, change_pct;
+    - the change on the **seasonally adjusted** series (:func:`seasonal_adjust`, fitted on the
+      months up to the latest month): adjusted_base_value, adjusted_latest_value, adjusted_change,
+      adjusted_change_pct and seasonal_status (:data:`SEASONAL_STATUS_DA`: ``ok``; ``too_short``
+      when the series has no gap-free stretch of two years; ``gap`` when the base or the latest
+      month lies outside the stretch the adjustment was fitted on);
+    - the change from the **same month a year earlier**: year_earlier_period, year_earlier_value,
+      year_on_year_change, year_on_year_change_pct.
+
+    Percent changes are in percent; NaN where a value is missing or the base is 0.
     """
     base = periods.parse_period(base_period).code
     rows = []
@@ -390,6 +541,11 @@ def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | Non
         if latest not in by_period.index:
             raise ParameterError(f"latest period {latest} is outside the data for target group {group!r}")
         b, v = by_period.get(base, np.nan), by_period.get(latest, np.nan)
+        sa = seasonal_adjust(by_period.loc[:latest])
+        status = seasonal_status(sa, base, latest)
+        ab, av = (float(sa.loc[base, "adjusted"]), float(sa.loc[latest, "adjusted"])) if status == "ok" else (np.nan, np.nan)
+        earlier = periods.shift(latest, -12)
+        e = by_period.get(earlier, np.nan)
         rows.append(
             {
                 "area": area,
@@ -398,11 +554,34 @@ def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | Non
                 "latest_period": latest,
                 "base_value": float(b),
                 "latest_value": float(v),
-                "change": float(v - b) if pd.notna(b) and pd.notna(v) else np.nan,
+                "change": _difference(b, v),
                 "change_pct": pct_change(b, v),
+                "adjusted_base_value": ab,
+                "adjusted_latest_value": av,
+                "adjusted_change": _difference(ab, av),
+                "adjusted_change_pct": pct_change(ab, av),
+                "seasonal_status": status,
+                "year_earlier_period": earlier,
+                "year_earlier_value": float(e),
+                "year_on_year_change": _difference(e, v),
+                "year_on_year_change_pct": pct_change(e, v),
             }
         )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _difference(first, second) -> float:
+    return float(second - first) if pd.notna(first) and pd.notna(second) else np.nan
+
+
+def seasonal_status(adjusted: pd.DataFrame, base: str, latest: str) -> str:
+    """``ok``, ``too_short`` or ``gap`` for a change from ``base`` to ``latest`` on a :func:`seasonal_adjust` result."""
+    in_fit = adjusted["in_fit"]
+    if not in_fit.any():
+        return "too_short"
+    if not (bool(in_fit.get(base, False)) and bool(in_fit.get(latest, False))):
+        return "gap"
+    return "ok"
 
 
 def indexed_panel(panel: pd.DataFrame, base_period: str) -> pd.DataFrame:
@@ -421,7 +600,10 @@ def year_on_year(panel: pd.DataFrame, latest_period: str | None = None) -> pd.Da
     """The latest month against the same month a year earlier, per target group and area.
 
     Columns: target_group, area, latest_period, year_earlier_period, latest_value,
-    year_earlier_value, change, change_pct, latest_share_pct, year_earlier_share_pct, change_pp.
+    year_earlier_value, change, change_pct, latest_share_pct, year_earlier_share_pct, change_pp,
+    share_measured_in. The values are persons; the shares of the population 16-66 are computed by
+    the source from the count in ``share_measured_in`` ("fuldtidspersoner" or "personer", see
+    :attr:`TargetGroup.share_weight`), so a table mixing groups says which per row.
     """
     rows = []
     for (group, area), frame in panel.groupby(["target_group", "area"], sort=False):
@@ -443,9 +625,34 @@ def year_on_year(panel: pd.DataFrame, latest_period: str | None = None) -> pd.Da
                 "latest_share_pct": float(sv),
                 "year_earlier_share_pct": float(se),
                 "change_pp": float(sv - se) if pd.notna(sv) and pd.notna(se) else np.nan,
+                "share_measured_in": share_unit(group),
             }
         )
     return pd.DataFrame(rows)
+
+
+def share_unit(group: TargetGroup | str) -> str | None:
+    """The count a group's share of the population 16-66 is computed from, in Danish: 'fuldtidspersoner' or 'personer'."""
+    g = group if isinstance(group, TargetGroup) else GROUPS.get(str(group))
+    if g is None:
+        return None
+    return UNIT_DA.get(g.share_weight, g.share_weight)
+
+
+def share_unit_text(groups: Sequence[TargetGroup]) -> str:
+    """What the shares of several groups are measured in, for a heading: 'fuldtidspersoner; langtidsledige: personer'."""
+    units = {g.key: share_unit(g) for g in groups}
+    if not units:
+        return ""
+    counts = pd.Series(list(units.values())).value_counts()
+    main = str(counts.index[0])
+    others = [g for g in groups if units[g.key] != main]
+    if not others:
+        return main
+    by_unit: dict[str, list[str]] = {}
+    for g in others:
+        by_unit.setdefault(str(units[g.key]), []).append(g.name_da.lower())
+    return "; ".join([main] + [f"{' og '.join(names)}: {unit}" for unit, names in by_unit.items()])
 
 
 # --------------------------------------------------------------------------- seasonal adjustment
@@ -474,8 +681,6 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     the stretch is shorter than ``min_years`` full years, have NaN adjusted/trend/seasonal:
     gaps are never filled. See the module docstring for the method.
     """
-    from statsmodels.tsa.seasonal import STL
-
     observed = values.astype(float)
     out = pd.DataFrame(
         {"observed": observed, "adjusted": np.nan, "trend": np.nan, "seasonal": np.nan, "in_fit": False},
@@ -485,17 +690,7 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     if stop - start < min_years * period:
         return out
     stretch = observed.iloc[start:stop].to_numpy()
-    use_log = bool((stretch > 0).all())
-    y = np.log(stretch) if use_log else stretch
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = STL(y, period=period, robust=robust).fit()
-    seasonal, trend = np.asarray(fit.seasonal), np.asarray(fit.trend)
-    if use_log:
-        adjusted = np.exp(y - seasonal)
-        trend_level = np.exp(trend)
-    else:
-        adjusted, trend_level = y - seasonal, trend
+    adjusted, trend_level = _stl(stretch.tobytes(), period, robust)
     pos = out.columns
     out.iloc[start:stop, pos.get_loc("adjusted")] = adjusted
     out.iloc[start:stop, pos.get_loc("trend")] = trend_level
@@ -503,6 +698,31 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     out.iloc[start:stop, pos.get_loc("in_fit")] = True
     out["in_fit"] = out["in_fit"].astype(bool)
     return out
+
+
+@lru_cache(maxsize=512)
+def _stl(stretch_bytes: bytes, period: int, robust: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(adjusted, trend) of a gap-free stretch (float64 bytes), in the series' units; read-only arrays.
+
+    Cached on the values, so a report that adjusts the same series for its change table and for
+    its figure fits STL once.
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    stretch = np.frombuffer(stretch_bytes, dtype=float)
+    use_log = bool((stretch > 0).all())
+    y = np.log(stretch) if use_log else stretch
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = STL(y, period=period, robust=robust).fit()
+    seasonal, trend = np.asarray(fit.seasonal), np.asarray(fit.trend)
+    if use_log:
+        adjusted, trend_level = np.exp(y - seasonal), np.exp(trend)
+    else:
+        adjusted, trend_level = y - seasonal, trend
+    adjusted.flags.writeable = False
+    trend_level.flags.writeable = False
+    return adjusted, trend_level
 
 
 def seasonal_panel(panel: pd.DataFrame) -> pd.DataFrame:
@@ -540,11 +760,17 @@ def duration_series(
         part = by_duration.get(duration, rows.iloc[0:0])
         wide, basis = area_series("Y36A02", "persons", [area], source, end=end, rows=part, category=category, duration=duration)
         frame = wide if frame is None else frame
-        cols[duration] = wide[geography.area(area).name]
-        bases.append(basis[geography.area(area).name])
+        cols[duration] = wide[area_name(area)]
+        bases.append(basis[area_name(area)])
     out = pd.DataFrame({"period_end": frame["period_end"], **cols})
-    basis = BASIS_MISSING if BASIS_MISSING in bases else (BASIS_MEMBERS if BASIS_MEMBERS in bases else BASIS_PUBLISHED)
-    return out, basis
+    return out, _combined_basis(bases)
+
+
+def _combined_basis(bases: Sequence[str]) -> str:
+    """One basis for several series of an area: missing if any is, else the first that is not published."""
+    if BASIS_MISSING in bases:
+        return BASIS_MISSING
+    return next((b for b in bases if b != BASIS_PUBLISHED), BASIS_PUBLISHED)
 
 
 def composition(
@@ -567,7 +793,7 @@ def composition(
             v = frame.loc[code, d]
             rows.append(
                 {
-                    "area": geography.area(area).name,
+                    "area": area_name(area),
                     "duration": d,
                     "persons": float(v),
                     "share_pct": float(v / total * 100.0) if pd.notna(v) and pd.notna(total) and total else np.nan,
@@ -596,7 +822,7 @@ def long_duration_history(areas: Sequence[str], source: str = "", *, end: str | 
         out.append(
             pd.DataFrame(
                 {
-                    "area": geography.area(area).name,
+                    "area": area_name(area),
                     "period": frame.index,
                     "period_end": frame["period_end"].to_numpy(),
                     "over_2_pct": (over2 / total * 100.0).to_numpy(),
@@ -624,9 +850,20 @@ class TrendAnalysis:
     panel: pd.DataFrame
     changes: pd.DataFrame
     notes: list[str] = field(default_factory=list)  # Danish, for warning boxes
+    comparison_parent: str = ""  # the geographic area the comparison is drawn from ("" = comparison_area itself)
 
     def group_names(self) -> dict[str, str]:
         return {g.key: g.name_da for g in self.groups}
+
+    @property
+    def excludes_municipality(self) -> bool:
+        """True when the comparison area is an area without the municipality ('RAR Sjælland uden Slagelse')."""
+        return split_area(self.comparison_area)[1] is not None
+
+    @property
+    def comparison_geography(self) -> str:
+        """The geographic area behind the comparison area ('RAR Sjælland' for 'RAR Sjælland uden Slagelse')."""
+        return self.comparison_parent or split_area(self.comparison_area)[0]
 
 
 def resolve_end(period: str, latest: str, earliest: str) -> str:
@@ -670,10 +907,20 @@ def analyse(
     base_period: str = "2021M01",
     source: str = "",
     groups: str | Sequence[str] | None = None,
+    exclude_municipality: bool = True,
 ) -> TrendAnalysis:
-    """Resolve the parameters (one clear ParameterError for bad input) and compute the panel and changes."""
+    """Resolve the parameters (one clear ParameterError for bad input) and compute the panel and changes.
+
+    With ``exclude_municipality`` (the default) the comparison area is the area without the
+    municipality ('RAR Sjælland uden Slagelse', see :func:`area_without`), so the municipality's own
+    figures do not damp the gap to its comparison; a comparison area that is the municipality
+    itself is left as it is. Hele landet is always the published country total.
+    """
+    if not isinstance(exclude_municipality, (bool, np.bool_)):
+        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
     mun = geography.municipality(municipality).name
-    comp = geography.comparison_area(mun, comparison_area or None)
+    parent = geography.comparison_area(mun, comparison_area or None)
+    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
     chosen, notes = resolve_groups(groups, source)
     latest = max((load.latest_period(g.table, source) for g in chosen), key=lambda c: periods.parse_period(c).end)
     earliest = min((load.available_periods(g.table, source)[0] for g in chosen), key=lambda c: periods.parse_period(c).end)
@@ -688,7 +935,7 @@ def analyse(
         last = panel.loc[panel["target_group"] == g.key, "period"].iloc[-1]
         if last != end:
             notes.append(f"{g.name_da}: data slutter i {fmt.period_label(last)}, før analysens slutmåned {fmt.period_label(end)}.")
-    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, changes, notes)
+    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, changes, notes, comparison_parent=parent)
 
 
 # --------------------------------------------------------------------------- notes and sentences
@@ -730,19 +977,28 @@ def basis_notes(panel: pd.DataFrame, groups: Sequence[TargetGroup]) -> list[str]
     """Danish notes for areas that are sums of their municipalities rather than published totals."""
     names = {g.key: g.name_da for g in groups}
     notes = []
-    summed = panel[panel["basis"] == BASIS_MEMBERS][["area", "target_group"]].drop_duplicates()
+    summed = panel[panel["basis"].isin([BASIS_MEMBERS, BASIS_MEMBERS_LESS])][["area", "target_group"]].drop_duplicates()
     for area, f in summed.groupby("area", sort=False):
         groups_da = ", ".join(names.get(g, g).lower() for g in f["target_group"])
-        notes.append(
-            f"{area} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
-            "områdets kommuner, og andelene er vægtet med kommunernes befolkning."
-        )
+        parent, without = split_area(area)
+        if without is None:
+            notes.append(
+                f"{area} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
+                "områdets kommuner, og andelene er vægtet med kommunernes befolkning."
+            )
+        else:
+            notes.append(
+                f"{parent} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
+                f"områdets kommuner uden {without}, og andelene er vægtet med kommunernes befolkning."
+            )
     return notes
 
 
 def area_in_text(area: str) -> str:
-    """An area's name inside a sentence: 'Hele landet' becomes 'hele landet'."""
-    return "hele landet" if area == COUNTRY else area
+    """An area's name inside a sentence: 'Hele landet' becomes 'hele landet' (also in 'hele landet uden Slagelse')."""
+    if area == COUNTRY or str(area).startswith(COUNTRY + WITHOUT):
+        return "h" + str(area)[1:]
+    return area
 
 
 def _movement(pct: float) -> str:
@@ -753,6 +1009,119 @@ def _movement(pct: float) -> str:
     return f"{'faldet' if pct < 0 else 'steget'} med {fmt.percent(abs(pct))}"
 
 
+def _genitive(name: str) -> str:
+    """Danish genitive of a name: 'Slagelses', 'Vesthimmerlands'' (a name ending in s, x or z takes an apostrophe)."""
+    return f"{name}'" if str(name)[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+# A municipality's seasonally adjusted change counts as better or worse than its comparison area's
+# only when the two differ by at least this many percentage points; closer is "stort set samme".
+SIMILAR_CHANGE_PP = 1.0
+
+
+def relative_development(group: TargetGroup, municipality_pct: float, comparison_pct: float) -> str | None:
+    """``better``, ``worse`` or ``similar`` for two percent changes of a group; None when either is missing.
+
+    For every target group in :data:`TARGET_GROUPS` fewer recipients is the better development
+    (:attr:`TargetGroup.fewer_is_better`). Differences under :data:`SIMILAR_CHANGE_PP` are ``similar``.
+    """
+    if pd.isna(municipality_pct) or pd.isna(comparison_pct):
+        return None
+    diff = float(municipality_pct) - float(comparison_pct)
+    if abs(diff) < SIMILAR_CHANGE_PP:
+        return "similar"
+    return "better" if (diff < 0) == group.fewer_is_better else "worse"
+
+
+def _two_areas(first_pct: float, first: str, second_pct: float, second: str) -> str:
+    """'faldet med 5,2 % i Slagelse og steget med 1,0 % i RAR Sjælland uden Slagelse'."""
+    return f"{_movement(first_pct)} i {area_in_text(first)} og {_movement(second_pct)} i {area_in_text(second)}"
+
+
+def _raw_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str, include_country: bool) -> str:
+    """The status report's sentence on the raw counts, saying that it is the raw count."""
+    base, latest = rows["base_period"].iloc[0], rows["latest_period"].iloc[0]
+    since = month_long(base)
+    mun = rows["change_pct"].get(municipality, np.nan)
+    if pd.isna(mun):
+        text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
+                f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
+    else:
+        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} (faktisk antal, opgjort som i statusrapporten)."
+    comp = rows["change_pct"].get(comparison_area, np.nan)
+    if comparison_area != municipality and pd.notna(comp):
+        text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"
+        nat = rows["change_pct"].get(COUNTRY, np.nan)
+        if include_country and comparison_area != COUNTRY and pd.notna(nat):
+            same = np.sign(round(nat, 1)) == np.sign(round(comp, 1)) and abs(nat) >= 0.05 and abs(comp) >= 0.05
+            if same:
+                text += f", og i hele landet med {fmt.percent(abs(nat))}"
+            else:
+                text += f", mens {g.pronoun_da} i hele landet er {_movement(nat)}"
+        text += " (faktisk antal)."
+    elif comparison_area != municipality:
+        text += f" For {area_in_text(comparison_area)} mangler der data til en sammenligning."
+    return text
+
+
+def _not_adjusted_reason(status: str, base: str, latest: str) -> str:
+    if status == "too_short":
+        return "der ikke er to års sammenhængende månedstal"
+    return (f"der er huller i månedstallene, så {month_long(base)} eller {month_long(latest)} ligger uden for "
+            "den længste sammenhængende række")
+
+
+def _adjusted_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str) -> str | None:
+    """The change on the seasonally adjusted series, and the only better/worse verdict the report gives."""
+    if "adjusted_change_pct" not in rows.columns:
+        return None
+    base, latest = rows["base_period"].iloc[0], rows["latest_period"].iloc[0]
+    since = month_long(base)
+    compare = comparison_area != municipality and comparison_area in rows.index
+    areas = [municipality] + ([comparison_area] if compare else [])
+    status = {a: rows["seasonal_status"].get(a, "too_short") for a in areas}
+    bad = [a for a in areas if status[a] != "ok" or pd.isna(rows["adjusted_change_pct"].get(a, np.nan))]
+    if bad:
+        by_reason: dict[str, list[str]] = {}
+        for a in bad:
+            reason = _not_adjusted_reason(status[a], base, latest) if status[a] != "ok" else "der mangler data"
+            by_reason.setdefault(reason, []).append(area_in_text(a))
+        parts = [f"for {' og '.join(names)}, fordi {reason}" for reason, names in by_reason.items()]
+        text = f"Den sæsonkorrigerede udvikling i {g.noun_da} kan ikke beregnes " + ", og ".join(parts)
+        if compare:
+            text += (f"; derfor vurderer rapporten ikke, om {municipality} har haft en bedre eller dårligere udvikling "
+                     f"end {area_in_text(comparison_area)}")
+        return text + "."
+    mun = rows["adjusted_change_pct"][municipality]
+    if not compare:
+        return f"Sæsonkorrigeret er {g.noun_da} i {municipality} {_movement(mun)} siden {since}."
+    comp = rows["adjusted_change_pct"][comparison_area]
+    verdict = relative_development(g, mun, comp)
+    text = f"Sæsonkorrigeret er {g.noun_da} siden {since} {_two_areas(mun, municipality, comp, comparison_area)}; "
+    if verdict == "similar":
+        text += f"målt sådan har {municipality} haft stort set samme udvikling som {area_in_text(comparison_area)}."
+    else:
+        word = "bedre" if verdict == "better" else "dårligere"
+        text += f"målt sådan har {municipality} haft en {word} udvikling end {area_in_text(comparison_area)}."
+    return text
+
+
+def _year_on_year_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, comparison_area: str) -> str | None:
+    """The change from the same month a year earlier (no seasonal pattern in it), for the municipality and its comparison."""
+    if "year_on_year_change_pct" not in rows.columns:
+        return None
+    latest, earlier = rows["latest_period"].iloc[0], rows["year_earlier_period"].iloc[0]
+    mun = rows["year_on_year_change_pct"].get(municipality, np.nan)
+    when = f"Fra {month_long(earlier)} til {month_long(latest)} (samme måned året før)"
+    if pd.isna(mun):
+        return (f"Ændringen fra samme måned året før kan ikke beregnes for {municipality}, fordi der mangler data for "
+                f"{fmt.period_label(earlier)} eller {fmt.period_label(latest)}.")
+    comp = rows["year_on_year_change_pct"].get(comparison_area, np.nan)
+    if comparison_area != municipality and pd.notna(comp):
+        return f"{when} er {g.noun_da} {_two_areas(mun, municipality, comp, comparison_area)}."
+    return f"{when} er {g.noun_da} i {municipality} {_movement(mun)}."
+
+
 def change_sentences(
     changes: pd.DataFrame,
     municipality: str,
@@ -761,10 +1130,15 @@ def change_sentences(
     *,
     include_country: bool = True,
 ) -> list[str]:
-    """Danish sentences in the status report's style, one per target group.
+    """Danish sentences, one item per target group, each sentence saying which change it is.
 
-    "Siden januar 2021 er langtidsledigheden i Slagelse faldet med 70,8 %. Til sammenligning er
-    langtidsledigheden i RAR Sjælland faldet med 68,4 %, og i hele landet med 66,0 %."
+    1. The raw change since the base month, in the status report's words ("Siden januar 2021 er
+       langtidsledigheden i Slagelse faldet med 70,8 % opgjort i faktisk antal, som i statusrapporten.
+       Til sammenligning er ... (faktisk antal).").
+    2. The change on the seasonally adjusted series, the only one used to say whether the
+       municipality did better or worse than the comparison area (:func:`relative_development`);
+       when a series cannot be adjusted the sentence says why and gives no verdict.
+    3. The change from the same month a year earlier.
     """
     groups = list(groups) if groups is not None else [GROUPS[k] for k in changes["target_group"].unique() if k in GROUPS]
     out = []
@@ -772,29 +1146,12 @@ def change_sentences(
         rows = changes[changes["target_group"] == g.key].set_index("area")
         if rows.empty:
             continue
-        base = rows["base_period"].iloc[0]
-        since = fmt.date_da(periods.parse_period(base).end, style="month")
-        mun = rows["change_pct"].get(municipality, np.nan)
-        if pd.isna(mun):
-            latest = rows["latest_period"].iloc[0]
-            text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
-                    f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
-        else:
-            text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)}."
-        comp = rows["change_pct"].get(comparison_area, np.nan)
-        if comparison_area != municipality and pd.notna(comp):
-            text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"
-            nat = rows["change_pct"].get(COUNTRY, np.nan)
-            if include_country and comparison_area != COUNTRY and pd.notna(nat):
-                same = np.sign(round(nat, 1)) == np.sign(round(comp, 1)) and abs(nat) >= 0.05 and abs(comp) >= 0.05
-                if same:
-                    text += f", og i hele landet med {fmt.percent(abs(nat))}"
-                else:
-                    text += f", mens {g.pronoun_da} i hele landet er {_movement(nat)}"
-            text += "."
-        elif comparison_area != municipality:
-            text += f" For {area_in_text(comparison_area)} mangler der data til en sammenligning."
-        out.append(text)
+        parts = [
+            _raw_sentence(g, rows, municipality, comparison_area, include_country),
+            _adjusted_sentence(g, rows, municipality, comparison_area),
+            _year_on_year_sentence(g, rows, municipality, comparison_area),
+        ]
+        out.append(" ".join(p for p in parts if p))
     return out
 
 
@@ -808,7 +1165,7 @@ def share_sentences(panel: pd.DataFrame, municipality: str, comparison_area: str
         m, c = now.get(municipality, np.nan), now.get(comparison_area, np.nan)
         if pd.isna(m):
             continue
-        what = "fuldtidspersoner" if g.share_weight == "fulltime_persons" else "personer"
+        what = share_unit(g)
         when = fmt.date_da(periods.parse_period(latest).end, style="month")
         text = (f"{g.name_da} udgjorde i {when} {fmt.percent(m, 2)} af de 16-66-årige i {municipality} "
                 f"(målt i {what})")
@@ -862,14 +1219,16 @@ def changes_for_display(analysis: TrendAnalysis) -> pd.DataFrame:
 
 
 def latest_shares(analysis: TrendAnalysis) -> pd.DataFrame:
-    """Wide table: one row per group, the latest share of the population 16-66 per area."""
+    """Wide table: one row per group, the latest share of the population 16-66 per area, and the count
+    the share is computed from (``share_measured_in``)."""
     rows = []
     for g in analysis.groups:
         f = analysis.panel[analysis.panel["target_group"] == g.key]
         latest = f["period"].iloc[-1]
         now = f[f["period"] == latest].set_index("area")["share_pct"]
         rows.append({"target_group": g.key, "group_da": g.name_da, "period": latest,
-                     "period_label": fmt.period_label(latest), **{a: now.get(a, np.nan) for a in analysis.areas}})
+                     "period_label": fmt.period_label(latest), "share_measured_in": share_unit(g),
+                     **{a: now.get(a, np.nan) for a in analysis.areas}})
     return pd.DataFrame(rows)
 
 
@@ -880,6 +1239,16 @@ def _grid(n: int):
     ncols = 2 if n > 1 else 1
     nrows = math.ceil(n / ncols)
     return nrows, ncols
+
+
+def _legend(axes) -> None:
+    """One legend, on the first panel, naming every line drawn in any panel (and nothing that is not drawn)."""
+    seen: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(label, handle)
+    if seen:
+        axes[0].legend(list(seen.values()), list(seen), loc="best")
 
 
 def _date_ticks(ax) -> None:
@@ -914,6 +1283,8 @@ def figure_index(analysis: TrendAnalysis, source: str = ""):
         f = data[data["target_group"] == g.key]
         for area in analysis.areas:
             s = f[f["area"] == area]
+            if s["index"].isna().all():
+                continue  # no line, so no legend entry either (the notes say the area has no data)
             ax.plot(s["period_end"], s["index"], color=palette.get(area, figures.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
         ax.axhline(100, color="#999999", linewidth=0.8, linestyle=":")
@@ -922,7 +1293,7 @@ def figure_index(analysis: TrendAnalysis, source: str = ""):
         ax.set_ylabel("Indeks")
         figures.number_axis(ax, "y")
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
@@ -932,11 +1303,14 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
     from analysis import figures
 
     palette = figures.area_palette(analysis.municipality, analysis.comparison_area)
-    fig, axes = _panel_figure("Andel af befolkningen 16-66 år", len(analysis.groups))
+    fig, axes = _panel_figure("Andel af befolkningen 16-66 år", len(analysis.groups),
+                              subtitle=f"Målt i {share_unit_text(analysis.groups)}")
     for ax, g in zip(axes, analysis.groups, strict=False):
         f = analysis.panel[analysis.panel["target_group"] == g.key]
         for area in analysis.areas:
             s = f[f["area"] == area]
+            if s["share_pct"].isna().all():
+                continue
             ax.plot(s["period_end"], s["share_pct"], color=palette.get(area, figures.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
         ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
@@ -945,51 +1319,111 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
         ax.set_ylim(bottom=0)
         figures.percent_axis(ax, "y", decimals=1)
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
 
+def adjusted_span(seasonal: pd.DataFrame, group_key: str, area: str) -> tuple[str, str] | None:
+    """First and last month with a seasonally adjusted value for one series of :func:`seasonal_panel`; None if none."""
+    s = seasonal[(seasonal["target_group"] == group_key) & (seasonal["area"] == area)]
+    months = s.loc[s["adjusted"].notna(), "period"]
+    return (str(months.iloc[0]), str(months.iloc[-1])) if len(months) else None
+
+
+def seasonal_notes(seasonal: pd.DataFrame, analysis: TrendAnalysis) -> list[str]:
+    """Danish notes for the series (municipality and comparison area) that cannot be seasonally adjusted
+    over the whole analysis, from the base month to each group's last month."""
+    notes = []
+    areas = [a for a in (analysis.municipality, analysis.comparison_area) if a]
+    for g in analysis.groups:
+        last = latest_period_of(analysis, g.key)
+        for area in dict.fromkeys(areas):
+            span = adjusted_span(seasonal, g.key, area)
+            if span is None:
+                notes.append(f"{g.name_da} i {area_in_text(area)} kan ikke sæsonkorrigeres, fordi der ikke er to års "
+                             "sammenhængende månedstal; figuren viser kun det faktiske antal.")
+            elif periods.parse_period(span[0]).end > periods.parse_period(analysis.base_period).end or span[1] != last:
+                notes.append(f"{g.name_da} i {area_in_text(area)} er kun sæsonkorrigeret fra {fmt.period_label(span[0])} "
+                             f"til {fmt.period_label(span[1])} (den længste række uden huller); uden for den er der "
+                             "ingen sæsonkorrigeret værdi.")
+    return notes
+
+
 def figure_seasonal(seasonal: pd.DataFrame, analysis: TrendAnalysis, source: str = ""):
-    """Small multiples: the municipality's raw series and the STL seasonally adjusted series."""
+    """Small multiples: the municipality's raw series and the STL seasonally adjusted series.
+
+    A panel whose series cannot be adjusted shows the raw series only and says so in the panel;
+    the legend names only lines that are drawn.
+    """
     from analysis import figures
 
     fig, axes = _panel_figure(f"{analysis.municipality}: faktisk og sæsonkorrigeret antal personer", len(analysis.groups))
     for ax, g in zip(axes, analysis.groups, strict=False):
         s = seasonal[(seasonal["target_group"] == g.key) & (seasonal["area"] == analysis.municipality)]
         ax.plot(s["period_end"], s["value"], color="#9ecae1", linewidth=1.3, label="Faktisk")
-        ax.plot(s["period_end"], s["adjusted"], color=figures.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
+        if s["adjusted"].notna().any():
+            ax.plot(s["period_end"], s["adjusted"], color=figures.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
+        else:
+            ax.text(0.5, 0.08, "Kan ikke sæsonkorrigeres:\nunder to års sammenhængende månedstal", transform=ax.transAxes,
+                    ha="center", va="bottom", fontsize=8.5, color=figures.SOURCE_COLOR)
         ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
         ax.set_ylabel("Personer")
         ax.set_ylim(bottom=0)
         figures.number_axis(ax, "y")
         _date_ticks(ax)
-    axes[0].legend(loc="best")
+    _legend(axes)
     figures.finish(fig, source=source)
     return fig
 
 
-def figure_changes(analysis: TrendAnalysis, source: str = ""):
-    """Bars: percent change since the base month per group, the three areas side by side (seaborn)."""
-    import seaborn as sns
-
+def _change_bars(ax, ch: pd.DataFrame, column: str, analysis: TrendAnalysis, palette: dict[str, str]) -> int:
+    """Horizontal bars of one change column, groups down the axis and areas side by side; a change that
+    cannot be computed gets a dash at zero instead of a bar (never a bar of zero). Returns the number of dashes."""
     from analysis import figures
 
-    ch = changes_for_display(analysis)
+    groups = [g.key for g in analysis.groups]
+    values = ch.set_index(["target_group", "area"])[column]
+    n = len(analysis.areas)
+    height = 0.8 / n
+    missing = 0
+    for j, area in enumerate(analysis.areas):
+        y = np.arange(len(groups)) - 0.4 + height * (j + 0.5)
+        v = np.array([values.get((g, area), np.nan) for g in groups], dtype=float)
+        ax.barh(y, np.nan_to_num(v), height=height, color=palette.get(area, figures.COUNTRY_COLOR), label=area)
+        for yi in y[np.isnan(v)]:
+            ax.text(0, yi, " –", ha="left", va="center", fontsize=9, color=figures.SOURCE_COLOR)
+            missing += 1
+    ax.set_yticks(np.arange(len(groups)), [g.name_da for g in analysis.groups])
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    return missing
+
+
+def figure_changes(analysis: TrendAnalysis, source: str = ""):
+    """Bars: percent change since the base month per group, the areas side by side; left the raw counts
+    (as the status report counts), right the seasonally adjusted series. A change that cannot be
+    computed is a dash, not a bar, and the figure says so."""
+    from analysis import figures
+
+    ch = analysis.changes
     palette = figures.area_palette(analysis.municipality, analysis.comparison_area)
-    fig, ax = figures.new_figure(
-        f"Ændring fra {month_long(analysis.base_period)} til seneste måned", figsize=(9.0, 0.9 + 0.75 * len(analysis.groups))
+    fig, (raw_ax, adj_ax) = figures.new_figure(
+        f"Ændring fra {month_long(analysis.base_period)} til seneste måned", ncols=2, sharey=True,
+        figsize=(10.0, 1.2 + 0.75 * len(analysis.groups)),
     )
-    sns.barplot(data=ch.dropna(subset=["change_pct"]), y="group_da", x="change_pct", hue="area",
-                hue_order=analysis.areas, palette=palette, orient="h", ax=ax)
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("Ændring i pct.")
-    ax.set_ylabel("")
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    figures.percent_axis(ax, "x", decimals=0)
-    ax.legend(title=None, loc="best")
+    panels = ((raw_ax, "change_pct", "Faktisk antal (som statusrapporten)"), (adj_ax, "adjusted_change_pct", "Sæsonkorrigeret"))
+    for ax, column, title in panels:
+        if _change_bars(ax, ch, column, analysis, palette):
+            ax.text(0.01, 0.01, "– = kan ikke beregnes (se teksten)", transform=ax.transAxes, ha="left", va="bottom",
+                    fontsize=8, color=figures.SOURCE_COLOR)
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_title(title, fontsize=10.5)
+        ax.set_xlabel("Ændring i pct.")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        figures.percent_axis(ax, "x", decimals=0)
+    raw_ax.legend(title=None, loc="best")
     figures.finish(fig, source=source)
     return fig
 
@@ -1027,26 +1461,41 @@ def figure_composition(comp: pd.DataFrame, history: pd.DataFrame, analysis: Tren
 
 # --------------------------------------------------------------------------- small helpers for the notebook
 
+_SHARE_UNIT_GENERIC = "fuldtidspersoner eller personer efter målgruppe, se kolonnen 'Andel opgjort i'"
 YOY_HEADINGS_DA = {
     "target_group": "Målgruppe",
     "area": "Område",
     "latest_period": "Seneste måned",
     "year_earlier_period": "Samme måned året før",
-    "latest_value": "Antal seneste måned",
-    "year_earlier_value": "Antal samme måned året før",
-    "change": "Ændring (personer)",
-    "change_pct": "Ændring (pct.)",
-    "latest_share_pct": "Andel af 16-66-årige, seneste måned (pct.)",
-    "year_earlier_share_pct": "Andel af 16-66-årige, året før (pct.)",
-    "change_pp": "Ændring i andel (pct.-point)",
+    "latest_value": "Antal personer, seneste måned",
+    "year_earlier_value": "Antal personer, samme måned året før",
+    "change": "Ændring i antal personer",
+    "change_pct": "Ændring i antal personer (pct.)",
+    "latest_share_pct": f"Andel af 16-66-årige, seneste måned (pct., opgjort i {_SHARE_UNIT_GENERIC})",
+    "year_earlier_share_pct": f"Andel af 16-66-årige, samme måned året før (pct., opgjort i {_SHARE_UNIT_GENERIC})",
+    "change_pp": f"Ændring i andel af 16-66-årige (pct.-point, opgjort i {_SHARE_UNIT_GENERIC})",
+    "share_measured_in": "Andel opgjort i (fuldtidspersoner eller personer)",
 }
+
+
+def yoy_headings_da(groups: Sequence[TargetGroup]) -> dict[str, str]:
+    """:data:`YOY_HEADINGS_DA` with the share headings naming the units of these groups
+    ('opgjort i fuldtidspersoner; langtidsledige: personer')."""
+    unit = share_unit_text(groups)
+    if not unit:
+        return dict(YOY_HEADINGS_DA)
+    return {k: v.replace(_SHARE_UNIT_GENERIC, unit) for k, v in YOY_HEADINGS_DA.items()}
+
+
 COMPOSITION_HEADINGS_DA = {
     "area": "Område",
     "period": "Måned",
     "duration": "Varighed på ydelsen",
     "persons": "Antal personer",
     "share_pct": "Andel af målgruppen (pct.)",
-    "basis": "Grundlag (published = offentliggjort områdetal, sum_of_members = sum af kommunerne)",
+    "basis": "Grundlag (published = offentliggjort områdetal, sum_of_members = sum af kommunerne, "
+             "published_minus_municipality = offentliggjort områdetal minus kommunens tal, "
+             "sum_of_members_minus_municipality = sum af områdets øvrige kommuner)",
 }
 
 
@@ -1076,14 +1525,43 @@ def basis_sentence(analysis: TrendAnalysis) -> str:
         if area == analysis.municipality:
             continue
         bases = set(analysis.panel.loc[analysis.panel["area"] == area, "basis"])
+        parent, without = split_area(area)
         if bases == {BASIS_PUBLISHED}:
             parts.append(f"{area}: offentliggjorte områdetal fra Jobindsats")
-        elif BASIS_MEMBERS in bases and BASIS_MISSING not in bases:
+        elif bases == {BASIS_PUBLISHED_LESS}:
+            parts.append(f"{area}: Jobindsats' offentliggjorte tal for {parent} fratrukket {_genitive(without)} egne tal")
+        elif bases <= {BASIS_PUBLISHED, BASIS_MEMBERS} and BASIS_MEMBERS in bases:
             parts.append(f"{area}: summen af områdets {len(geography.members(area))} kommuner"
                          + (" (for nogle målgrupper)" if BASIS_PUBLISHED in bases else ""))
+        elif bases <= {BASIS_PUBLISHED_LESS, BASIS_MEMBERS_LESS} and BASIS_MEMBERS_LESS in bases:
+            parts.append(f"{area}: summen af de {len(geography.members(parent)) - 1} andre kommuner i {parent}"
+                         + (" (for nogle målgrupper)" if BASIS_PUBLISHED_LESS in bases else ""))
         else:
             parts.append(f"{area}: ikke i data for alle målgrupper")
     return "Grundlag for områdetallene – " + "; ".join(parts) + "."
+
+
+def comparison_note(analysis: TrendAnalysis) -> str:
+    """A plain-Danish statement of the comparison area used, for the report's "Om tallene"."""
+    mun, comp, parent = analysis.municipality, analysis.comparison_area, analysis.comparison_geography
+    if comp == mun:
+        return f"**Sammenligningsområde:** ingen; rapporten viser {mun} og hele landet."
+    if analysis.excludes_municipality:
+        return (
+            f"**Sammenligningsområde:** {area_in_text(comp)}, dvs. tallene for {area_in_text(parent)} fratrukket "
+            f"{_genitive(mun)} egne tal. {mun} er en af {len(geography.members(parent))} kommuner i {area_in_text(parent)}; "
+            "indgik kommunen i sit eget sammenligningsområde, ville dens egne tal trække områdets tal i kommunens "
+            "retning, så forskellen mellem kommunen og området ville se mindre ud, end den er. Antal for området "
+            f"uden {mun} er områdets antal minus kommunens antal. Andele af de 16-66-årige er (områdets antal minus "
+            "kommunens antal) divideret med (områdets befolkning minus kommunens befolkning), hvor befolkningen udledes "
+            "af antal og andel i Jobindsats. Mangler kommunens tal for en måned, mangler områdets tal også for den måned. "
+            f"Hele landet er landstallet, som {mun} indgår i."
+        )
+    return (
+        f"**Sammenligningsområde:** {area_in_text(comp)} inklusive {mun} selv, som i statusrapporten. Fordi kommunen indgår "
+        "i sit eget sammenligningsområde, er forskellen mellem kommunen og området mindre, end den ville være uden "
+        "kommunen. Rapporten kan i stedet sammenligne med området uden kommunen."
+    )
 
 
 def subtitle_da(analysis: TrendAnalysis) -> str:
