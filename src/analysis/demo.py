@@ -629,7 +629,8 @@ def _otij01(w: _World, p: dict) -> pd.DataFrame:
     effect[w.story, 0, 0] += STORY["hours_aktivitetsparat"]
     covid = w.path({"2020M02": 1.0, "2020M04": 0.7, "2020M07": 1.0})[None, :, None]
     share = _sigmoid(base + effect + trend * years[None, :, None]) * covid
-    with_hours = rng.poisson(recipients * share).astype(float)
+    # Never more persons with hours than recipients (a share above 100 % is refused by the build).
+    with_hours = np.minimum(rng.poisson(recipients * share), np.floor(recipients)).astype(float)
     mean_hours = np.array([28.0, 48.0, 22.0, 62.0]) * np.exp(rng.normal(0.0, 0.1, (w.n, 1, len(groups))))
     hours = with_hours * mean_hours * np.exp(rng.normal(0.0, 0.04, with_hours.shape))
     with_hours, recipients, hours = (w.stack(_with_totals(a, axes=(2,)))[:, w.out_months] for a in (with_hours, recipients, hours))
