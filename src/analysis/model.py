@@ -52,7 +52,14 @@ def key_columns(spec: tables.TableSpec) -> list[str]:
 
 
 def _is_text(series: pd.Series) -> bool:
-    return series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(series.dtype)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.categories.dtype == object
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
+def _is_date(series: pd.Series) -> bool:
+    dtype = series.cat.categories.dtype if isinstance(series.dtype, pd.CategoricalDtype) else series.dtype
+    return dtype == "datetime64[ns]"
 
 
 def _in(allowed) -> pa.Check:
@@ -83,8 +90,8 @@ def _schema(spec: tables.TableSpec) -> pa.DataFrameSchema:
         "area_level": text(_in(geography.LEVELS)),
         "period": text(),
         "period_type": text(_in(spec.period_kinds)),
-        "period_start": pa.Column("datetime64[ns]"),
-        "period_end": pa.Column("datetime64[ns]"),
+        "period_start": pa.Column(None, pa.Check(_is_date, error="datetime64[ns] (or its category)")),
+        "period_end": pa.Column(None, pa.Check(_is_date, error="datetime64[ns] (or its category)")),
         **{d: text() for d in spec.dimension_keys},
         "measure": text(_in(measure_keys)),
         "value": pa.Column(float, nullable=True),
@@ -95,27 +102,36 @@ def _schema(spec: tables.TableSpec) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, strict=True, ordered=False)
 
 
-def validate(frame: pd.DataFrame, spec: tables.TableSpec) -> pd.DataFrame:
-    """Check a tidy frame against the model; raise InputError naming the file, the row and the problem."""
+def validate(frame: pd.DataFrame, spec: tables.TableSpec, *, unique_checked: bool = False) -> pd.DataFrame:
+    """Check a tidy frame against the model; raise InputError naming the file, the row and the problem.
+
+    ``unique_checked``: the caller has already checked that keys are unique (on fewer rows).
+    """
     try:
         _schema(spec).validate(frame, lazy=False, inplace=True)
     except pa.errors.SchemaError as exc:
         raise InputError(_describe_schema_error(frame, exc, spec)) from None
     check_domains(frame, spec)
+    if not unique_checked:
+        check_unique(frame, spec)
+    return frame
+
+
+def check_unique(frame: pd.DataFrame, spec: tables.TableSpec) -> None:
+    """One row per key (table, area, period, dimensions, measure); else InputError naming two rows."""
     keys = key_columns(spec)
     dup = duplicated(frame, keys)
     if dup.any():
-        rows = frame.loc[dup].sort_values(keys).head(2)
+        rows = frame.iloc[_first_duplicate_pair(frame, keys, dup)]
         where = " and ".join(f"{r.source_file} row {r.source_row}" for r in rows.itertuples())
         first = rows.iloc[0]
         what = ", ".join(f"{k}={first[k]}" for k in keys if k != "table")
         raise InputError(f"{where}: duplicate rows for {spec.id} ({what}); expected one row per area, period and dimensions")
-    return frame
 
 
-def duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """``frame.duplicated(keys, keep=False)``, fast and lean for large frames of category columns: the key
-    columns' codes are combined into one integer per row (when they fit in 62 bits) and sorted once."""
+def _key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """One integer per row identifying its key (the key columns' codes combined), or None when the
+    combination would not fit in 62 bits. Category columns give their codes for free."""
     sizes, factorized = [], {}
     for k in keys:
         column = frame[k]
@@ -126,18 +142,48 @@ def duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
             factorized[k] = codes
             sizes.append(len(uniques) + 1)
     if np.prod(np.asarray(sizes, dtype="float64")) >= 2.0**62:
-        return frame.duplicated(keys, keep=False)
+        return None
     combined = np.zeros(len(frame), dtype="int64")
     for k, size in zip(keys, sizes, strict=True):
         codes = factorized.pop(k) if k in factorized else frame[k].cat.codes.to_numpy()
         combined *= size
         combined += codes
         combined += 1  # a missing value (-1) gets its own code 0
+    return combined
+
+
+def duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """``frame.duplicated(keys, keep=False)``, fast and lean for large frames of category columns:
+    the keys' combined codes are sorted once (hashing such structured integers can be very slow)."""
+    combined = _key_codes(frame, keys)
+    if combined is None:
+        return frame.duplicated(keys, keep=False)
+    mask = np.zeros(len(frame), dtype=bool)
     ordered = np.sort(combined)
     if not (ordered[1:] == ordered[:-1]).any():
-        return pd.Series(False, index=frame.index)
-    del ordered
-    return pd.Series(pd.Series(combined).duplicated(keep=False).to_numpy(), index=frame.index)
+        return pd.Series(mask, index=frame.index)
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    same = ordered[1:] == ordered[:-1]
+    if same.any():
+        in_order = np.zeros(len(frame), dtype=bool)
+        in_order[1:] |= same
+        in_order[:-1] |= same
+        mask[order] = in_order
+    return pd.Series(mask, index=frame.index)
+
+
+def _first_duplicate_pair(frame: pd.DataFrame, keys: list[str], dup: pd.Series) -> list[int]:
+    """Positions of the first duplicated row (in frame order) and of the next row with the same key."""
+    positions = np.flatnonzero(dup.to_numpy())
+    first = int(positions[0])
+    combined = _key_codes(frame, keys)
+    if combined is not None:
+        partners = positions[combined[positions] == combined[first]]
+    else:
+        row = frame.iloc[first]
+        partners = [p for p in positions if all(frame[k].iat[p] == row[k] for k in keys)]
+    return [first, int(next(p for p in partners if p != first))]
 
 
 def check_domains(frame: pd.DataFrame, spec: tables.TableSpec) -> None:
@@ -189,11 +235,11 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def decompress(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with category columns turned into ordinary string (object) columns."""
-    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    """The frame with category columns turned into ordinary columns (strings, dates)."""
+    categorical = {c: frame[c].cat.categories.dtype for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
     if not categorical:
         return frame
-    return frame.astype({c: object for c in categorical})
+    return frame.astype(categorical)
 
 
 def _describe_schema_error(frame: pd.DataFrame, exc: pa.errors.SchemaError, spec: tables.TableSpec) -> str:

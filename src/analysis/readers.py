@@ -34,7 +34,9 @@ the default returns ordinary object columns.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import json
 import re
 from pathlib import Path
@@ -227,7 +229,8 @@ def _code_dtype(n: int):
 
 def _read_json(path: Path, shown: str) -> tuple[pd.DataFrame, np.ndarray]:
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        with _no_gc():  # millions of small lists: the cyclic garbage collector would triple the time
+            doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -256,6 +259,17 @@ def _read_json(path: Path, shown: str) -> tuple[pd.DataFrame, np.ndarray]:
     del data
     wide = pd.DataFrame({label: pd.Categorical(cells[:, j]) for j, label in enumerate(labels)})
     return wide, np.arange(1, len(wide) + 1, dtype="int64")
+
+
+@contextlib.contextmanager
+def _no_gc():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _column_label(column) -> str:
@@ -318,22 +332,30 @@ def tidy(wide: pd.DataFrame, row_numbers: np.ndarray, spec: tables.TableSpec, sh
         else:
             raise InputError(f"{shown}: column {dim.label!r} is missing; {spec.id} needs it")
 
-    values = [parse_numbers(cells[col], shown=shown, column=col, row_numbers=row_numbers) for col in measures]
     k = len(measures)
     keys = [m.key for m in measures.values()]
+    value = np.empty(n * k, dtype="float64")
+    for i, col in enumerate(measures):
+        value[i * n : (i + 1) * n] = parse_numbers(cells[col], shown=shown, column=col, row_numbers=row_numbers).to_numpy()
+    # One row per (area, period, dimensions) in the file, checked on the wide rows (a k-th of the tidy rows).
+    model.check_unique(pd.DataFrame({
+        "table": _constant(spec.id, n), **{c: base[c] for c in ("area", "period", *spec.dimension_keys)},
+        "measure": _constant(keys[0], n), "source_file": _constant(shown, n), "source_row": row_numbers,
+    }, copy=False), spec)
     measure_codes = np.repeat(np.arange(k, dtype=np.int8), n)
     out: dict[str, object] = {"table": _constant(spec.id, n * k)}
     for name in ("area", "area_code", "area_level", "period", "period_type", "period_start", "period_end", *spec.dimension_keys):
         out[name] = _tile(base[name], k)
     out["measure"] = pd.Categorical.from_codes(measure_codes, categories=keys)
-    out["value"] = np.concatenate([np.asarray(v, dtype="float64") for v in values])
+    out["value"] = value
     units = [m.unit for m in measures.values()]
     unit_codes, unit_values = pd.factorize(np.asarray(units, dtype=object))
     out["unit"] = pd.Categorical.from_codes(unit_codes.astype(np.int8)[measure_codes], categories=unit_values)
     out["source_file"] = _constant(shown, n * k)
     out["source_row"] = np.tile(row_numbers, k)
     frame = pd.DataFrame({c: out[c] for c in model.columns_for(spec)}, copy=False)
-    frame = model.validate(frame, spec)
+    del out, value
+    frame = model.validate(frame, spec, unique_checked=True)
     return frame if compact else model.decompress(frame)
 
 
@@ -368,6 +390,13 @@ def _recode(cat: pd.Categorical, new_labels: list) -> pd.Categorical:
     labels = np.asarray([*new_labels, ""], dtype=object)
     label_codes, uniques = pd.factorize(labels)
     codes = label_codes[_codes(cat)]
+    return pd.Categorical.from_codes(codes.astype(_code_dtype(len(uniques)), copy=False), categories=uniques)
+
+
+def _recode_values(cat: pd.Categorical, values: np.ndarray) -> pd.Categorical:
+    """A category column of ``values[code]`` (one value per category, then one for a missing cell)."""
+    value_codes, uniques = pd.factorize(values)
+    codes = value_codes[_codes(cat)]
     return pd.Categorical.from_codes(codes.astype(_code_dtype(len(uniques)), copy=False), categories=uniques)
 
 
@@ -437,15 +466,15 @@ def _resolve_periods(cat: pd.Categorical, row_numbers: np.ndarray, shown: str, s
         raise InputError(
             f"{shown} row {row_numbers[i]}: period {p.code} is a {p.kind} period; {spec.id} has {'/'.join(spec.period_kinds)} periods"
         )
-    codes = _codes(cat)
     never = pd.Timestamp("1970-01-01")
     starts = np.array([p.start if p else never for p in parsed], dtype="datetime64[ns]")
     ends = np.array([p.end if p else never for p in parsed], dtype="datetime64[ns]")
     return {
         "period": _recode(cat, [p.code if p else "" for p in parsed[:-1]]),
         "period_type": _recode(cat, [p.kind if p else "" for p in parsed[:-1]]),
-        "period_start": starts[codes],
-        "period_end": ends[codes],
+        # Dates as categories too (two bytes a row instead of eight); model.decompress makes them datetime64.
+        "period_start": _recode_values(cat, starts),
+        "period_end": _recode_values(cat, ends),
     }
 
 
