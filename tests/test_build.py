@@ -336,3 +336,33 @@ def test_the_benchmark_large_file_is_a_valid_table_of_the_size_asked_for(demo_da
     frame = readers.read_raw_file(path, compact=True)  # valid: known areas, unique keys, values in their domains
     years = {int(p[:4]) for p in frame["period"].unique()}
     assert min(years) < 2019 and frame["table"].iloc[0] == "PTVC01"
+
+
+def test_demo_removes_what_an_interrupted_demo_left_and_nothing_else(tmp_path, monkeypatch):
+    import json as json_
+
+    from analysis import atomic, demo
+
+    def fake(folder, seed):
+        (folder / "local").mkdir(parents=True)
+        (folder / "jobindsats").mkdir()
+        (folder / "jobindsats" / "Y01A02.json").write_text(json_.dumps({"seed": seed}), encoding="utf-8")
+        return {"jobindsats/Y01A02.json": 1}
+
+    monkeypatch.setattr(demo, "_generate_into", fake)
+    monkeypatch.setattr(demo, "DEMO_HOOKS", ())
+    parent = tmp_path / "raw"
+    target = parent / "demo"
+    demo.write_demo(target, seed=1)
+    killed = atomic.make_staging(parent, ".demo.tmp-", demo.DEMO_MADE_BY)  # a demo killed while generating
+    (killed / "jobindsats").mkdir()
+    swapped = parent / ".demo.old-1a2b3c4d"  # killed between its two renames: the previous dataset
+    swapped.mkdir()
+    (swapped / "README.md").write_text(f"# {demo.DEMO_LABEL}\n", encoding="utf-8")
+    mine = parent / ".demo.tmp-notes"  # someone else's folder with a look-alike name
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    demo.write_demo(target, seed=2)
+    assert sorted(p.name for p in parent.iterdir()) == [".demo.tmp-notes", "demo"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+    assert not (target / atomic.MARKER).exists()  # the dataset itself carries no marker
