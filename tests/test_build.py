@@ -158,6 +158,19 @@ def test_run_refuses_processed_data_that_the_raw_files_no_longer_give(raw_real):
     _run_plan("--source", "real")
 
 
+def test_run_refuses_the_demo_data_when_real_raw_files_were_never_built(raw_real, monkeypatch):
+    from analysis.errors import InputError
+
+    demo_raw = paths.raw_jobindsats_dir("demo")
+    _csv(demo_raw / "y01a02.csv", [HEADER, "Slagelse;2023M01;1.230;2,5"])
+    assert cli.main(["build", "--source", "demo"]) == 0
+    with pytest.raises(InputError, match=r"real raw files in .* that were never built, so the reports would use the demo data"):
+        _run_plan()
+    assert _run_plan("--source", "demo", "--period", "2023M01").source == "demo"  # asked for explicitly: fine
+    assert cli.main(["build"]) == 0
+    assert _run_plan().source == "real"
+
+
 def test_build_with_nothing_changed_does_nothing_and_says_so(raw_real, capsys):
     assert cli.main(["build"]) == 0
     processed = paths.processed_dir("real")

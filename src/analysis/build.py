@@ -236,8 +236,17 @@ def stale_reasons(source: str) -> list[str]:
     return reasons
 
 
-def check_current(source: str) -> None:
-    """Raise InputError (one line) when data/processed/<source> is not what the current raw files give."""
+def check_current(source: str, *, chosen_automatically: bool = False) -> None:
+    """Raise InputError (one line) when data/processed/<source> is not what the current raw files give.
+
+    ``chosen_automatically``: the source was picked because it had processed data; then real raw files
+    that were never built (so the demo data was picked) are refused too.
+    """
+    if chosen_automatically and source == "demo" and has_raw_data("real") and previous_manifest("real") is None:
+        raise InputError(
+            f"there are real raw files in {paths.raw_dir('real')} that were never built, so the reports would use the "
+            "demo data; run `analysis build` first (or choose --source demo)"
+        )
     reasons = stale_reasons(source)
     if reasons:
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""

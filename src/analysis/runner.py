@@ -270,7 +270,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
     source = load.resolve_source(args.source or "")
     from analysis import build
 
-    build.check_current(source)  # processed data that the raw files no longer give is refused, in one line
+    # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
+    build.check_current(source, chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
     out = Path(args.out).resolve() if args.out else paths.outputs_dir()
     if out.exists() and not out.is_dir():
