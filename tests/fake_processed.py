@@ -1,11 +1,13 @@
 """A tiny processed dataset (one monthly table, a few areas) for tests of the runner.
 
 Writes ``<root>/processed/demo/Y01A02.parquet`` in the tidy model of :mod:`analysis.model`
-and a ``manifest.json`` like ``analysis build`` does; no raw files, no demo generator needed.
+and a ``manifest.json`` like ``analysis build`` does, recording a small stand-in raw file (so the
+runner's up-to-date check passes); no demo generator needed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -39,14 +41,21 @@ def write_fake_processed(root: Path, source: str = "demo", first: str = "2022M01
     target = root / "processed" / source
     target.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(target / "Y01A02.parquet", index=False)
+    # The raw file the table stands for, recorded as `analysis build` does, so that `analysis run`
+    # finds the processed data current (it refuses data whose raw files changed or are gone).
+    raw_rel = "raw/jobindsats/Y01A02.csv" if source == "real" else f"raw/{source}/jobindsats/Y01A02.csv"
+    raw = root / raw_rel
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text("Område;Periode;Antal personer\n# a stand-in for the fake processed table\n", encoding="utf-8")
+    stat = raw.stat()
     manifest = {
         "source": source,
         "built_at": "2024-07-01T08:00:00+00:00",
         "tables": {"Y01A02": {"rows": len(frame), "first_period": codes[0], "latest_period": codes[-1],
                               "periods": len(codes), "areas": len(AREAS), "files": ["raw/demo/jobindsats/Y01A02.csv"]}},
         "local_inputs": {},
-        "raw_files": [{"path": "raw/demo/jobindsats/Y01A02.csv", "sha256": "0" * 64, "bytes": 1,
-                       "modified": "2024-07-01T07:00:00+00:00"}],
+        "raw_files": [{"path": raw_rel, "sha256": hashlib.sha256(raw.read_bytes()).hexdigest(),
+                       "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "modified": "2024-07-01T07:00:00+00:00"}],
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return root

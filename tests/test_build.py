@@ -87,3 +87,295 @@ def test_load_api_rejects_unknowns(raw_real):
         load.load_table("Y25I09")
     with pytest.raises(ParameterError, match="no processed demo data"):
         load.resolve_source("demo")
+
+
+# --------------------------------------------------------------------------- processed data is what the raw files give
+
+
+def _run_plan(*argv):
+    """The runner's up-front checks (no kernel is started)."""
+    import argparse
+
+    from analysis import runner
+
+    parser = argparse.ArgumentParser()
+    runner.configure_parser(parser)
+    return runner.make_plan(parser.parse_args(list(argv)))
+
+
+def _mtimes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_table_whose_raw_file_is_gone_is_removed(raw_real, capsys):
+    assert cli.main(["build"]) == 0
+    (raw_real / "Y30R21.csv").unlink()
+    capsys.readouterr()
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "removed Y30R21 (no raw file gives them any more)" in out
+    processed = paths.processed_dir("real")
+    assert not (processed / "Y30R21.parquet").exists()
+    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["tables"]) == {"Y01A02"}
+    assert [f["path"] for f in manifest["raw_files"]] == ["raw/jobindsats/y01a02.csv"]
+
+
+def test_a_source_whose_raw_files_are_all_gone_loses_its_processed_data(raw_real, capsys):
+    assert cli.main(["build"]) == 0
+    for p in raw_real.iterdir():
+        p.unlink()
+    capsys.readouterr()
+    assert cli.main(["build"]) == 2  # nothing left to build
+    captured = capsys.readouterr()
+    assert "no raw files of the real data are left" in captured.out and "no raw data" in captured.err
+    assert not paths.processed_dir("real").exists()
+    assert not [p for p in paths.processed_dir("real").parent.iterdir() if p.name.startswith(".real-")]
+
+
+def test_run_refuses_processed_data_that_the_raw_files_no_longer_give(raw_real):
+    from analysis.errors import InputError
+
+    assert cli.main(["build"]) == 0
+    assert _run_plan("--source", "real").source == "real"  # current: accepted
+
+    y01 = raw_real / "y01a02.csv"
+    original = y01.read_bytes()
+    y01.write_bytes(original.replace(b"1.190", b"1.199"))  # same size, new content
+    with pytest.raises(InputError, match=r"^the processed real data is out of date: raw/jobindsats/y01a02.csv changed since"):
+        _run_plan("--source", "real")
+    y01.write_bytes(original)  # the same bytes again, a newer time: only the checksum tells, and it agrees
+    _run_plan("--source", "real")
+
+    (raw_real / "Y30R21.csv").unlink()
+    with pytest.raises(InputError, match=r"raw/jobindsats/Y30R21.csv is gone .*run `analysis build` first"):
+        _run_plan("--source", "real")
+    _csv(raw_real / "Y30R21.csv", ["Area;Periode;Ydelsesgrupper;Placering på benchmarkranglisten", "Slagelse;2021QMAT04;Ydelsesgrupper i alt;64"])
+    _csv(raw_real / "y25i09.csv", ["Område;Periode;Antal langtidsledige", "Slagelse;2023M01;40"])
+    with pytest.raises(InputError, match=r"raw/jobindsats/y25i09.csv is new"):
+        _run_plan("--source", "real")
+    assert cli.main(["build"]) == 0
+    _run_plan("--source", "real")
+
+
+def test_run_refuses_the_demo_data_when_real_raw_files_were_never_built(raw_real, monkeypatch):
+    from analysis.errors import InputError
+
+    demo_raw = paths.raw_jobindsats_dir("demo")
+    _csv(demo_raw / "y01a02.csv", [HEADER, "Slagelse;2023M01;1.230;2,5"])
+    assert cli.main(["build", "--source", "demo"]) == 0
+    with pytest.raises(InputError, match=r"real raw files in .* that were never built, so the reports would use the demo data"):
+        _run_plan()
+    assert _run_plan("--source", "demo", "--period", "2023M01").source == "demo"  # asked for explicitly: fine
+    assert cli.main(["build"]) == 0
+    assert _run_plan().source == "real"
+
+
+def test_build_with_nothing_changed_does_nothing_and_says_so(raw_real, capsys):
+    assert cli.main(["build"]) == 0
+    processed = paths.processed_dir("real")
+    before = _mtimes(processed)
+    capsys.readouterr()
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("real: up to date, nothing to build (2 raw files unchanged since the build of ")
+    assert _mtimes(processed) == before  # not a byte written
+    # A raw file touched but not changed is still unchanged (the sha256 decides).
+    y01 = raw_real / "y01a02.csv"
+    y01.write_bytes(y01.read_bytes())
+    assert cli.main(["build"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_only_the_tables_whose_raw_files_changed_are_rebuilt(raw_real, capsys):
+    assert cli.main(["build"]) == 0
+    processed = paths.processed_dir("real")
+    y30_before = (processed / "Y30R21.parquet").stat()
+    _csv(raw_real / "y01a02.csv", [HEADER, "Slagelse;2023M01;1.230;2,5", "Slagelse;2023M02;1.500;2,4"])
+    capsys.readouterr()
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt Y01A02; unchanged Y30R21" in out
+    y30_after = (processed / "Y30R21.parquet").stat()
+    assert (y30_after.st_ino, y30_after.st_mtime_ns) == (y30_before.st_ino, y30_before.st_mtime_ns)  # linked, not rewritten
+    frame = pd.read_parquet(processed / "Y01A02.parquet")
+    assert frame.loc[(frame.period == "2023M02") & (frame.measure == "persons"), "value"].tolist() == [1500]
+    assert set(frame["area"]) == {"Slagelse"}
+    # A second file of a changed table is read with the first: a key in both is still a duplicate.
+    _csv(raw_real / "Y01A02_extra.csv", [HEADER, "Slagelse;2023M02;1.500;2,4"])
+    assert cli.main(["build"]) == 2
+    assert "duplicate rows for Y01A02" in capsys.readouterr().err
+
+
+def test_a_change_in_the_build_code_rebuilds_everything(raw_real, monkeypatch, capsys):
+    assert cli.main(["build"]) == 0
+    monkeypatch.setattr(build, "builder_version", lambda: "another version")
+    capsys.readouterr()
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("built real: 2 tables") and "unchanged" not in out
+
+
+# --------------------------------------------------------------------------- fetched files are verified, cut files noticed
+
+
+def _fetched(folder, name, body: bytes, table="Y25I09"):
+    """A raw file as `analysis fetch` saves it: the body and its manifest with size and sha256."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(body)
+    manifest = {"table": table, "file": name, "fetched_at": "2024-07-01T06:00:00+00:00", "periods": ["2023M01"],
+                "rows": 2, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+    (folder / f"{name}.manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder / name
+
+
+def test_a_fetched_file_cut_short_or_changed_is_refused(raw_real, capsys):
+    body = "Område;Periode;Antal langtidsledige\nSlagelse;2023M01;31\nSorø;2023M01;31\n".encode()
+    path = _fetched(raw_real, "Y25I09__2023M01-2023M01.csv", body)
+    assert cli.main(["build"]) == 0
+    processed_before = _hashes(paths.processed_dir("real"))
+    path.write_bytes(body[:-2])  # cut inside the last field: "31" would become "3"
+    capsys.readouterr()
+    assert cli.main(["build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert (f"raw/jobindsats/Y25I09__2023M01-2023M01.csv: {len(body) - 2} bytes, but its fetch manifest recorded {len(body)} "
+            "(fetched 2024-07-01") in err
+    assert "the file is cut short; fetch it again" in err
+    path.write_bytes(body.replace(b"31\n", b"13\n"))  # same size, other content
+    assert cli.main(["build"]) == 2
+    assert "its sha256 differs from the one its fetch manifest recorded" in capsys.readouterr().err
+    assert _hashes(paths.processed_dir("real")) == processed_before
+
+
+def test_a_hand_dropped_csv_without_its_last_line_ending_is_a_warning(raw_real, capsys):
+    (raw_real / "y25i09.csv").write_bytes("Område;Periode;Antal langtidsledige\nSlagelse;2023M01;40\nSorø;2023M01;3".encode())
+    assert cli.main(["build"]) == 0
+    captured = capsys.readouterr()
+    assert ("warning: raw/jobindsats/y25i09.csv line 3: the last line has no line ending, so the file may have been "
+            "cut short") in captured.err
+    assert "built real: 3 tables" in captured.out
+
+
+# --------------------------------------------------------------------------- leftovers of interrupted builds
+
+
+def test_an_interrupted_build_leaves_a_marked_folder_that_the_next_build_removes(raw_real, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # A build that stops (forever) after writing its first table, then is killed with SIGKILL.
+    script = (
+        "import time\n"
+        "from analysis import build\n"
+        "real = build.write_parquet\n"
+        "def slow(*a, **k):\n"
+        "    real(*a, **k)\n"
+        "    print('written', flush=True)\n"
+        "    time.sleep(600)\n"
+        "build.write_parquet = slow\n"
+        "build.build('real')\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=dict(os.environ))
+    try:
+        assert proc.stdout.readline().strip() == b"written"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL) if hasattr(signal, "SIGKILL") else proc.kill()
+        proc.wait()
+    root = paths.processed_dir("real").parent
+    left = [p for p in root.iterdir() if p.name.startswith(".real-building-")]
+    assert len(left) == 1 and (left[0] / ".made-by-analysis.json").is_file()
+
+    # A folder of someone else's with a look-alike name, and one without the marker: never touched.
+    mine = root / ".real-building-mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    unmarked = root / ".real-building-abcd1234"
+    unmarked.mkdir()
+    (unmarked / "Y01A02.parquet").write_bytes(b"x")
+    (unmarked / "thesis.docx").write_bytes(b"keep")
+    # What an unmarked build of the previous version left: only build output, its mkdtemp name.
+    legacy = root / ".real-building-k3j4h5g6"
+    (legacy / "local").mkdir(parents=True)
+    (legacy / "Y01A02.parquet").write_bytes(b"x")
+    (legacy / "local" / "spells.parquet").write_bytes(b"x")
+
+    assert cli.main(["build"]) == 0
+    names = sorted(p.name for p in root.iterdir())
+    assert names == [".build.lock", ".real-building-abcd1234", ".real-building-mine", "real"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+    assert (unmarked / "thesis.docx").read_bytes() == b"keep"
+
+
+def test_two_builds_at_once_are_refused(raw_real):
+    from analysis.errors import InputError
+
+    with build.build_lock():
+        with pytest.raises(InputError, match="another `analysis build` is running"):
+            build.build("real")
+
+
+# --------------------------------------------------------------------------- values outside their domain
+
+
+@pytest.mark.parametrize(
+    "value, shown, expected",
+    [
+        ("inf", "infinite", "a count: a finite number, 0 or more"),
+        ("1e400", "infinite", "a count: a finite number, 0 or more"),
+        ("-5", "-5", "a count: a finite number, 0 or more"),
+    ],
+)
+def test_a_value_outside_its_domain_stops_the_build(raw_real, capsys, value, shown, expected):
+    assert cli.main(["build"]) == 0
+    before = _hashes(paths.processed_dir("real"))
+    _csv(raw_real / "y01a02.csv", [HEADER, "Slagelse;2023M01;1.230;2,5", f"Slagelse;2023M02;{value};2,4"])
+    capsys.readouterr()
+    assert cli.main(["build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: raw/jobindsats/y01a02.csv row 3: 'Antal personer' (persons) is {shown}")
+    assert err.endswith(f"expected {expected}") and len(err.splitlines()) == 1
+    assert _hashes(paths.processed_dir("real")) == before
+
+
+def test_the_benchmark_large_file_is_a_valid_table_of_the_size_asked_for(demo_data, tmp_path):
+    from analysis import bench, readers
+
+    path = bench.make_large_csv(tmp_path / "PTVC01.csv", 36)  # a little more than the demo table once
+    assert 35.9e6 < path.stat().st_size <= 36e6 + 200 and path.read_bytes().endswith(b"\n")
+    frame = readers.read_raw_file(path, compact=True)  # valid: known areas, unique keys, values in their domains
+    years = {int(p[:4]) for p in frame["period"].unique()}
+    assert min(years) < 2019 and frame["table"].iloc[0] == "PTVC01"
+
+
+def test_demo_removes_what_an_interrupted_demo_left_and_nothing_else(tmp_path, monkeypatch):
+    import json as json_
+
+    from analysis import atomic, demo
+
+    def fake(folder, seed):
+        (folder / "local").mkdir(parents=True)
+        (folder / "jobindsats").mkdir()
+        (folder / "jobindsats" / "Y01A02.json").write_text(json_.dumps({"seed": seed}), encoding="utf-8")
+        return {"jobindsats/Y01A02.json": 1}
+
+    monkeypatch.setattr(demo, "_generate_into", fake)
+    monkeypatch.setattr(demo, "DEMO_HOOKS", ())
+    parent = tmp_path / "raw"
+    target = parent / "demo"
+    demo.write_demo(target, seed=1)
+    killed = atomic.make_staging(parent, ".demo.tmp-", demo.DEMO_MADE_BY)  # a demo killed while generating
+    (killed / "jobindsats").mkdir()
+    swapped = parent / ".demo.old-1a2b3c4d"  # killed between its two renames: the previous dataset
+    swapped.mkdir()
+    (swapped / "README.md").write_text(f"# {demo.DEMO_LABEL}\n", encoding="utf-8")
+    mine = parent / ".demo.tmp-notes"  # someone else's folder with a look-alike name
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    demo.write_demo(target, seed=2)
+    assert sorted(p.name for p in parent.iterdir()) == [".demo.tmp-notes", "demo"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+    assert not (target / atomic.MARKER).exists()  # the dataset itself carries no marker

@@ -1,17 +1,35 @@
-"""Replace a folder all at once, so a failed build or run never leaves half-written output."""
+"""Replace a folder all at once, so a failed build or run never leaves half-written output.
+
+Also the pieces a command needs to clean up after an earlier run of its own that was killed
+(``kill -9``, a power cut): a lock that the operating system releases when the process dies
+(:func:`exclusive_lock`), staging folders carrying a marker file that says which command made
+them (:func:`make_staging`, :func:`is_marked`), so that only those are ever removed, never a
+folder someone else made.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
+MARKER = ".made-by-analysis.json"
 
-def swap_in(staging: Path, final: Path) -> None:
-    """Move a completed staging folder to ``final``; the previous ``final`` is kept until the move succeeded."""
+
+def swap_in(staging: Path, final: Path, *, old_name: str | None = None) -> None:
+    """Move a completed staging folder to ``final``; the previous ``final`` is kept until the move succeeded.
+
+    ``old_name``: the name the previous folder has while it is replaced (default ``.old-<name>-<ns>``).
+    """
     old = None
     if final.exists():
-        old = final.with_name(f".old-{final.name}-{time.time_ns()}")
+        old = final.with_name(old_name or f".old-{final.name}-{time.time_ns()}")
         final.rename(old)
     try:
         staging.rename(final)
@@ -21,3 +39,56 @@ def swap_in(staging: Path, final: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def make_staging(parent: Path, prefix: str, made_by: str) -> Path:
+    """A new, empty folder ``parent/<prefix><random>`` holding the marker file that says ``made_by`` made it.
+
+    The folder gets ordinary permissions (``tempfile.mkdtemp`` makes it private).
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    with contextlib.suppress(OSError):
+        folder.chmod(0o755)
+    stamp = {"made_by": made_by, "pid": os.getpid(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    (folder / MARKER).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+    return folder
+
+
+def is_marked(folder: Path, made_by: str) -> bool:
+    """True when ``folder`` holds the marker file of ``made_by`` (see :func:`make_staging`)."""
+    try:
+        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("made_by") == made_by
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+class LockedError(Exception):
+    """Another process holds the lock."""
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if needed) or raise :class:`LockedError` at once.
+
+    The operating system releases the lock when the process ends, however it ends, so a killed
+    process never leaves a stale lock. The (empty) lock file stays.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+b")  # noqa: SIM115 - closed below
+    try:
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise LockedError(str(path)) from None
+        yield
+    finally:
+        handle.close()

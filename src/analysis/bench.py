@@ -11,9 +11,18 @@ Measured in one go, on the demo data by default:
    the runner, its kernel zygote and every kernel, sampled four times a second; PSS counts
    memory shared between forked kernels once).
 
+5. ``analysis build`` of one large raw CSV (about 210 MB: the demo's PTVC01 table as a portal
+   CSV, repeated over earlier years; made in a temporary folder), measured against a plain
+   ``pandas.read_csv`` of the same file in the same run: the build's time (in-process, after
+   its imports, like the ``read_csv`` call) and the peak memory (maximum resident set size) of
+   each process, for a file that is accepted and for the same file with one duplicated row at
+   the end (refused), and a second build with nothing changed. Targets: build time at most 3x
+   ``read_csv``, peak memory at most 2 GB.
+
 Outputs go to ``.bench/`` in the project (never to outputs/); the figures are printed and
 written to ``.bench/bench.json``. Options: ``--source``, ``--municipality``, ``--notebooks``,
-``--jobs``, ``--skip-all`` (only steps 1-3), ``--skip-cli``.
+``--jobs``, ``--skip-all`` (only steps 1-3), ``--skip-cli``, ``--skip-large`` (no step 5),
+``--large-only`` (only step 5), ``--large-mb`` (size of the large file, default 210).
 """
 
 from __future__ import annotations
@@ -33,6 +42,8 @@ from analysis import paths
 
 TARGET_RATIO = 0.35
 TARGET_ALL_SECONDS = 600
+TARGET_LARGE_RATIO = 3.0  # build time / pandas.read_csv time, same file, same run
+TARGET_LARGE_PEAK_MB = 2048
 
 
 def _tool(name: str) -> str:
@@ -183,6 +194,149 @@ def _print_breakdown(title: str, breakdown: dict[str, dict]) -> None:
         print(f"    {name:32s} {e['cell_seconds']:6.1f} s / {e['report_seconds']:6.1f} s{failed}", flush=True)
 
 
+# ----------------------------------------------------------------------------- the large raw file
+
+
+_MEASURE = """
+import json, sys, time
+out, mode, path = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "read_csv":
+    import pandas as pd
+    started = time.perf_counter()
+    frame = pd.read_csv(path, sep=";")
+    info = {"rows": len(frame)}
+else:
+    from analysis import build, model, readers  # the imports are not part of the measured time
+    from analysis.errors import AnalysisError
+    started = time.perf_counter()
+    try:
+        info = {"rows": sum(t["rows"] for t in build.build_source("real").manifest["tables"].values()), "accepted": True}
+    except AnalysisError as exc:
+        info = {"accepted": False, "error": str(exc)[:300]}
+info["seconds"] = time.perf_counter() - started
+try:
+    import resource
+    scale = 1 if sys.platform == "darwin" else 1024
+    info["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+except ImportError:  # Windows: no resource module
+    info["peak_mb"] = None
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(info, f)
+"""
+
+
+def make_large_csv(path: Path, megabytes: float) -> Path:
+    """A Jobindsats portal CSV of about ``megabytes`` MB: the demo's PTVC01 table (all municipalities,
+    RAR areas and the country, 72 months, 5 x 3 x 3 breakdowns) repeated for earlier years."""
+    import pandas as pd
+
+    from analysis import demo
+
+    source = paths.raw_jobindsats_dir("demo") / "PTVC01.json"
+    if not source.is_file():
+        source = demo.write_demo(path.parent / "demo-source") / "jobindsats" / "PTVC01.json"
+    doc = json.loads(source.read_text(encoding="utf-8-sig"))
+    text = pd.DataFrame(doc["rows"], columns=doc["columns"]).to_csv(sep=";", index=False, lineterminator="\n")
+    header, body = text.split("\n", 1)
+    years = sorted({int(str(row[1])[:4]) for row in doc["rows"]})
+    span = years[-1] - years[0] + 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write((header + "\n").encode("utf-8"))
+        written, shift, wanted = len(header) + 1, 0, int(megabytes * 1e6)
+        while written < wanted:
+            part = body
+            if shift:
+                for year in years:  # the period is the only field that is ";<year>M"
+                    part = part.replace(f";{year}M", f";{year - shift}M")
+            data = part.encode("utf-8")
+            if written + len(data) > wanted:  # the last repetition only up to the size asked for, whole lines
+                data = data[: data.index(b"\n", wanted - written) + 1]
+            f.write(data)
+            written += len(data)
+            shift += span
+    return path
+
+
+def _measure(mode: str, path: Path, data_root: Path | None, work: Path) -> dict:
+    out = work / f"{mode}-{time.time_ns()}.json"
+    env = dict(os.environ)
+    env.pop("ANALYSIS_OUTPUT_DIR", None)
+    if data_root is not None:
+        env["ANALYSIS_DATA_DIR"] = str(data_root)
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(out), mode, str(path)], env=env,
+                          capture_output=True, cwd=str(paths.PROJECT_ROOT))
+    wall = time.perf_counter() - started
+    if proc.returncode != 0 or not out.is_file():
+        sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
+        return {"error": f"exit {proc.returncode}", "process_seconds": round(wall, 2)}
+    info = json.loads(out.read_text(encoding="utf-8"))
+    info["process_seconds"] = wall
+    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in info.items()}
+
+
+def bench_large_file(megabytes: float = 210.0) -> dict:
+    """Step 5: build one large raw CSV (accepted and refused) against a plain pandas.read_csv of it."""
+    import tempfile
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="analysis-bench-large-") as tmp:
+        work = Path(tmp)
+        accepted_root, refused_root = work / "accepted", work / "refused"
+        csv_path = make_large_csv(accepted_root / "raw" / "jobindsats" / "PTVC01.csv", megabytes)
+        refused = refused_root / "raw" / "jobindsats" / "PTVC01.csv"
+        refused.parent.mkdir(parents=True)
+        shutil.copyfile(csv_path, refused)
+        with open(csv_path, encoding="utf-8") as f:
+            f.readline()
+            duplicate = f.readline()
+        with open(refused, "a", encoding="utf-8", newline="") as f:
+            f.write(duplicate)  # the first data row again: a duplicate key, found only at the very end
+        size_mb = csv_path.stat().st_size / 1e6
+        for p in (csv_path, refused):  # warm the file cache for every reader alike
+            with open(p, "rb") as f:
+                while f.read(1 << 24):
+                    pass
+        results["file_mb"] = round(size_mb, 1)
+        print(f"  large raw CSV: {size_mb:.0f} MB, {sum(1 for _ in open(csv_path, 'rb')) - 1:,} rows (PTVC01, demo data over more years)",
+              flush=True)
+        read = _measure("read_csv", csv_path, None, work)
+        build_ok = _measure("build", csv_path, accepted_root, work)
+        build_refused = _measure("build", refused, refused_root, work)
+        # The command as a user runs it, with nothing changed since the build: one process, start to end.
+        env = dict(os.environ, ANALYSIS_DATA_DIR=str(accepted_root))
+        started = time.perf_counter()
+        proc = subprocess.run([*_analysis_cmd(), "build", "--source", "real"], env=env, capture_output=True, text=True)
+        again = {"process_seconds": round(time.perf_counter() - started, 2), "exit": proc.returncode,
+                 "up_to_date": "up to date" in proc.stdout}
+    results.update(read_csv=read, build_accepted=build_ok, build_unchanged=again, build_refused=build_refused)
+    base = read.get("seconds")
+
+    def line(label: str, info: dict) -> None:
+        peak = info.get("peak_mb")
+        ratio = info["seconds"] / base if base and "seconds" in info else float("nan")
+        info["ratio_to_read_csv"] = round(ratio, 2)
+        peak_text = f"{peak:6.0f} MB" if peak is not None else "     n/a"
+        verdict = "ok" if ratio <= TARGET_LARGE_RATIO and (peak is None or peak <= TARGET_LARGE_PEAK_MB) else "ABOVE TARGET"
+        what = ("" if info.get("accepted", True) else " (refused: " + info.get("error", "")[:70] + "...)")
+        print(f"  {label:38s} {info.get('seconds', float('nan')):6.1f} s = {ratio:4.2f} x read_csv, peak {peak_text}"
+              f" (whole process {info.get('process_seconds', float('nan')):.1f} s; targets <= {TARGET_LARGE_RATIO:g} x, "
+              f"<= {TARGET_LARGE_PEAK_MB} MB: {verdict}){what}", flush=True)
+
+    if base:
+        peak = read.get("peak_mb")
+        print(f"  pandas.read_csv(sep=';'):               {base:6.1f} s, peak {peak or float('nan'):6.0f} MB "
+              f"(whole process {read.get('process_seconds', float('nan')):.1f} s)", flush=True)
+        line("analysis build, accepted:", build_ok)
+        line("analysis build, refused (duplicate row):", build_refused)
+    else:
+        print(f"  pandas.read_csv failed: {read}", flush=True)
+    print(f"  analysis build again, nothing changed:  {again['process_seconds']:6.1f} s (the whole command; "
+          f"{'said up to date' if again['up_to_date'] else 'DID NOT SAY UP TO DATE'})", flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default="demo", choices=("demo", "real"))
@@ -191,7 +345,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-all", action="store_true", help="skip the all-municipalities run")
     parser.add_argument("--skip-cli", action="store_true", help="skip the plain command-line sequence")
+    parser.add_argument("--skip-large", action="store_true", help="skip the large-file build")
+    parser.add_argument("--large-only", action="store_true", help="only the large-file build")
+    parser.add_argument("--large-mb", type=float, default=210.0, help="size of the large raw CSV in MB (default 210)")
     args = parser.parse_args(argv)
+
+    if args.large_only:
+        print("bench: analysis build of a large raw CSV", flush=True)
+        results = {"large_file": bench_large_file(args.large_mb)}
+        root = paths.PROJECT_ROOT / ".bench"
+        root.mkdir(exist_ok=True)
+        (root / "bench-large.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"  -> {root / 'bench-large.json'}")
+        return 0
 
     from analysis import geography, load, runner
 
@@ -276,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         if load1 > runner._cores() + 0.5:
             print(f"  note: the machine was busy (load {load1:.1f} on {runner._cores()} cores); wall times are inflated",
                   flush=True)
+
+    # 5. (printed before the long all-municipalities run) the large raw file
+    if not args.skip_large:
+        print("  analysis build of a large raw CSV:", flush=True)
+        results["large_file"] = bench_large_file(args.large_mb)
 
     # 3. all municipalities
     if not args.skip_all:

@@ -36,6 +36,7 @@ noise over months); a full run takes a few seconds.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -51,7 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography, paths, periods, tables
+from analysis import atomic, geography, paths, periods, tables
 from analysis.errors import ParameterError
 from analysis.optional import optional_module
 
@@ -629,7 +630,8 @@ def _otij01(w: _World, p: dict) -> pd.DataFrame:
     effect[w.story, 0, 0] += STORY["hours_aktivitetsparat"]
     covid = w.path({"2020M02": 1.0, "2020M04": 0.7, "2020M07": 1.0})[None, :, None]
     share = _sigmoid(base + effect + trend * years[None, :, None]) * covid
-    with_hours = rng.poisson(recipients * share).astype(float)
+    # Never more persons with hours than recipients (a share above 100 % is refused by the build).
+    with_hours = np.minimum(rng.poisson(recipients * share), np.floor(recipients)).astype(float)
     mean_hours = np.array([28.0, 48.0, 22.0, 62.0]) * np.exp(rng.normal(0.0, 0.1, (w.n, 1, len(groups))))
     hours = with_hours * mean_hours * np.exp(rng.normal(0.0, 0.04, with_hours.shape))
     with_hours, recipients, hours = (w.stack(_with_totals(a, axes=(2,)))[:, w.out_months] for a in (with_hours, recipients, hours))
@@ -1069,18 +1071,48 @@ def generate(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -> DemoSumma
     started = time.perf_counter()
     target = _check_target(Path(out_dir) if out_dir is not None else paths.raw_dir("demo"))
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    work.chmod(0o755)  # mkdtemp makes it private; the dataset is an ordinary folder
     try:
-        written = _generate_into(work, seed)
-        (work / "README.md").write_text(_readme(seed, written), encoding="utf-8")
-        _run_hooks(work / "local", seed)  # before the move, so the dataset appears complete at once
-        files = sum(1 for p in work.rglob("*") if p.is_file())
-        _replace_dir(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        # The lock lives in the temporary folder, so nothing is left beside the dataset.
+        key = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+        lock = atomic.exclusive_lock(Path(tempfile.gettempdir()) / f"analysis-demo-{key}.lock")
+        lock.__enter__()
+    except atomic.LockedError:
+        raise ParameterError(f"another `analysis demo` is writing {target}; wait for it to finish") from None
+    try:
+        _remove_leftovers(target)
+        # A staging folder marked as ours (made private by mkdtemp: made ordinary by make_staging).
+        work = atomic.make_staging(target.parent, f".{target.name}.tmp-", DEMO_MADE_BY)
+        try:
+            written = _generate_into(work, seed)
+            (work / "README.md").write_text(_readme(seed, written), encoding="utf-8")
+            _run_hooks(work / "local", seed)  # before the move, so the dataset appears complete at once
+            (work / atomic.MARKER).unlink()  # from here on the README says it is a demo dataset
+            files = sum(1 for p in work.rglob("*") if p.is_file())
+            _replace_dir(work, target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    finally:
+        lock.__exit__(None, None, None)
     return DemoSummary(target, files, sum(written.values()), time.perf_counter() - started)
+
+
+DEMO_MADE_BY = "analysis demo"
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove what an interrupted ``analysis demo`` left beside ``target``: ``.<name>.tmp-*`` folders it
+    marked as its own, and ``.<name>.tmp-*``/``.<name>.old-*`` folders that are demo datasets (README)."""
+    for entry in target.parent.glob(f".{target.name}.*"):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        kind = entry.name[len(target.name) + 2:].split("-", 1)[0]
+        if kind not in ("tmp", "old"):
+            continue
+        readme = entry / "README.md"
+        is_demo = readme.is_file() and DEMO_LABEL in readme.read_text(encoding="utf-8", errors="replace")
+        if atomic.is_marked(entry, DEMO_MADE_BY) or is_demo:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def write_demo(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -> Path:

@@ -1,9 +1,12 @@
 """The shared first step of reading an analyst-maintained CSV (local figures, the spells extract).
 
-Such files are saved from Excel or a text editor: UTF-8 with or without a byte-order mark,
-``;`` or ``,`` as separator, blank lines and ``#`` comment lines anywhere. This module turns
-one into its content lines with their file line numbers, so the readers can name the line
-of every problem they find.
+Such files are saved from Excel or a text editor: UTF-8 with or without a byte-order mark, or
+Windows-1252 as Excel on a Danish PC saves "CSV (semikolonsepareret)" (see :mod:`analysis.textfile`;
+the build summary names files read that way), ``;`` or ``,`` as separator, blank lines, lines of
+separators only (``;;;;``, left by Excel where cells were cleared) and ``#`` comment lines
+anywhere. This module turns one into its content lines with their file line numbers, so the
+readers can name the line of every problem they find. A last line without its line ending is a
+warning (the file may be cut short).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis import textfile
 from analysis.errors import InputError
 
 
@@ -37,14 +41,13 @@ class CsvText:
 def read_csv_text(path: Path, where: str, expected_header: str, prefer_sep: str = ",") -> CsvText:
     """Read ``path`` (named ``where`` in messages); the separator is the one the header uses most
     (``prefer_sep`` on a tie). An unreadable or empty file is an InputError saying what was expected."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
+    text, info = textfile.read_text(Path(path), where, f"a CSV file with the header {expected_header}")
+    textfile.warn_if_cut_short(info, where, fetched=False)
     content = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
     if not content:
         raise InputError(f"{where}: the file is empty; expected a header line {expected_header}")
     header = content[0][1]
     semicolons, commas = header.count(";"), header.count(",")
     sep = prefer_sep if semicolons == commas else (";" if semicolons > commas else ",")
+    content = [content[0], *((i, line) for i, line in content[1:] if line.replace(sep, "").replace('"', "").strip())]
     return CsvText(content, sep)

@@ -9,8 +9,9 @@ CSV file, ``data/raw/local/lokale_noegletal.csv`` (the demo version is written t
 
 File format
 -----------
-UTF-8 (a byte-order mark from Excel is fine), one header line, separated by ``,`` or ``;``
-(whichever the header uses). Lines starting with ``#`` are comments. One row per
+UTF-8 (a byte-order mark from Excel is fine) or Windows-1252 (Excel's "CSV (semikolonsepareret)"),
+one header line, separated by ``,`` or ``;`` (whichever the header uses). Lines starting with ``#``
+are comments. One row per
 municipality and quarter::
 
     kommunekode;kvartal;partnerskabsaftaler;personer_via_partnerskabsaftaler;voksenlaerlinge;kommentar
@@ -31,8 +32,9 @@ column                              required  meaning
 ``kommentar``                       no        free text, not used in calculations
 ==================================  ========  ===============================================================
 
-Numbers are whole and non-negative. An empty cell means "not reported" and is shown as "–"
-in reports, never as 0. Headings may be written with Danish letters (``voksenlærlinge``)
+Numbers are whole and non-negative (``1.234`` with a thousands dot and ``12,0`` are read too). An
+empty cell means "not reported" and is shown as "–" in reports, never as 0. No cell may hold a
+CPR number, in any form (:mod:`analysis.cpr`): the file is refused, without repeating the value. Headings may be written with Danish letters (``voksenlærlinge``)
 and in any case. Each (municipality, quarter) appears once. Any problem stops the build with
 one message naming the file, the line and what was expected.
 
@@ -52,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import geography, periods
+from analysis.cpr import contains_cpr
 from analysis.errors import InputError, ParameterError
 from analysis.local_csv import read_csv_text
 
@@ -91,6 +94,7 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     where = _display_path(path, Path(data_root) if data_root else None)
     text = read_csv_text(path, where, ";".join(KEY_COLUMNS + FIGURE_COLUMNS), prefer_sep=";")
     header_line, header, sep, content = text.header_line, text.header, text.sep, text.lines
+    _refuse_cpr(content, sep, where)
     headings = [_norm_heading(h) for h in next(csv.reader([header], delimiter=sep))]
     known = KEY_COLUMNS + FIGURE_COLUMNS + OPTIONAL_COLUMNS
     for h in headings:
@@ -147,12 +151,33 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     return frame.assign(_o=order).sort_values(["_o", "period_end"]).drop(columns="_o").reset_index(drop=True)
 
 
+def _refuse_cpr(content: list[tuple[int, str]], sep: str, where: str) -> None:
+    """Any CPR-like value, in any column or the header, refuses the file; the message names lines and
+    columns, never the value (checked before anything else, so no other message can repeat it)."""
+    headings = next(csv.reader([content[0][1]], delimiter=sep))
+    found = []
+    for line_no, line in content:
+        for i, cell in enumerate(next(csv.reader([line], delimiter=sep))):
+            if contains_cpr(cell):
+                name = "the header" if line_no == content[0][0] else (
+                    f"column {_norm_heading(headings[i])!r}" if i < len(headings) and not contains_cpr(headings[i]) else f"field {i + 1}")
+                found.append(f"line {line_no} {name}")
+    if found:
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise InputError(
+            f"{where}: CPR-like values (personal identity numbers) in {', '.join(found[:5])}{more}; the file must hold "
+            "no personal data: remove them (the values are not repeated here)"
+        )
+
+
 def _number(text: str, column: str, where: str, line_no: int) -> float:
     if text.casefold() in _MISSING:
         return float("nan")
-    cleaned = text.replace(" ", "")
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"\d+([.,]0+)?", cleaned):
         return float(re.split(r"[.,]", cleaned)[0])
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):  # a thousands dot, as Excel writes 1.234
+        return float(cleaned.replace(".", ""))
     raise InputError(
         f"{where} line {line_no}: column {column!r} has {text!r}, expected a whole number >= 0 (or an empty cell if not reported)"
     )

@@ -20,6 +20,8 @@ import os
 from pathlib import Path
 
 SOURCES = ("real", "demo")
+RAW_SUFFIXES = (".csv", ".json")
+MANIFEST_SUFFIX = ".manifest.json"  # the fetch manifest beside a fetched raw file
 
 
 def _find_project_root() -> Path:
@@ -60,6 +62,17 @@ def raw_dst_dir(source: str = "real") -> Path:
 
 def raw_local_dir(source: str = "real") -> Path:
     return raw_dir(source) / "local"
+
+
+def is_raw_data_file(path: Path) -> bool:
+    """A raw data file the build reads: ``.csv``/``.json``, not a fetch manifest, not hidden (temporary files)."""
+    name = path.name.lower()
+    return path.is_file() and name.endswith(RAW_SUFFIXES) and not name.endswith(MANIFEST_SUFFIX) and not name.startswith(".")
+
+
+def fetch_manifest(path: Path) -> Path:
+    """``Y25I09__2019M01-2019M06.json`` -> ``Y25I09__2019M01-2019M06.json.manifest.json`` (written by ``analysis fetch``)."""
+    return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
 def processed_dir(source: str = "real") -> Path:

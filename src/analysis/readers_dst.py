@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography, readers, tables
+from analysis import geography, readers, tables, textfile
 from analysis.errors import InputError
 from analysis.geography import normalise_label
 
@@ -39,17 +39,16 @@ OUTSIDE_MODEL = re.compile(r"^(\d+\s+)?(landsdel\b|province\b|christiansø|chris
 _CODE_AND_TEXT = re.compile(r"^(\d{1,4})\s+(\S.*)$")
 
 
-def read_dst_file(path: Path, data_root: Path) -> pd.DataFrame:
-    """Read one StatBank CSV into the tidy model (columns :func:`analysis.model.columns_for`)."""
+def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.DataFrame:
+    """Read one StatBank CSV into the tidy model (columns :func:`analysis.model.columns_for`);
+    ``compact``: text columns as categories (see :func:`analysis.readers.tidy`)."""
     path = Path(path)
     shown = _shown_name(path, data_root)
-    spec = tables.spec(_table_id(path, shown), file=shown)
+    spec = tables.spec(table_id_of(path), file=shown)
     if spec.source != "Danmarks Statistik":
         raise InputError(f"{shown}: {spec.id} is not a Statistics Denmark table; put Jobindsats files in data/raw/jobindsats/")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{shown}: not UTF-8 text (byte {exc.start}); expected a UTF-8 CSV from StatBank") from None
+    text, info = textfile.read_text(path, shown, "a ';'-separated CSV file from StatBank")
+    textfile.warn_if_cut_short(info, shown, fetched=textfile.has_fetch_manifest(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     header = next(reader, None)
     if not header or len(header) < 3:
@@ -74,7 +73,7 @@ def read_dst_file(path: Path, data_root: Path) -> pd.DataFrame:
     if not rows:
         raise InputError(f"{shown}: no data rows for municipalities or the whole country after the header")
     wide = pd.DataFrame(rows, columns=renamed, dtype=object)
-    return readers.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown)
+    return readers.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown, compact=compact)
 
 
 def _canonical_header(header: list[str], shown: str, spec: tables.TableSpec) -> list[str]:
@@ -114,7 +113,8 @@ def _area_label(text: str) -> str:
     return text
 
 
-def _table_id(path: Path, shown: str) -> str:
+def table_id_of(path: Path) -> str:
+    """The table of a StatBank file: from its fetch manifest, else from its name (``AUK01__...csv``)."""
     manifest = path.with_name(path.name + ".manifest.json")
     if manifest.is_file():
         try:

@@ -65,7 +65,9 @@ The title block, municipality, period, data source and demo banner come from
 Failures, re-runs and exit codes
 --------------------------------
 Bad parameters (unknown municipality or notebook, a period outside the data, no data) fail
-with one line before any kernel starts (exit 2). A notebook that raises does not stop the
+with one line before any kernel starts (exit 2), and so does processed data that is not what
+the current raw files give (a raw file new, changed or gone since ``analysis build``:
+:func:`analysis.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
 others: its HTML page shows a failure banner, the code and the traceback for the analyst,
 the index marks it, the run ends with a summary (notebook, cell, the error's last line)
 and the exit code is 1.
@@ -266,6 +268,10 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise ParameterError(f"--timeout must be positive, not {args.timeout}")
 
     source = load.resolve_source(args.source or "")
+    from analysis import build
+
+    # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
+    build.check_current(source, chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
     out = Path(args.out).resolve() if args.out else paths.outputs_dir()
     if out.exists() and not out.is_dir():

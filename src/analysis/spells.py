@@ -47,7 +47,8 @@ naming the file, each problem and the first few line numbers where it occurs (li
 header): missing or unknown columns, empty required cells, values outside the lists above,
 impossible dates (unreadable, or ``end_date`` before ``start_date``), duplicate ``spell_id``
 or the same person with the same programme and dates twice, and **CPR-like values**
-(``DDMMYY-XXXX`` or ten digits in a row) in any column. The message never repeats an
+(``DDMMYY-XXXX``, ``DDMMYYXXXX``, ``DD.MM.YY-XXXX``, ``DDMMYY XXXX``, ``DDMMYY/XXXX``, with or
+without the century; :mod:`analysis.cpr`) in any column. The message never repeats an
 identifier value, so it can be pasted into a ticket.
 
 Processed form (what :func:`read_local` returns): the twelve columns above, typed
@@ -75,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import geography
+from analysis.cpr import CPR_PATTERN, cpr_like  # CPR numbers as people type them (see analysis.cpr)
 from analysis.errors import InputError
 from analysis.local_csv import read_csv_text
 
@@ -121,8 +123,6 @@ AGE_RANGE = (15, 70)
 WEEKS_RANGE = (0, 52)
 MAX_ROWS_NAMED = 5  # line numbers named per problem
 
-# DDMMYY-XXXX or ten digits in a row, not part of a longer number.
-CPR_PATTERN = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 LABELS_DA = {
     "spell_id": "Forløbs-id",
@@ -223,7 +223,7 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
                         f"{', '.join(repr(c) for c in unknown)} (extra columns are not allowed; they may carry personal data)")
     # CPR-like values anywhere (checked before anything else is said about the rows; values never repeated).
     for column in [c for c in raw.columns if c != "source_row"]:
-        hit = raw[column].str.contains(CPR_PATTERN, na=False)
+        hit = cpr_like(raw[column])
         if hit.any():
             name = known.get(_norm(column), column)
             problems.append(f"{_lines(raw.loc[hit, 'source_row'])}: column {name!r} holds CPR-like values "

@@ -9,12 +9,22 @@ first of its ``patterns`` (regular expressions on the normalised label) that mat
 Measure keys are stable snake_case names the analyses use; labels are Danish as the
 source writes them. Units: ``personer``, ``fuldtidspersoner``, ``pct``, ``pct-point``,
 ``placering``, ``timer``, ``antal``.
+
+Each measure has a domain (:class:`Domain`): the values it can take. By unit: counts
+(``personer``, ``fuldtidspersoner``, ``antal``) and hours are finite and 0 or more, shares
+(``pct``) lie from 0 to 100, differences (``pct-point``, and a measure that says so) are
+finite, ranks (``placering``) are whole numbers from 1 to the number of municipalities. The
+build refuses a value outside its domain (:func:`analysis.model.validate`); a missing
+(suppressed) value is never outside.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from analysis.errors import InputError
 from analysis.geography import normalise_label
@@ -23,12 +33,63 @@ AREA_LABELS = ("Område", "Area", "Omraade", "Geografi", "Jobcenter", "Kommune")
 PERIOD_LABELS = ("Periode", "Period", "Tid", "Måned", "Kvartal")
 
 
+# Denmark's municipalities since 2007 (analysis.geography has the list): a benchmark ranking has
+# at most this many places.
+N_MUNICIPALITIES = 98
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a measure can take; NaN (suppressed or missing) is always allowed."""
+
+    name: str
+    expected: str  # for messages: "expected <expected>"
+    low: float = -math.inf
+    high: float = math.inf
+    whole: bool = False
+
+    def outside(self, values):
+        """A boolean array: True where a value is infinite, outside [low, high] or (for ``whole``) not whole."""
+        values = np.asarray(values, dtype="float64")
+        with np.errstate(invalid="ignore"):
+            out = np.isinf(values) | (values < self.low) | (values > self.high)
+            if self.whole:
+                out |= values != np.round(values)
+        return out & ~np.isnan(values)
+
+
+COUNT = Domain("count", "a count: a finite number, 0 or more", low=0)
+HOURS = Domain("hours", "a number of hours: finite, 0 or more", low=0)
+SHARE = Domain("share", "a percentage from 0 to 100", low=0, high=100)
+DIFFERENCE = Domain("difference", "a difference: a finite number")
+RANK = Domain("rank", f"a rank: a whole number from 1 to {N_MUNICIPALITIES}", low=1, high=N_MUNICIPALITIES, whole=True)
+DOMAIN_BY_UNIT = {
+    "personer": COUNT,
+    "fuldtidspersoner": COUNT,
+    "antal": COUNT,
+    "timer": HOURS,
+    "pct": SHARE,
+    "pct-point": DIFFERENCE,
+    "placering": RANK,
+}
+
+
 @dataclass(frozen=True)
 class Measure:
     key: str
     label: str
     unit: str
     patterns: tuple[str, ...] = ()
+    domain: Domain | None = None  # None: the unit's domain (DOMAIN_BY_UNIT)
+
+    @property
+    def value_domain(self) -> Domain:
+        if self.domain is not None:
+            return self.domain
+        try:
+            return DOMAIN_BY_UNIT[self.unit]
+        except KeyError:
+            raise KeyError(f"measure {self.key!r}: unit {self.unit!r} has no domain; give the measure one") from None
 
 
 @dataclass(frozen=True)
@@ -102,7 +163,7 @@ SPECS: tuple[TableSpec, ...] = (
         measures=(
             Measure("expected", "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forventet antal", "fuldtidspersoner", (r"forventetantal$",)),
             Measure("actual", "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Faktisk antal", "fuldtidspersoner", (r"faktiskantal$",)),
-            Measure("difference", "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk antal", "fuldtidspersoner", (r"forskel.*antal$",)),
+            Measure("difference", "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk antal", "fuldtidspersoner", (r"forskel.*antal$",), DIFFERENCE),
             Measure("expected_share_pct", "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Forventet andel (pct.)", "pct", (r"forventetandel",)),
             Measure("actual_share_pct", "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Faktisk andel (pct.)", "pct", (r"faktiskandel",)),
             Measure("difference_pp", "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk andel (pct. point)", "pct-point", (r"forskel.*andel",)),
