@@ -20,6 +20,7 @@ class CsvText:
 
     lines: list[tuple[int, str]]
     sep: str
+    comments: tuple[tuple[int, str], ...] = ()  # the ``#`` lines, with their line numbers (metadata such as a date)
 
     @property
     def header_line(self) -> int:
@@ -41,10 +42,12 @@ def read_csv_text(path: Path, where: str, expected_header: str, prefer_sep: str 
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 CSV") from None
-    content = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    numbered = list(enumerate(text.splitlines(), 1))
+    content = [(i, line) for i, line in numbered if line.strip() and not line.lstrip().startswith("#")]
+    comments = tuple((i, line.strip()) for i, line in numbered if line.lstrip().startswith("#"))
     if not content:
         raise InputError(f"{where}: the file is empty; expected a header line {expected_header}")
     header = content[0][1]
     semicolons, commas = header.count(";"), header.count(",")
     sep = prefer_sep if semicolons == commas else (";" if semicolons > commas else ",")
-    return CsvText(content, sep)
+    return CsvText(content, sep, comments)
