@@ -88,6 +88,7 @@ import pandas as pd
 
 from analysis import balance as bal
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, count_or_mark, suppress_small  # noqa: F401 (re-exported)
+from analysis.multiple_testing import holm_series
 from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, EXTRACT_DATE, REFERENCE_PROGRAMME, TARGET_GROUPS
 
 MIN_SPELLS = 30  # spells needed in a programme and in the reference group to estimate an effect
@@ -266,7 +267,8 @@ def logit_ame(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_PROGRAMM
     if not usable:
         return pd.DataFrame([rows[p] for p in programmes], columns=EFFECT_COLUMNS)
     x, y, present = design(spells, usable, reference)
-    cov_args = ({"cov_type": LOGIT_COV, "cov_kwds": {"groups": _clusters(spells.loc[x.index])}} if cluster
+    in_model = spells["programme"].isin([*usable, reference]).to_numpy()  # the rows of x, in order (as design())
+    cov_args = ({"cov_type": LOGIT_COV, "cov_kwds": {"groups": _clusters(spells.loc[in_model])}} if cluster
                 else {"cov_type": "HC0"})
     try:
         with quiet():
@@ -439,17 +441,6 @@ def _observable(spells: pd.DataFrame) -> pd.DataFrame:
     return split_by_outcome(spells)[0]
 
 
-def _holm(p: pd.Series) -> pd.Series:
-    """Holm-adjusted p-values of the finite entries of ``p`` (NaN stays NaN)."""
-    from statsmodels.stats.multitest import multipletests
-
-    out = pd.Series(np.nan, index=p.index)
-    ok = p.notna()
-    if ok.any():
-        out[ok] = multipletests(p[ok].to_numpy(dtype=float), method="holm")[1]
-    return out
-
-
 @dataclass
 class EffectsAnalysis:
     """Everything the report shows from the spell extract, with the disclosure rules applied across the tables.
@@ -501,7 +492,8 @@ def _estimate(spells: pd.DataFrame, programmes: Sequence[str], reference: str, *
     ipw.loc[flagged, "note"] = [NOTE_BALANCE if not n else f"{n}; {NOTE_BALANCE}" for n in ipw.loc[flagged, "note"]]
     out = pd.concat([logit_ame(spells, programmes, reference, alpha=alpha, min_spells=min_spells), ipw],
                     ignore_index=True)
-    out.insert(out.columns.get_loc("p_value") + 1, "p_holm", out.groupby("method", sort=False)["p_value"].transform(_holm))
+    out.insert(out.columns.get_loc("p_value") + 1, "p_holm",
+               out.groupby("method", sort=False)["p_value"].transform(holm_series))
     persons = _persons_per_programme(spells)
     out["persons"] = out["programme"].map(persons).fillna(0)
     ref_persons = persons.get(reference, 0)

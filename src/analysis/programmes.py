@@ -14,7 +14,7 @@ What the status report says about the company-based effort, recomputed for any m
   country (Hele landet minus the municipality, so the two samples are independent). The
   difference shown is to the rest of the country too. The comparison runs up to 30 tests on one
   page (5 programme rows x 6 target groups), so the p-values are **Holm-adjusted** over all the
-  tests of the comparison (``p_holm``, statsmodels ``multipletests``), and the verdict (and the
+  tests of the comparison (``p_holm``, :func:`analysis.multiple_testing.holm`), and the verdict (and the
   word "signifikant") follows the adjusted p-value; both are published;
 - **ordinary paid hours** (:func:`paid_hours`): the share of aktivitetsparate recipients with ordinary
   paid hours (OTIJ01) over time;
@@ -48,6 +48,7 @@ from analysis import format as fmt
 from analysis import geography, load, periods
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
 from analysis.effects import quiet
+from analysis.multiple_testing import holm
 from analysis.errors import ParameterError
 
 NOTEBOOK = "business_programs"
@@ -414,10 +415,7 @@ def compare_with_country(after: pd.DataFrame, setup: Setup, period: str | None =
         rows.append(row)
     out = pd.DataFrame(rows)
     tested = out["p_value"].notna()
-    if tested.any():
-        from statsmodels.stats.multitest import multipletests
-
-        out.loc[tested, "p_holm"] = multipletests(out.loc[tested, "p_value"].to_numpy(dtype=float), method="holm")[1]
+    out["p_holm"] = holm(out["p_value"])
     higher = out["difference_pp"] > 0
     out.loc[tested, "verdict"] = np.where(out.loc[tested, "p_holm"] >= alpha, VERDICT_SAME,
                                           np.where(higher[tested], VERDICT_HIGHER, VERDICT_LOWER))
