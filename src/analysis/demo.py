@@ -127,13 +127,13 @@ EMPLOYMENT_MODEL: dict = {
     "prior_weeks_per_10": -0.12,
     "start_year": {2019: 0.0, 2020: -0.35, 2021: 0.1, 2022: 0.3, 2023: 0.2, 2024: 0.1},
     "programme": {REFERENCE_PROGRAMME: 0.0, PRIV_LOEN: 0.8, PRIV_PRAKTIK: 0.52, OFF_LOEN: 0.24, OFF_PRAKTIK: 0.16},
-    "person_sd": 1.0,
+    "person_sd": 1.5,
 }
 SPELLS_PER_1000 = 40  # completed spells 2019-2024 per 1,000 inhabitants aged 16-66
 SPELL_EXTRACT_DATE = "2025-01-31"  # the day the demo extract was "taken from the case system"
-SPELLS_PER_PERSON_P = 0.55  # spells per person ~ Geometric(p), at most MAX_SPELLS_PER_PERSON: mean about 1.8
+SPELLS_PER_PERSON_P = 0.45  # spells per person ~ Geometric(p), at most MAX_SPELLS_PER_PERSON: mean about 2.1
 MAX_SPELLS_PER_PERSON = 6
-PROGRAMME_HABIT_SD = 0.8  # a person's lasting taste for each programme (choice utility): repeats are common
+PROGRAMME_HABIT_SD = 2.0  # a person's lasting taste for each programme (choice utility): repeats are common
 
 
 @dataclass(frozen=True)

@@ -50,14 +50,19 @@ Outcomes that could not be seen yet
     are left out of every estimate and summary here (:func:`analysis.spells.split_by_outcome`);
     :func:`effects_analysis` reports how many.
 
-How well the intervals work
-    ``python -m analysis.coverage_check`` (``make coverage``) simulates extracts with several
-    spells per person and a person effect, and prints how often the 95 % intervals cover the
-    true effect, clustered and not; tests/test_effects.py runs a small version of it. On the demo
-    extract (true effects known, :func:`analysis.demo.true_average_marginal_effects`) the table
-    notes "Få forløb" for programmes with fewer than :data:`IPW_SMALL` spells, where the IPW
-    weights get extreme and its sandwich interval tends to be too narrow; the logit is the main
-    estimate.
+How well the intervals work (measured 2026-12-02 with ``make coverage``)
+    ``python -m analysis.coverage_check`` simulates extracts with several spells per person and a
+    person effect (1,000 extracts of 700 persons x 3 spells, strong person effect and programme
+    persistence): the clustered 95 % intervals covered the true effect in 95.2 % (logit) and
+    95.0 % (IPW) of the extracts, the intervals that treat every spell as independent in 89.5 %
+    (both), their standard error 16 % too small. tests/test_effects.py runs a small version.
+    ``--demo`` checks the demo extract (true effects known,
+    :func:`analysis.demo.true_average_marginal_effects`), every municipality x programme:
+    clustered coverage 94 % (both methods) in municipalities with more than 2,000 spells with an
+    outcome, 98 % (logit) and 96 % (IPW) at 1,000-2,000, but only 90.5 % (logit) and 89.5 % (IPW)
+    below 1,000 spells, where a programme has a few dozen spells and the large-sample intervals
+    are too narrow. The table therefore notes "Få forløb" for programmes with fewer than
+    :data:`IPW_SMALL` spells; the logit is the main estimate.
 
 Both rest on the same assumptions (stated in Danish by :func:`assumptions_da`): no
 unmeasured differences between groups that affect employment once the covariates are
@@ -105,8 +110,8 @@ NOTE_BALANCE = "Ubalance efter vægtning"
 TOTAL_LABEL = "Alle tilbud"  # the total row of the spell summary
 # What the short notes in the effects table mean (shown under the table).
 NOTES_EXPLAINED_DA = {
-    NOTE_FEW: f"under {IPW_SMALL} forløb i tilbuddet; IPW-intervallet kan da være for smalt, og den logistiske "
-              "regression er det mest pålidelige tal",
+    NOTE_FEW: f"under {IPW_SMALL} forløb i tilbuddet; intervallerne kan da være for smalle, mest for IPW, og den "
+              "logistiske regression er det mest pålidelige tal",
     NOTE_OVERLAP: f"nogle deltagere havde under {MIN_PROPENSITY_WARN:.0%} sandsynlighed for tilbuddet ud fra deres "
                   "baggrund, så resultatet hviler på få sammenlignelige borgere".replace("1%", "1 %"),
     NOT_CONVERGED: "modellen nåede ikke en stabil løsning; tallene er usikre",
