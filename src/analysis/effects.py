@@ -92,7 +92,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import balance as bal
-from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, count_or_mark, suppress_small  # noqa: F401 (re-exported)
+from analysis.disclosure import MIN_COUNT, count_or_mark, suppress_small  # noqa: F401 (count_or_mark re-exported)
 from analysis.multiple_testing import holm_series
 from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, EXTRACT_DATE, REFERENCE_PROGRAMME, TARGET_GROUPS
 
