@@ -13,6 +13,7 @@ from analysis import effects
 from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS, split_by_outcome
 
 PROGRAMMES = (*COMPANY_PROGRAMMES, REFERENCE_PROGRAMME)
+PP_ = COMPANY_PROGRAMMES[0]
 
 
 # --------------------------------------------------------------------------- suppression
@@ -370,6 +371,15 @@ def test_failed_balance_makes_the_sentence_say_uncertain():
         assert covariates_[0][:1].lower() + covariates_[0][1:] in sentence
     shown = effects.balance_display(result.balance)
     assert shown.columns[0] == "covariate" and shown.map(lambda v: str(v).endswith(" *")).any().any()
+    # Numbers on the right side of the limit, and Danish grammar for one variable.
+    assert effects.smd_text(0.1004) == "0,1004" and effects.smd_text(-0.0996) == "-0,0996" and effects.smd_text(0.1) == "0,10"
+    assert effects.smd_text(0.2349) == "0,23"
+    one = result.balance[result.balance["programme"] == PP_].copy()
+    one["imbalanced"] = False
+    one.loc[one.index[0], ["imbalanced", "smd_after"]] = [True, 0.1004]
+    single = effects.EffectsAnalysis(result.estimates, result.summary, one, result.weights, None, 0, 0)
+    text = " ".join(effects.balance_sentences(single))
+    assert "på 1 baggrundsvariabel (størst:" in text and "0,1004)" in text
 
 
 def test_effects_are_holm_adjusted_over_the_programmes_and_intervals_hold_their_estimate(simulated):

@@ -749,9 +749,10 @@ def balance_sentences(analysis: EffectsAnalysis) -> list[str]:
         for programme, names in off.items():
             rows = balance[(balance["programme"] == programme) & balance["imbalanced"]]
             worst = rows.loc[rows["smd_after"].abs().idxmax()]
-            out.append(f"**{programme}:** stadig forskel efter vægtningen på {len(names)} baggrundsvariabl"
-                       f"{'e' if len(names) > 1 else ''} (størst: {_mid(worst['covariate'])}, "
-                       f"{_decimal(worst['smd_after'], 2)}). IPW-resultatet for tilbuddet er usikkert.")
+            out.append(f"**{programme}:** stadig forskel efter vægtningen på {len(names)} "
+                       f"{'baggrundsvariable' if len(names) > 1 else 'baggrundsvariabel'} (størst: "
+                       f"{_mid(worst['covariate'])}, {smd_text(worst['smd_after'])}). IPW-resultatet for tilbuddet "
+                       "er usikkert.")
     else:
         out.append(f"Efter vægtningen er alle standardiserede forskelle under {limit}: de vægtede grupper ligner "
                    "hinanden på alle de målte baggrundsvariable.")
@@ -764,6 +765,19 @@ def balance_sentences(analysis: EffectsAnalysis) -> list[str]:
                    f"gruppes samlede vægt ({top['programme']}), og det mindste effektive antal forløb er "
                    f"{_decimal(smallest['effective_n'], 0)} ({smallest['programme']}).")
     return out
+
+
+def smd_text(value) -> str:
+    """A standardised difference in Danish with two decimals, or more where two would hide which side of the 0.1
+    limit it is on (0.1004 -> "0,1004", -0.0996 -> "-0,0996", not "0,10")."""
+    if value is None or pd.isna(value):
+        return "–"
+    v, limit = float(value), bal.BALANCE_LIMIT
+    for decimals in (2, 3, 4, 6):
+        shown = abs(round(v, decimals))
+        if shown != limit or abs(v) == limit:
+            break
+    return _decimal(v, decimals)
 
 
 def censoring_sentence(analysis: EffectsAnalysis) -> str:
@@ -829,7 +843,7 @@ def balance_display(balance: pd.DataFrame) -> pd.DataFrame:
     for programme in programmes:
         rows = balance[balance["programme"] == programme].set_index("covariate").reindex(covariates_)
         out[programme] = [
-            "–" if pd.isna(b) else f"{_decimal(b, 2)} → {_decimal(a, 2)}{' *' if flag else ''}"
+            "–" if pd.isna(b) else f"{smd_text(b)} → {smd_text(a)}{' *' if flag else ''}"
             for b, a, flag in zip(rows["smd_before"], rows["smd_after"], rows["imbalanced"].fillna(False), strict=True)
         ]
     return out
