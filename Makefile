@@ -10,7 +10,7 @@ ANALYSIS := $(BIN)/analysis
 # Pass options to `analysis run`, e.g. make reports ARGS="--municipality Roskilde"
 ARGS ?=
 
-.PHONY: help install test demo build reports lab bench fetch clean-outputs
+.PHONY: help install test demo build reports lab bench coverage fetch clean-outputs
 
 help:
 	@echo "make reports   set up, make demo data if there is no data, build, run every report"
@@ -20,6 +20,7 @@ help:
 	@echo "make fetch     fetch real data (needs JOBINDSATS_API_TOKEN and internet)"
 	@echo "make lab       start JupyterLab with the project's kernel"
 	@echo "make bench     measure the batch runner"
+	@echo "make coverage  simulate how often the effect intervals cover the truth (several spells per person)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +58,7 @@ bench: $(STAMP)
 	@if [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
 	$(ANALYSIS) build --source demo
 	$(BIN)/python -m analysis.bench $(ARGS)
+
+# Options after ARGS, e.g. make coverage ARGS="--reps 1000 --persons 300 --spells 4"
+coverage: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m analysis.coverage_check $(ARGS)

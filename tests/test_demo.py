@@ -338,13 +338,19 @@ def test_programme_tables_are_plausible(raw):
 
 @pytest.fixture(scope="module")
 def spells(demo_dir) -> pd.DataFrame:
-    return pd.read_csv(demo_dir / "local" / "forloeb.csv", dtype={"kommunekode": str})
+    # comment="#": the first line says when the extract was taken (issue 12)
+    return pd.read_csv(demo_dir / "local" / "forloeb.csv", dtype={"kommunekode": str}, comment="#")
+
+
+def _observable(spells: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(spells["end_date"]) + pd.DateOffset(months=6) <= pd.Timestamp(demo.SPELL_EXTRACT_DATE)
 
 
 def test_spells_are_pseudonymous_and_well_formed(demo_dir, spells):
     assert list(spells.columns) == ["spell_id", "person_id", "kommunekode", "programme", "target_group", "start_date",
                                     "end_date", "age", "sex", "education", "prior_benefit_weeks", "employed_6m"]
     text = (demo_dir / "local" / "forloeb.csv").read_text(encoding="utf-8")
+    assert text.startswith(f"# extract_date: {demo.SPELL_EXTRACT_DATE}\n")
     assert not re.search(r"\d{6}-?\d{4}", text)  # nothing CPR-like anywhere
     assert spells["person_id"].str.fullmatch(r"P[0-9a-f]{8}").all()
     assert spells["spell_id"].str.fullmatch(r"F\d{7}").all() and spells["spell_id"].is_unique
@@ -373,9 +379,36 @@ def test_true_effects_are_sensible_and_differ_from_the_naive_comparison(spells):
     # Selection on observables: the raw difference overstates the private wage subsidy's effect.
     rates = spells.groupby("programme")["employed_6m"].mean() * 100
     assert rates[demo.PRIV_LOEN] - rates[demo.REFERENCE_PROGRAMME] > ame[demo.PRIV_LOEN] + 5
-    # The outcome follows the model: observed and model-implied employment rates agree.
-    logit = demo._employment_logit(spells) + spells["programme"].map(demo.EMPLOYMENT_MODEL["programme"])
-    assert abs(spells["employed_6m"].mean() - (1 / (1 + np.exp(-logit))).mean()) < 0.01
+    # The outcome follows the model: observed and model-implied employment rates agree (person effect integrated
+    # out; spells whose six months had not passed by the extract date are recorded as 0 and left out here).
+    seen = _observable(spells)
+    assert abs(spells.loc[seen, "employed_6m"].mean() - demo.employment_probability(spells[seen]).mean()) < 0.01
+    assert (spells.loc[~seen, "employed_6m"] == 0).all() and 0.04 < (~seen).mean() < 0.12
+
+
+def test_persons_have_several_spells_with_a_shared_person_effect(spells):
+    """Issue 12: as in a real extract, many persons have two or more spells, one after the other, with lasting
+    traits, and their outcomes are correlated beyond what their covariates explain (the person effect)."""
+    per_person = spells.groupby("person_id").size()
+    assert (per_person >= 2).mean() > 0.3 and per_person.max() <= demo.MAX_SPELLS_PER_PERSON
+    assert (spells.groupby("person_id")[["sex", "education", "target_group", "kommunekode"]].nunique() == 1).all().all()
+    ordered = spells.sort_values(["person_id", "start_date"])
+    same = ordered["person_id"].eq(ordered["person_id"].shift())
+    assert (pd.to_datetime(ordered["start_date"])[same] > pd.to_datetime(ordered["end_date"]).shift()[same]).all()
+    # Pairs of observable spells of one person: both employed more often than independent spells would be.
+    seen = ordered[_observable(ordered)].copy()
+    seen["p"] = demo.employment_probability(seen)
+    pairs = seen["person_id"].eq(seen["person_id"].shift())
+    both = (seen["employed_6m"] * seen["employed_6m"].shift())[pairs].mean()
+    expected = (seen["p"] * seen["p"].shift())[pairs].mean()
+    assert both - expected > 0.02, (both, expected)
+    # Model check: the same computation with the persons shuffled shows no excess.
+    shuffled = seen.assign(person_id=np.random.default_rng(1).permutation(seen["person_id"].to_numpy()))
+    shuffled = shuffled.sort_values("person_id")
+    pairs = shuffled["person_id"].eq(shuffled["person_id"].shift())
+    excess = ((shuffled["employed_6m"] * shuffled["employed_6m"].shift())[pairs].mean()
+              - (shuffled["p"] * shuffled["p"].shift())[pairs].mean())
+    assert abs(excess) < 0.01
 
 
 def test_true_effects_of_one_spell_by_hand():
@@ -384,7 +417,12 @@ def test_true_effects_of_one_spell_by_hand():
     m = demo.EMPLOYMENT_MODEL
     base = m["intercept"]
     expected = 100 * (1 / (1 + np.exp(-(base + m["programme"][demo.PRIV_LOEN]))) - 1 / (1 + np.exp(-base)))
-    assert demo.true_average_marginal_effects(spell)[demo.PRIV_LOEN] == pytest.approx(expected)
+    assert demo.true_average_marginal_effects(spell, person_sd=0)[demo.PRIV_LOEN] == pytest.approx(expected)
+    # With the person effect (issue 12) the effect is averaged over it: a Monte Carlo average agrees.
+    u = np.random.default_rng(3).normal(0, m["person_sd"], 400_000)
+    mc = 100 * np.mean(1 / (1 + np.exp(-(base + m["programme"][demo.PRIV_LOEN] + u))) - 1 / (1 + np.exp(-(base + u))))
+    assert demo.true_average_marginal_effects(spell)[demo.PRIV_LOEN] == pytest.approx(mc, abs=0.05)
+    assert demo.true_average_marginal_effects(spell)[demo.PRIV_LOEN] < expected  # averaging over persons attenuates
 
 
 # --------------------------------------------------------------------------- writing, hooks, command

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis import effects
-from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS
+from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS, split_by_outcome
 
 PROGRAMMES = (*COMPANY_PROGRAMMES, REFERENCE_PROGRAMME)
+PP_ = COMPANY_PROGRAMMES[0]
 
 
 # --------------------------------------------------------------------------- suppression
@@ -131,8 +132,12 @@ def test_saturated_case_equals_the_hand_computed_difference_of_shares():
     frame["person_id"] = [f"P{i}" for i in range(len(frame))]
     est = effects.estimate_effects(frame, programmes=["Privat løntilskud"]).set_index("method")
     effect = 100 * (150 / 200 - 120 / 300)  # 35 pp
-    se = 100 * math.sqrt(0.75 * 0.25 / 200 + 0.4 * 0.6 / 300)  # 4.2573 pp
+    wald = 100 * math.sqrt(0.75 * 0.25 / 200 + 0.4 * 0.6 / 300)  # 4.1683 pp
+    # Clustered by person (issue 12; here every person has one spell): the Wald SE times the small-sample factor,
+    # sqrt(G/(G-1) x (N-1)/(N-K)) for the logit (statsmodels' and Stata's cluster default) and sqrt(G/(G-1)) for IPW.
+    factor = {"logit_ame": math.sqrt(500 / 499 * 499 / 498), "ipw_ate": math.sqrt(500 / 499)}
     for method in effects.METHODS:
+        se = wald * factor[method]
         assert est.loc[method, "effect_pp"] == pytest.approx(effect, abs=1e-6)
         assert est.loc[method, "se_pp"] == pytest.approx(se, rel=1e-4)
         assert est.loc[method, "ci_low"] == pytest.approx(effect - 1.959964 * se, abs=1e-3)
@@ -173,9 +178,15 @@ def test_spell_summary_is_aggregate_and_suppressed(simulated):
     few = pd.concat([frame[frame["programme"] != "Offentlig løntilskud"],
                      frame[frame["programme"] == "Offentlig løntilskud"].head(4)])
     summary = effects.spell_summary(few).set_index("programme")
-    assert list(summary.index) == list(PROGRAMMES)
+    assert list(summary.index) == [*PROGRAMMES, effects.TOTAL_LABEL]  # a total row since issue 12
     assert summary.loc["Offentlig løntilskud", "suppressed"] and math.isnan(summary.loc["Offentlig løntilskud", "employed_pct"])
     assert summary.loc[REFERENCE_PROGRAMME, "spells"] == (frame["programme"] == REFERENCE_PROGRAMME).sum()
+    assert summary.loc[effects.TOTAL_LABEL, "spells"] == len(few)
+    # The total is published, so the 4 hidden spells would be total minus the rest: the smallest other programme is
+    # hidden too (complementary suppression), and not marked as under 5.
+    smallest = few[few["programme"] != "Offentlig løntilskud"]["programme"].value_counts().idxmin()
+    assert math.isnan(summary.loc[smallest, "spells"]) and not summary.loc[smallest, "suppressed"]
+    assert summary.drop(index=["Offentlig løntilskud", smallest])["spells"].notna().all()
     assert "person_id" not in summary.columns and "spell_id" not in summary.columns
 
 
@@ -201,11 +212,12 @@ def _covered(est: pd.DataFrame, truth: pd.Series, method: str, z: float = 1.9599
 
 
 def test_demo_extract_large_municipality_recovers_the_true_effects(demo_spells):
-    """København (about 18.000 spells): both estimators cover analysis.demo's true AME with their 95 % interval."""
+    """København (about 16.000 spells with an observable outcome): both estimators cover analysis.demo's true AME
+    with their 95 % interval."""
     from analysis import demo
 
     sub = demo_spells[demo_spells["kommunekode"] == "101"]
-    truth = demo.true_average_marginal_effects(sub)
+    truth = demo.true_average_marginal_effects(split_by_outcome(sub)[0])  # the spells the estimators use
     est = effects.estimate_effects(sub)
     for method in effects.METHODS:
         covered = _covered(est, truth, method)
@@ -213,19 +225,187 @@ def test_demo_extract_large_municipality_recovers_the_true_effects(demo_spells):
 
 
 def test_demo_extract_whole_country(demo_spells):
-    """All 150.000 spells: every estimate is within 3 standard errors of the truth, and within its 95 % interval
-    except at most one programme.
+    """All 140.000 spells with an observable outcome: every estimate is within 3 standard errors of the truth, and
+    within its 95 % interval except at most one programme per method.
 
-    Honest note: for "Offentlig virksomhedspraktik" this demo draw lies 2.1 standard errors below the truth —
-    also for a logit with the generator's exact functional form (coefficient 0.119, SE 0.020, true 0.16), so
-    it is the randomness of this particular draw, not a bias of the estimators.
+    Honest note: on this draw (seed 2024; persons with several spells and a person effect since issue 12, intervals
+    clustered by person) every estimate lies within 0.6 standard errors of the truth; the test allows one miss per
+    method, as chance would. Spells whose six months had not passed by the extract date are left out by the
+    estimators themselves.
     """
     from analysis import demo
 
-    truth = demo.true_average_marginal_effects(demo_spells)
+    truth = demo.true_average_marginal_effects(split_by_outcome(demo_spells)[0])  # the spells the estimators use
     est = effects.estimate_effects(demo_spells)
     for method in effects.METHODS:
         assert _covered(est, truth, method, z=3.0).all(), method
         assert _covered(est, truth, method).sum() >= 3, method
     logit = est[est["method"] == "logit_ame"].set_index("programme")
     assert (logit["effect_pp"] - truth).abs().max() < 1.0  # within 1 pp of the truth everywhere
+
+
+# --------------------------------------------------------------------------- several spells per person (issue 12, point 1)
+
+
+def test_clustered_intervals_cover_the_truth_when_persons_have_several_spells():
+    """A seeded simulation (analysis.coverage_check, small): 100 persons x 6 spells, a strong person effect on
+    employment and a lasting taste for the programme. Over 50 extracts the 95 % intervals clustered by person cover
+    the true effect at close to the nominal rate; intervals that treat every spell as independent are too narrow
+    and undercover. The larger run is `make coverage` (python -m analysis.coverage_check)."""
+    from analysis import coverage_check
+
+    table = coverage_check.coverage(50, 100, 6, 2.0, seed=21, taste_sd=4.0).set_index(["method", "clustered"])
+    for method in effects.METHODS:
+        clustered, naive = table.loc[(method, True)], table.loc[(method, False)]
+        assert clustered["reps"] == 50 and naive["reps"] == 50
+        assert 0.90 <= clustered["coverage"] <= 1.0, table
+        assert naive["coverage"] <= clustered["coverage"] - 0.05, table
+        # The clustered standard error is about the real spread of the estimates; the naive one is far below it.
+        assert 0.85 < clustered["mean_se"] / clustered["sd_errors"] < 1.2, table
+        assert naive["mean_se"] / naive["sd_errors"] < 0.75, table
+
+
+def test_clustering_by_person_widens_the_interval_only_when_spells_share_a_person(simulated):
+    frame, _ = simulated
+    frame = frame.head(6000)
+    one_each = effects.logit_ame(frame, cluster=True).set_index("programme")
+    naive = effects.logit_ame(frame, cluster=False).set_index("programme")
+    # One spell per person: clustered = HC0 up to the small-sample factor sqrt(G/(G-1) (N-1)/(N-K)).
+    k = effects.design(frame)[0].shape[1]
+    factor = math.sqrt(6000 / 5999 * 5999 / (6000 - k))
+    assert (one_each["se_pp"] / naive["se_pp"]).to_numpy() == pytest.approx([factor] * 4, rel=1e-6)
+    # The same spells as 2,000 persons with three spells each (persons made of similar spells: same target group):
+    paired = frame.sort_values(["target_group", "programme"]).reset_index(drop=True)
+    paired["person_id"] = [f"P{i // 3}" for i in range(len(paired))]
+    for estimator in (effects.logit_ame, effects.ipw_ate):
+        wide = estimator(paired, cluster=True).set_index("programme")
+        narrow = estimator(paired, cluster=False).set_index("programme")
+        assert (wide["effect_pp"] == narrow["effect_pp"]).all()  # clustering changes the interval, not the estimate
+        assert (wide["se_pp"] > narrow["se_pp"]).any()
+    # The persons are matched to the model's rows by position, also when the frame's index repeats itself.
+    repeated = paired.set_axis(list(range(len(paired) // 2)) * 2)
+    pd.testing.assert_frame_equal(effects.logit_ame(repeated), effects.logit_ame(paired))
+    with pytest.raises(KeyError, match="person_id"):
+        effects.estimate_effects(frame.drop(columns="person_id"))
+
+
+# --------------------------------------------------------------------------- outcomes not yet observed (issue 12, point 2)
+
+
+def test_spells_without_an_observable_outcome_are_left_out_and_counted(simulated):
+    frame, _ = simulated
+    frame = frame.head(8000).copy()
+    frame["extract_date"] = pd.Timestamp("2024-09-30")
+    # Spells that ended in 2024 (after 2024-03-31): their six months had not passed by the extract date. The case
+    # system records them as 0, "not employed", which is a date that has not come, not an outcome.
+    recent = frame["end_date"] > pd.Timestamp("2024-03-31")
+    assert recent.sum() > 500
+    frame.loc[recent, "employed_6m"] = 0
+    seen = frame[~recent].drop(columns="extract_date")
+    est = effects.estimate_effects(frame)
+    same = effects.estimate_effects(seen)
+    pd.testing.assert_frame_equal(est, same)
+    result = effects.effects_analysis(frame)
+    assert result.dropped == int(recent.sum()) and result.spells == len(frame)
+    assert result.extract_date == pd.Timestamp("2024-09-30")
+    summary = result.summary.set_index("programme")
+    assert summary.loc[effects.TOTAL_LABEL, "spells"] == len(seen)
+    assert summary.loc[effects.TOTAL_LABEL, "employed_pct"] == pytest.approx(100 * seen["employed_6m"].mean())
+    text = effects.censoring_sentence(result)
+    assert "30. september 2024" in text and "31. marts 2024" in text and f"{int(recent.sum()):,}".replace(",", ".") in text
+    assert "udeladt" in text
+
+
+# --------------------------------------------------------------------------- balance (issue 12, point 3)
+
+
+def test_standardised_differences_by_hand():
+    from analysis import balance
+
+    x = pd.DataFrame({"Kvinder": [1, 1, 0, 0, 1, 0, 0, 0], "Uger": [10, 20, 30, 40, 5, 5, 15, 25]}, dtype=float)
+    arm = np.array([1, 1, 1, 1, 0, 0, 0, 0])
+    w = np.array([1.0, 3.0, 1.0, 1.0, 2.0, 1.0, 1.0, 2.0])
+    out = balance.standardised_differences(x, arm, w, ["ref", "prog"]).set_index("covariate")
+    # women: 0.5 vs 0.25; pooled sd = sqrt((0.25 + 0.1875) / 2); weighted: 4/6 vs 2/6
+    sd = math.sqrt((0.25 + 0.1875) / 2)
+    assert out.loc["Kvinder", "smd_before"] == pytest.approx(0.25 / sd)
+    assert out.loc["Kvinder", "smd_after"] == pytest.approx((4 / 6 - 2 / 6) / sd)
+    # weeks: means 25 vs 12.5, variances 125 and 68.75 (population); weighted 140/6 vs 80/6
+    sd = math.sqrt((125 + 68.75) / 2)
+    assert out.loc["Uger", "smd_before"] == pytest.approx(12.5 / sd)
+    assert out.loc["Uger", "smd_after"] == pytest.approx((140 / 6 - 80 / 6) / sd)
+    assert out["imbalanced"].all() and out["programme"].eq("prog").all()
+    weights = balance.weight_summary(arm, w, ["ref", "prog"]).set_index("programme")
+    assert weights.loc["prog", "effective_n"] == pytest.approx(36 / 12)
+    assert weights.loc["prog", "max_weight"] == 3 and weights.loc["prog", "top_weights_share_pct"] == pytest.approx(100)
+    assert balance.weight_summary(arm, w, ["ref", "prog"], top=1).set_index("programme").loc["ref", "top_weights_share_pct"] == pytest.approx(100 * 2 / 6)
+
+
+def test_balance_on_a_large_extract_is_good_and_the_effect_is_stated(simulated):
+    frame, _ = simulated
+    result = effects.effects_analysis(frame)
+    assert set(result.balance["programme"]) == set(COMPANY_PROGRAMMES)
+    assert set(result.balance["covariate"]) >= {"Kvinder", "Uger på forsørgelse året før", "Målgruppe: A-dagpenge",
+                                                "Uddannelse: Grundskole", "Startår 2020", "Alder 25-29 år"}
+    assert (result.balance["smd_before"].abs() > 0.1).any()  # the groups differed before weighting
+    assert not result.balance["imbalanced"].any() and not result.imbalanced  # and not after
+    assert list(result.weights["programme"]) == [REFERENCE_PROGRAMME, *COMPANY_PROGRAMMES]
+    assert (result.weights["effective_n"] <= result.weights["spells"]).all()
+    sentences = effects.effect_sentences(result)
+    private_wage = next(s for s in sentences if s.startswith("**Privat løntilskud:**"))
+    assert "procentpoint oftere i beskæftigelse" in private_wage and "usikkert" not in private_wage
+    assert any("Efter vægtningen er alle standardiserede forskelle under 0,1" in s for s in effects.balance_sentences(result))
+
+
+def test_failed_balance_makes_the_sentence_say_uncertain():
+    """Strong selection and few spells: the weights cannot make the groups alike (extreme propensities)."""
+    small = simulate(1000, 7, COEF, selection=3.0)
+    result = effects.effects_analysis(small)
+    assert set(result.imbalanced) == set(COMPANY_PROGRAMMES)
+    for programme, covariates_ in result.imbalanced.items():
+        ipw = result.estimates[(result.estimates["method"] == "ipw_ate") & (result.estimates["programme"] == programme)]
+        assert effects.NOTE_BALANCE in ipw["note"].iloc[0]
+        sentence = next(s for s in effects.effect_sentences(result) if s.startswith(f"**{programme}"))
+        assert "usikkert" in sentence and "kan derfor ikke læses som en effekt" in sentence
+        assert "procentpoint oftere" not in sentence
+        assert covariates_[0][:1].lower() + covariates_[0][1:] in sentence
+    shown = effects.balance_display(result.balance)
+    assert shown.columns[0] == "covariate" and shown.map(lambda v: str(v).endswith(" *")).any().any()
+    # Numbers on the right side of the limit, and Danish grammar for one variable.
+    assert effects.smd_text(0.1004) == "0,1004" and effects.smd_text(-0.0996) == "-0,0996" and effects.smd_text(0.1) == "0,10"
+    assert effects.smd_text(0.2349) == "0,23"
+    one = result.balance[result.balance["programme"] == PP_].copy()
+    one["imbalanced"] = False
+    one.loc[one.index[0], ["imbalanced", "smd_after"]] = [True, 0.1004]
+    single = effects.EffectsAnalysis(result.estimates, result.summary, one, result.weights, None, 0, 0)
+    text = " ".join(effects.balance_sentences(single))
+    assert "på 1 baggrundsvariabel (størst:" in text and "0,1004)" in text
+
+
+def test_effects_are_holm_adjusted_over_the_programmes_and_intervals_hold_their_estimate(simulated):
+    from statsmodels.stats.multitest import multipletests
+
+    frame, _ = simulated
+    est = effects.estimate_effects(frame.head(3000))
+    for method in effects.METHODS:
+        rows = est[est["method"] == method]
+        assert rows["p_holm"].to_numpy() == pytest.approx(multipletests(rows["p_value"], method="holm")[1])
+    ok = est["effect_pp"].notna()
+    assert ((est.loc[ok, "ci_low"] <= est.loc[ok, "effect_pp"]) & (est.loc[ok, "effect_pp"] <= est.loc[ok, "ci_high"])).all()
+    # A zero-width interval (a standard error of 0) still holds its estimate exactly.
+    assert effects._interval(0.1 + 0.2, 0.0, 1.96) == (0.1 + 0.2, 0.1 + 0.2)
+
+
+def test_holm_equals_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    from analysis.multiple_testing import holm
+
+    rng = np.random.default_rng(4)
+    for m in (1, 2, 5, 30):
+        p = rng.uniform(0, 0.2, m) ** 2
+        p[0] = p[-1]  # ties
+        assert holm(p) == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)
+    with_gaps = np.array([0.01, np.nan, 0.04, 0.03, np.nan])
+    assert holm(with_gaps)[[0, 2, 3]] == pytest.approx(multipletests([0.01, 0.04, 0.03], method="holm")[1])
+    assert np.isnan(holm(with_gaps)[[1, 4]]).all() and holm([]).size == 0

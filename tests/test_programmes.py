@@ -36,6 +36,17 @@ def test_wilson_interval_matches_the_formula():
     assert np.isnan(low[2]) and np.isnan(high[3])  # no spells, or a missing count: no interval
 
 
+def test_wilson_interval_holds_its_share_exactly_also_at_0_and_100():
+    """Issue 12: the Wilson bound at 0 % came out as 2.8e-15, so the published interval excluded its estimate."""
+    n = np.repeat(np.arange(1, 61), 61)
+    k = np.tile(np.arange(61), 60)
+    k, n = k[k <= n], n[k <= n]
+    low, high = pg.wilson_interval(k, n)
+    share = 100 * k / n
+    assert (low <= share).all() and (share <= high).all()
+    assert (low[k == 0] == 0).all() and (high[k == n] == 100).all()
+
+
 def test_two_proportion_z_test_matches_the_formula():
     # pooled p = 0.76, se = sqrt(0.76 * 0.24 * (1/100 + 1/100)) = 0.0603987, z = 0.12 / se
     z, p = pg.two_proportion_test(82, 100, 70, 100)
@@ -72,11 +83,21 @@ def test_compare_with_country_verdicts_against_the_rest_of_the_country():
         ("Slagelse", total, "Kontanthjælp, aktivitetsparat", 3, 1), ("Hele landet", total, "Kontanthjælp, aktivitetsparat", 400, 80),
     ])
     out = pg.compare_with_country(after, setup).set_index(["programme", "target_group"])
-    assert out.loc[(total, "A-dagpenge"), "verdict"] == pg.VERDICT_HIGHER
+    # Issue 12: three tests on the page, Holm-adjusted together. 82/100 against 70/100 has p = 0.047 alone, but
+    # 2 x 0.047 = 0.094 after the adjustment (the second smallest of three): no longer a certain difference.
+    assert out.loc[(total, "A-dagpenge"), "verdict"] == pg.VERDICT_SAME
     assert out.loc[(total, "A-dagpenge"), "z"] == pytest.approx(1.986799, abs=1e-5)
-    assert out.loc[(total, "A-dagpenge"), "difference_pp"] == pytest.approx(82 - 76)  # against Hele landet's share
+    assert out.loc[(total, "A-dagpenge"), "p_value"] == pytest.approx(0.046945, abs=1e-5)
+    assert out.loc[(total, "A-dagpenge"), "p_holm"] == pytest.approx(2 * 0.046945, abs=1e-5)
+    # Issue 12: the difference is to the rest of the country (70 %), as the heading says and the test uses.
+    assert out.loc[(total, "A-dagpenge"), "rest_share"] == pytest.approx(70)
+    assert out.loc[(total, "A-dagpenge"), "rest_completed"] == 100
+    assert out.loc[(total, "A-dagpenge"), "difference_pp"] == pytest.approx(82 - 70)
+    assert out.loc[(total, "A-dagpenge"), "country_share"] == pytest.approx(76)  # Hele landet is still shown
     assert out.loc[(total, "Sygedagpenge"), "verdict"] == pg.VERDICT_SAME
     assert out.loc[(total, "Sygedagpenge"), "p_value"] == pytest.approx(0.234764, abs=1e-5)
+    assert out.loc[(total, "Sygedagpenge"), "p_holm"] == pytest.approx(0.234764, abs=1e-5)
+    assert out.loc[(total, "Sygedagpenge"), "difference_pp"] == pytest.approx(82 - 88)
     assert out.loc[(total, "Ressourceforløb"), "verdict"] == pg.VERDICT_LOWER
     assert out.loc[(total, "Kontanthjælp, jobparat"), "verdict"] == pg.VERDICT_TOO_FEW
     assert out.loc[("Privat løntilskud", tg), "verdict"] == pg.VERDICT_TOO_FEW
@@ -85,6 +106,39 @@ def test_compare_with_country_verdicts_against_the_rest_of_the_country():
     assert math.isnan(row["completed"]) and math.isnan(row["municipality_share"]) and math.isnan(row["ci_low"])
     assert out.loc[(total, tg), "verdict"] == pg.VERDICT_NO_DATA
     assert len(out) == 5 * 6  # every programme x target group, also without data
+    assert out["p_holm"].notna().sum() == 3 and pg.tests_summary(out) == {"tests": 3, "raw": 2, "adjusted": 1}
+
+
+def test_holm_adjustment_over_every_test_on_the_page():
+    """30 tests, each p = 0.01 alone: none survives the Holm adjustment, and no sentence says "signifikant"."""
+    setup = pg.Setup("Slagelse", "RAR Sjælland", month="2024M12", qmat="2024QMAT04", quarter="2024Q4")
+    rows = []
+    for programme in [pg.COMPANY_TOTAL, *pg.Y14_PROGRAMMES]:
+        for group in [pg.TG_TOTAL, *pg.TARGET_GROUPS]:
+            # 226/400 = 56.5 % against the rest of the country's 50 %: z = 2.55, p = 0.0108 in every cell
+            rows += [("Slagelse", programme, group, 400, 226), ("Hele landet", programme, group, 10400, 5226)]
+    out = pg.compare_with_country(_after(rows), setup)
+    assert out["p_value"].to_numpy() == pytest.approx([0.0107865] * 30, abs=1e-6)
+    assert out["p_holm"].to_numpy() == pytest.approx(np.minimum(30 * out["p_value"].to_numpy(), 1))
+    assert (out["verdict"] == pg.VERDICT_SAME).all()
+    assert pg.tests_summary(out) == {"tests": 30, "raw": 30, "adjusted": 0}
+    sentences = pg.leadership_sentences(setup, pd.DataFrame({"target_group": []}), pd.DataFrame(
+        {"period": [], "area": [], "target_group": []}), out, pd.DataFrame({"rank": []}))
+    text = " ".join(sentences)
+    assert "57 %" in text and "resten af landet" in text and "signifikant" not in text
+    # One strong difference among them survives, and only that one is called "signifikant".
+    rows[2:4] = [("Slagelse", pg.COMPANY_TOTAL, "A-dagpenge", 400, 300), ("Hele landet", pg.COMPANY_TOTAL, "A-dagpenge", 10400, 5300)]
+    out = pg.compare_with_country(_after(rows), setup)
+    strong = out[(out["programme"] == pg.COMPANY_TOTAL) & (out["target_group"] == "A-dagpenge")].iloc[0]
+    assert strong["p_holm"] < 0.05 and strong["verdict"] == pg.VERDICT_HIGHER
+    assert (out["verdict"] == pg.VERDICT_HIGHER).sum() == 1
+    sentences = pg.leadership_sentences(setup, pd.DataFrame({"target_group": []}), pd.DataFrame(
+        {"period": [], "area": [], "target_group": []}), out, pd.DataFrame({"rank": []}))
+    assert "signifikant højere end i resten af landet, også efter justering" in " ".join(sentences)
+    shown = pg.employment_display(out).set_index("label")
+    assert shown.loc["A-dagpenge", "p_value"] == "<0,001" and shown.loc["Alle målgrupper", "p_value"] == "0,011"
+    assert shown.loc["Alle målgrupper", "p_holm"] == "0,313"  # 29 x 0.0108: the second smallest of 30
+    assert shown.loc["A-dagpenge", "rest"] == "50,0 %" and shown.loc["A-dagpenge", "difference"] == "+25,0"
 
 
 def test_display_marks_suppressed_cells_and_uses_danish_numbers():
@@ -154,8 +208,33 @@ def test_employment_after_on_demo(demo_data):
     assert (after.loc[~after["suppressed"], "completed"] >= 5).all()
     compare = pg.compare_with_country(after, s)
     assert set(compare["verdict"]) <= {pg.VERDICT_HIGHER, pg.VERDICT_LOWER, pg.VERDICT_SAME, pg.VERDICT_TOO_FEW,
-                                       pg.VERDICT_SUPPRESSED, pg.VERDICT_NO_DATA}
+                                       pg.VERDICT_SUPPRESSED, pg.VERDICT_SUPPRESSED_SHARE, pg.VERDICT_NO_DATA}
     assert pg.VERDICT_TOO_FEW in set(compare["verdict"])
+
+
+def test_all_or_none_shares_of_few_spells_are_hidden_on_demo(demo_data):
+    """Issue 12, point 5: Læsø has rolling years where all or none of 5-9 completed spells ended in employment."""
+    from analysis import load
+
+    s = pg.setup("Læsø", "", "", "demo")
+    raw = load.load_table("Y14D03", "demo", areas="Læsø", measures=["completed", "employed_share_pct"])
+    wide = raw.pivot_table(index=["period", "programme", "target_group"], columns="measure", values="value").reset_index()
+    extreme = wide[wide["completed"].between(5, 9) & wide["employed_share_pct"].isin([0, 100])]
+    assert len(extreme) >= 3, "the demo should hold such cells for Læsø"
+    after = pg.employment_after(s, "demo").set_index(["area", "period", "programme", "target_group"]).sort_index()
+    for _, r in extreme.iterrows():
+        row = after.loc[("Læsø", r["period"], r["programme"], r["target_group"])]
+        assert row["share_suppressed"] and not row["suppressed"]
+        assert row["completed"] == r["completed"]  # the count stays
+        assert row[["employed", "employed_share", "ci_low", "ci_high"]].isna().all()
+    shown = after[~after["share_suppressed"] & ~after["suppressed"]]
+    small = shown[shown["completed"] < 10]
+    assert len(small) and not small["employed_share"].isin([0, 100]).any()
+    assert not after.loc["Hele landet", "share_suppressed"].any()  # the country never has groups that small
+    compare = pg.compare_with_country(after.reset_index(), s, period=extreme["period"].iloc[0])
+    key = extreme[extreme["period"] == extreme["period"].iloc[0]].iloc[0]
+    row = compare[(compare["programme"] == key["programme"]) & (compare["target_group"] == key["target_group"])].iloc[0]
+    assert row["verdict"] == pg.VERDICT_SUPPRESSED_SHARE and np.isnan(row["municipality_share"])
 
 
 def test_placement_ranks_on_demo(demo_data):
@@ -204,7 +283,7 @@ def _no_identifiers(tables: Path, extract: pd.DataFrame) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("municipality", ["Slagelse", "Læsø"])
 def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
-    from analysis import load
+    from analysis import load, spells
 
     tables, html = _run(tmp_path, municipality, municipality=municipality, source="demo")
     assert "Demodata" in html and "Hovedpointer" in html and municipality in html
@@ -219,9 +298,30 @@ def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
     effects = pd.read_csv(tables / "business_programs__adjusted_effects.csv")
     assert list(effects["method"].unique()) == ["logit_ame", "ipw_ate"] and len(effects) == 8
     assert (effects["n"].dropna() >= 5).all()
+    comparison = pd.read_csv(tables / "business_programs__employment_comparison.csv")
+    assert {"rest_share", "p_value", "p_holm"} <= set(comparison.columns)
+    tested = comparison["p_value"].notna()
+    assert (comparison.loc[tested, "p_holm"] >= comparison.loc[tested, "p_value"]).all()
+    # Issue 12: every method is stated in "Om tallene"
+    about = html[html.index("Kilder:"):]
+    for words in ("Holms metode", "resten af landet", "personen som enhed", "udtræksdatoen", "standardiserede forskel",
+                  "0 % eller 100 %", "skjules desuden den mindste"):
+        assert words in about, words
+    summary = pd.read_csv(tables / "business_programs__spell_summary.csv")
+    assert summary["programme"].iloc[-1] == "Alle tilbud"
+    observed, recent = spells.split_by_outcome(spells.for_municipality(extract, municipality, until="2024-12-31"))
+    assert summary["spells"].iloc[-1] == len(observed)  # the total row counts only spells with an outcome
+    dropped = f"{len(recent):,}".replace(",", ".")
+    assert f"{dropped} forløb, der sluttede senere, er derfor udeladt" in html and "31. januar 2025" in html
     if municipality == "Slagelse":
         assert effects["effect_pp"].notna().all() and "Sådan skal tallene læses" in html
-        assert "ikke bevis for" in html
+        assert "ikke bevis for" in html and "Hvad viser tallene?" in html
+        balance = pd.read_csv(tables / "business_programs__balance.csv")
+        assert list(balance.columns) == ["programme", "covariate", "smd_before", "smd_after", "imbalanced"]
+        assert set(balance["programme"]) == set(spells.COMPANY_PROGRAMMES)
+        weights = pd.read_csv(tables / "business_programs__weights.csv")
+        assert list(weights["programme"]) == [spells.REFERENCE_PROGRAMME, *spells.COMPANY_PROGRAMMES]
+        assert "Ligner de vægtede grupper hinanden?" in html and "Effektivt antal forløb" in html
     else:  # about 30 spells: too few to estimate, said in Danish
         assert effects["effect_pp"].isna().all() and "for få afsluttede forløb i Læsø" in html
         assert "&lt;5" in html  # suppressed cells are marked

@@ -453,3 +453,7 @@ def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
         tables = list((period_dir / "265-Roskilde" / "tables").glob(f"{path.stem}__*.csv"))
         if tables:
             assert (period_dir / "265-Roskilde" / f"{path.stem}.xlsx").is_file()
+    # Issue 12: every published interval contains its estimate (the check lives in tests/test_published_intervals.py).
+    from tests.test_published_intervals import check_published_intervals
+
+    check_published_intervals(sorted((period_dir / "265-Roskilde" / "tables").glob("*.csv")))

@@ -19,16 +19,23 @@ GOOD = [
 ]
 
 
-def write(tmp_path: Path, lines: list[str], header: str = HEADER, sep: str = ",") -> Path:
+EXTRACTED = "2025-01-31"
+
+
+def write(tmp_path: Path, lines: list[str], header: str = HEADER, sep: str = ",", extract_date: str | None = EXTRACTED) -> Path:
+    """forloeb.csv with the extract date as a last comment line (so the data keep their line numbers)."""
     path = tmp_path / "forloeb.csv"
     text = "\n".join([header.replace(",", sep), *[line if sep == "," else line.replace(",", sep) for line in lines]])
+    if extract_date is not None:
+        text += f"\n# extract_date: {extract_date}"
     path.write_text(text + "\n", encoding="utf-8")
     return path
 
 
 def test_reads_a_good_file_with_types(tmp_path):
     frame = spells.read_local(write(tmp_path, GOOD), tmp_path)
-    assert list(frame.columns) == [*spells.COLUMNS, "source_row"]
+    assert list(frame.columns) == [*spells.COLUMNS, "extract_date", "source_row"]  # extract_date: new in issue 12
+    assert (frame["extract_date"] == pd.Timestamp(EXTRACTED)).all()
     assert frame["kommunekode"].tolist() == ["330", "330", "330", "101"]  # a name is read as its code
     assert str(frame["start_date"].dtype) == "datetime64[ns]"
     assert frame.loc[2, "start_date"] == pd.Timestamp("2023-03-01")  # day-first Danish dates
@@ -40,12 +47,13 @@ def test_reads_a_good_file_with_types(tmp_path):
 
 def test_semicolon_bom_case_and_comments(tmp_path):
     path = tmp_path / "forloeb.csv"
-    lines = ["# udtræk fra fagsystemet", HEADER.upper().replace(",", ";")]
+    lines = ["# udtræk fra fagsystemet", "# Udtræksdato = 31-01-2025", HEADER.upper().replace(",", ";")]
     lines += [line.replace('"Kontanthjælp, aktivitetsparat"', "Kontanthjælp, aktivitetsparat").replace(",", ";")
               .replace("Kontanthjælp; aktivitetsparat", "Kontanthjælp, aktivitetsparat") for line in GOOD]
     path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
     frame = spells.read_local(path)
-    assert len(frame) == 4 and frame["source_row"].tolist() == [3, 4, 5, 6]
+    assert len(frame) == 4 and frame["source_row"].tolist() == [4, 5, 6, 7]
+    assert spells.extract_date(frame) == pd.Timestamp("2025-01-31")  # the Danish key, day-first date
 
 
 def _error(tmp_path, lines, header=HEADER) -> str:
@@ -167,3 +175,62 @@ def test_demo_extract_passes_validation(demo_data):
     assert len(frame) > 100_000
     assert set(frame["programme"]) == set(spells.PROGRAMMES)
     assert not frame["person_id"].str.contains(spells.CPR_PATTERN).any()
+
+
+# --------------------------------------------------------------------------- the extract date (issue 12, point 2)
+
+
+def test_an_extract_without_a_date_is_refused_with_how_to_add_it(tmp_path):
+    with pytest.raises(InputError) as info:
+        spells.read_local(write(tmp_path, GOOD, extract_date=None), tmp_path)
+    message = str(info.value)
+    assert message.startswith("forloeb.csv") and "line 1: no extract date" in message
+    assert "# extract_date: YYYY-MM-DD" in message and "six months" in message
+
+
+def test_the_extract_date_as_a_column(tmp_path):
+    header = HEADER + ",extract_date"
+    frame = spells.read_local(write(tmp_path, [line + ",2025-02-28" for line in GOOD], header, extract_date=None), tmp_path)
+    assert spells.extract_date(frame) == pd.Timestamp("2025-02-28")
+    assert list(frame.columns) == [*spells.COLUMNS, "extract_date", "source_row"]
+    # one date per extract
+    lines = [line + (",2025-02-28" if i != 2 else ",2025-03-01") for i, line in enumerate(GOOD)]
+    with pytest.raises(InputError, match="line 4: column 'extract_date' differs from line 2"):
+        spells.read_local(write(tmp_path, lines, header, extract_date=None), tmp_path)
+    # the comment line and the column must agree
+    with pytest.raises(InputError, match="given more than once with different dates"):
+        spells.read_local(write(tmp_path, [line + ",2025-02-28" for line in GOOD], header), tmp_path)
+    with pytest.raises(InputError, match="line 3: column 'extract_date' is empty or not a date"):
+        spells.read_local(write(tmp_path, [line + ("," if i == 1 else ",2025-02-28") for i, line in enumerate(GOOD)],
+                                header, extract_date=None), tmp_path)
+
+
+def test_bad_extract_dates_are_named(tmp_path):
+    message = str(pytest.raises(InputError, spells.read_local, write(tmp_path, GOOD, extract_date="31/13/2025")).value)
+    assert "line 6: the extract date '31/13/2025' is not a date" in message
+    message = str(pytest.raises(InputError, spells.read_local, write(tmp_path, GOOD, extract_date="2199-01-01")).value)
+    assert "the extract date 2199-01-01 is in the future" in message
+    # a completed spell cannot end after the extract was taken
+    with pytest.raises(InputError, match="lines 3, 5: end_date is after the extract date 2023-05-30"):
+        spells.read_local(write(tmp_path, GOOD, extract_date="2023-05-30"), tmp_path)
+
+
+def test_outcome_observed_six_months_after_the_end(tmp_path):
+    lines = [GOOD[0].replace("2023-02-17", "2024-07-31"), GOOD[1].replace("2023-05-31", "2024-08-01"),
+             GOOD[2].replace("15.04.2023", "2025-01-31"), GOOD[3].replace("2023-06-01,2023-06-01", "2023-06-01,2024-06-30")]
+    frame = spells.read_local(write(tmp_path, lines), tmp_path)  # extract date 2025-01-31
+    assert spells.outcome_observed(frame).tolist() == [True, False, False, True]
+    seen, too_recent = spells.split_by_outcome(frame)
+    assert seen["spell_id"].tolist() == ["F1", "F4"] and too_recent["spell_id"].tolist() == ["F2", "F3"]
+    assert spells.outcome_observed(frame.iloc[0:0]).empty
+    assert spells.last_observable_end(pd.Timestamp("2025-01-31")) == pd.Timestamp("2024-07-31")
+    assert spells.last_observable_end(pd.Timestamp("2024-09-30")) == pd.Timestamp("2024-03-31")
+    assert spells.last_observable_end(pd.Timestamp("2024-08-15")) == pd.Timestamp("2024-02-15")
+
+
+def test_extract_date_of_a_frame_without_one(tmp_path):
+    frame = spells.read_local(write(tmp_path, GOOD), tmp_path)
+    with pytest.raises(InputError, match="no extract date.*analysis build"):
+        spells.extract_date(frame.drop(columns="extract_date"))
+    with pytest.raises(InputError, match="2 extract dates"):
+        spells.extract_date(frame.assign(extract_date=pd.to_datetime(["2025-01-31", "2025-01-31", "2025-02-01", "2025-02-01"])))

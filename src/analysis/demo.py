@@ -8,7 +8,11 @@ made without real data:
   rotating the three shapes the real source delivers (portal/v2 CSV, v3 JSON, v2 JSON);
 - ``local/forloeb.csv``: the jobcentre's extract of completed programme spells, generated
   from a known model (:data:`EMPLOYMENT_MODEL`) so an effect estimator can be tested against
-  :func:`true_average_marginal_effects`;
+  :func:`true_average_marginal_effects`. As in a real extract, many persons have several
+  spells and share a person-level random effect on employment (their own traits), and the
+  file says when it was taken (``# extract_date:``, :data:`SPELL_EXTRACT_DATE`); spells that
+  ended less than six months before that date carry ``employed_6m`` 0, as a case system
+  records an outcome that has not come yet;
 - ``README.md``: says, in Danish and English, that the data are synthetic, with the seed.
 
 How the numbers are made
@@ -107,11 +111,13 @@ REFERENCE_PROGRAMME = "Vejledning og opkvalificering"
 PROGRAMMES = (*COMPANY_PROGRAMMES, REFERENCE_PROGRAMME)
 EDUCATIONS = ("Grundskole", "Gymnasial", "Erhvervsfaglig", "Videregående")
 
-# The generating model of employed_6m in the spell extract: a logistic regression.
+# The generating model of employed_6m in the spell extract: a logistic regression with a person effect.
 # log-odds = intercept + target_group + education + female (sex "K") + age_per_10y * (age - 40) / 10
 #            + age_55_plus * (age >= 55) + prior_weeks_per_10 * prior_benefit_weeks / 10
-#            + start_year[year of start_date] + programme[programme]
-# The programme terms are the true effects (log-odds relative to "Vejledning og opkvalificering").
+#            + start_year[year of start_date] + programme[programme] + u[person]
+# u[person] ~ Normal(0, person_sd²) is shared by all spells of a person (traits the extract does not
+# show: health, network, motivation), independent of the programme chosen. The programme terms are
+# the true effects (log-odds relative to "Vejledning og opkvalificering", for a given person).
 EMPLOYMENT_MODEL: dict = {
     "intercept": 0.75,
     "target_group": {ADP: 0.0, SDP: -0.35, KH_JOB: -0.9, KH_AKT: -2.0, RESS: -2.2},
@@ -122,8 +128,13 @@ EMPLOYMENT_MODEL: dict = {
     "prior_weeks_per_10": -0.12,
     "start_year": {2019: 0.0, 2020: -0.35, 2021: 0.1, 2022: 0.3, 2023: 0.2, 2024: 0.1},
     "programme": {REFERENCE_PROGRAMME: 0.0, PRIV_LOEN: 0.8, PRIV_PRAKTIK: 0.52, OFF_LOEN: 0.24, OFF_PRAKTIK: 0.16},
+    "person_sd": 1.5,
 }
 SPELLS_PER_1000 = 40  # completed spells 2019-2024 per 1,000 inhabitants aged 16-66
+SPELL_EXTRACT_DATE = "2025-01-31"  # the day the demo extract was "taken from the case system"
+SPELLS_PER_PERSON_P = 0.45  # spells per person ~ Geometric(p), at most MAX_SPELLS_PER_PERSON: mean about 2.1
+MAX_SPELLS_PER_PERSON = 6
+PROGRAMME_HABIT_SD = 2.0  # a person's lasting taste for each programme (choice utility): repeats are common
 
 
 @dataclass(frozen=True)
@@ -828,18 +839,36 @@ def _employment_logit(spells: pd.DataFrame) -> np.ndarray:
     )
 
 
-def true_average_marginal_effects(spells: pd.DataFrame) -> pd.Series:
+def true_average_marginal_effects(spells: pd.DataFrame, person_sd: float | None = None) -> pd.Series:
     """The true average marginal effect of each programme vs "Vejledning og opkvalificering", in pp.
 
     For every spell, with its own covariates: p(employed | programme) - p(employed | reference)
-    under :data:`EMPLOYMENT_MODEL`, averaged over all the given spells (whatever programme they
-    actually had). Index: the four company-based programmes; name ``ame_pp``.
+    under :data:`EMPLOYMENT_MODEL`, averaged over the person effect u ~ Normal(0, ``person_sd``²)
+    (default: the model's) and over all the given spells (whatever programme they actually had)
+    — the population-averaged effect, which is what an estimator that does not know u measures.
+    The integral over u is a 40-point Gauss-Hermite rule (exact to far below 0.001 pp).
+    Index: the four company-based programmes; name ``ame_pp``.
     """
-    base = _employment_logit(spells)
-    reference = _sigmoid(base + EMPLOYMENT_MODEL["programme"][REFERENCE_PROGRAMME])
-    effects = {p: 100.0 * float(np.mean(_sigmoid(base + EMPLOYMENT_MODEL["programme"][p]) - reference))
-               for p in COMPANY_PROGRAMMES}
+    sd = EMPLOYMENT_MODEL["person_sd"] if person_sd is None else float(person_sd)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)  # weight exp(-x²/2)
+    weights = weights / weights.sum()
+    base = _employment_logit(spells)[:, None] + sd * nodes[None, :]
+
+    def mean_p(programme: str) -> np.ndarray:
+        return _sigmoid(base + EMPLOYMENT_MODEL["programme"][programme]) @ weights
+
+    reference = mean_p(REFERENCE_PROGRAMME)
+    effects = {p: 100.0 * float(np.mean(mean_p(p) - reference)) for p in COMPANY_PROGRAMMES}
     return pd.Series(effects, name="ame_pp").rename_axis("programme")
+
+
+def employment_probability(spells: pd.DataFrame) -> np.ndarray:
+    """Each spell's probability of ``employed_6m`` = 1 under :data:`EMPLOYMENT_MODEL` with its own programme, the
+    person effect integrated out (what one spell, seen alone, has)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    weights = weights / weights.sum()
+    logit = _employment_logit(spells) + spells["programme"].map(EMPLOYMENT_MODEL["programme"]).to_numpy(dtype=float)
+    return _sigmoid(logit[:, None] + EMPLOYMENT_MODEL["person_sd"] * nodes[None, :]) @ weights
 
 
 # Covariates by target group (order TARGET_GROUPS: A-dp, akt, job, sdp, ress).
@@ -867,38 +896,75 @@ _DURATION_DAYS = {PRIV_PRAKTIK: (14, 42), OFF_PRAKTIK: (14, 42), PRIV_LOEN: (28,
 
 
 def _spells(w: _World) -> pd.DataFrame:
-    """The local extract of completed programme spells, one row per spell."""
+    """The local extract of completed programme spells, one row per spell.
+
+    Persons first: each has a municipality, a target group, sex, education, an age at the first
+    spell, a person effect on employment (``EMPLOYMENT_MODEL["person_sd"]``) and a lasting taste
+    for each programme; then 1-6 spells each, one after the other (none overlapping), with their
+    own prior weeks on benefit, programme choice (selection on the observed covariates and the
+    taste, not on the person effect) and outcome. Spells that ended less than six months before
+    :data:`SPELL_EXTRACT_DATE` get ``employed_6m`` 0, as the case system records them.
+    """
     rng = w.rng("spells")
-    kom = np.repeat(np.arange(w.n), rng.poisson(SPELLS_PER_1000 / 1000.0 * w.size))
-    n = len(kom)
-    group_probs = _SPELL_GROUP_PROBS[None, :] * np.exp(w.socio[kom, None] * _SPELL_GROUP_SOCIO[None, :])
-    group = _categorical(rng, group_probs)
-    age = np.clip(np.rint(rng.normal(_AGE_MEAN[group], 11.0)), 18, 66).astype(int)
-    female = rng.random(n) < _FEMALE[group]
-    education = _categorical(rng, _EDUCATION_PROBS[group])
+    p_more = SPELLS_PER_PERSON_P
+    mean_spells = sum(k * p_more * (1 - p_more) ** (k - 1) for k in range(1, MAX_SPELLS_PER_PERSON)) \
+        + MAX_SPELLS_PER_PERSON * (1 - p_more) ** (MAX_SPELLS_PER_PERSON - 1)
+    kom_p = np.repeat(np.arange(w.n), rng.poisson(SPELLS_PER_1000 / 1000.0 * w.size / mean_spells))
+    persons = len(kom_p)
+    group_probs = _SPELL_GROUP_PROBS[None, :] * np.exp(w.socio[kom_p, None] * _SPELL_GROUP_SOCIO[None, :])
+    group_p = _categorical(rng, group_probs)
+    age_p = rng.normal(_AGE_MEAN[group_p], 11.0)
+    female_p = rng.random(persons) < _FEMALE[group_p]
+    education_p = _categorical(rng, _EDUCATION_PROBS[group_p])
+    effect_p = rng.normal(0.0, EMPLOYMENT_MODEL["person_sd"], persons)
+    taste_p = rng.normal(0.0, PROGRAMME_HABIT_SD, (persons, len(COMPANY_PROGRAMMES)))
+    count_p = np.minimum(rng.geometric(p_more, persons), MAX_SPELLS_PER_PERSON)
+
+    person = np.repeat(np.arange(persons), count_p)  # spell -> person, each person's spells together
+    n = len(person)
+    first_of_person = np.concatenate([[0], np.cumsum(count_p)[:-1]])
+    order = np.arange(n) - first_of_person[person]  # 0 for a person's first spell, 1 for the second, ...
+    group, education, female = group_p[person], education_p[person], female_p[person]
     prior = np.rint(52 * rng.beta(_PRIOR_BETA[group, 0], _PRIOR_BETA[group, 1])).astype(int)
 
-    utility = (_CHOICE["constant"][None, :] + _CHOICE["group"][group] + _CHOICE["edu"] * education[:, None]
-               + _CHOICE["prior"] * (prior[:, None] / 52.0) + _CHOICE["age"] * ((age[:, None] - 40.0) / 10.0)
-               + _CHOICE["female"] * female[:, None])
-    utility = np.concatenate([utility, np.zeros((n, 1))], axis=1) + rng.gumbel(size=(n, 5))
-    programme = np.array(PROGRAMMES, dtype=object)[utility.argmax(axis=1)]
-
-    # Start month: fewer starts while the active effort was suspended (spring 2020, winter 2021).
+    # Start month: fewer starts while the active effort was suspended (spring 2020, winter 2021);
+    # a person's spells in time order, each starting at least two weeks after the one before ended.
     month_codes = periods.month_range("2019M01", "2024M11")
     weights = w.path(_COVID_ACTIVATION)[[_month_number(c) for c in month_codes]]
     month = rng.choice(len(month_codes), size=n, p=weights / weights.sum())
+    month = np.sort(month + person * len(month_codes)) - person * len(month_codes)  # sorted within person
     first = np.datetime64("2019-01", "M") + month
     days_in_month = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
     start = first.astype("datetime64[D]") + (rng.random(n) * days_in_month).astype(int)
-    minimum, extra = (np.array([_DURATION_DAYS[p][i] for p in programme]) for i in (0, 1))
-    duration = np.minimum(minimum + np.rint(rng.gamma(2.0, extra / 2.0)).astype(int), 365)
+    gap = 14 + np.rint(rng.gamma(2.0, 20.0, n)).astype(int)
+    age_first = age_p[person]
     last_day = np.datetime64("2024-12-31")
-    start = np.minimum(start, last_day - duration)  # completed within the extract
-    end = start + duration
+
+    utility = (_CHOICE["constant"][None, :] + _CHOICE["group"][group] + _CHOICE["edu"] * education[:, None]
+               + _CHOICE["prior"] * (prior[:, None] / 52.0) + _CHOICE["female"] * female[:, None] + taste_p[person])
+    noise = rng.gumbel(size=(n, 5))
+    extra_days = rng.gamma(2.0, 1.0, n)  # duration = minimum + mean extra x Gamma(2, 1)/2
+    programme = np.empty(n, dtype=object)
+    end = np.empty(n, dtype="datetime64[D]")
+    age = np.empty(n, dtype=int)
+    for k in range(MAX_SPELLS_PER_PERSON):  # k-th spells of all persons at once
+        idx = np.flatnonzero(order == k)
+        if k:
+            start[idx] = np.maximum(start[idx], end[idx - 1] + gap[idx])
+        years = (start[idx] - start[first_of_person[person[idx]]]).astype(int) / 365.25
+        age[idx] = np.clip(np.rint(age_first[idx] + years), 18, 66).astype(int)
+        u = np.concatenate([utility[idx] + _CHOICE["age"] * ((age[idx, None] - 40.0) / 10.0),
+                            np.zeros((len(idx), 1))], axis=1) + noise[idx]
+        programme[idx] = np.array(PROGRAMMES, dtype=object)[u.argmax(axis=1)]
+        minimum, extra = (np.array([_DURATION_DAYS[p][i] for p in programme[idx]]) for i in (0, 1))
+        duration = np.minimum(minimum + np.rint(extra * extra_days[idx] / 2.0).astype(int), 365)
+        if not k:
+            start[idx] = np.minimum(start[idx], last_day - duration)  # completed within the extract
+        end[idx] = start[idx] + duration
+    keep = end <= last_day  # later spells pushed past the last day are not completed yet: not in the extract
 
     frame = pd.DataFrame({
-        "kommunekode": w.codes[kom],
+        "kommunekode": w.codes[kom_p[person]],
         "programme": programme,
         "target_group": np.array(TARGET_GROUPS, dtype=object)[group],
         "start_date": np.datetime_as_string(start, unit="D"),
@@ -908,11 +974,17 @@ def _spells(w: _World) -> pd.DataFrame:
         "education": np.array(EDUCATIONS, dtype=object)[education],
         "prior_benefit_weeks": prior,
     })
-    logit = _employment_logit(frame) + frame["programme"].map(EMPLOYMENT_MODEL["programme"]).to_numpy(dtype=float)
-    frame["employed_6m"] = (rng.random(n) < _sigmoid(logit)).astype(int)
+    logit = (_employment_logit(frame) + frame["programme"].map(EMPLOYMENT_MODEL["programme"]).to_numpy(dtype=float)
+             + effect_p[person])
+    employed = rng.random(n) < _sigmoid(logit)
+    outcome_day = pd.to_datetime(frame["end_date"]) + pd.DateOffset(months=6)
+    employed &= (outcome_day <= pd.Timestamp(SPELL_EXTRACT_DATE)).to_numpy()  # not seen yet: recorded as 0
+    frame["employed_6m"] = employed.astype(int)
+    ids = _person_ids(rng, persons)
+    frame.insert(0, "person_id", ids.to_numpy()[person])
+    frame = frame.loc[keep]
     frame = frame.sort_values(["start_date", "kommunekode", "end_date"], kind="stable").reset_index(drop=True)
-    frame.insert(0, "person_id", _person_ids(rng, n))
-    frame.insert(0, "spell_id", "F" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7))
+    frame.insert(0, "spell_id", "F" + pd.Series(np.arange(1, len(frame) + 1)).astype(str).str.zfill(7))
     return frame
 
 
@@ -1013,7 +1085,9 @@ def _generate_into(folder: Path, seed: int) -> dict[str, int]:
         path = _write_table(jobindsats, table_id, frame)
         written[path.relative_to(folder).as_posix()] = len(frame)
     spells = _spells(w)
-    spells.to_csv(local / "forloeb.csv", index=False, encoding="utf-8", lineterminator="\n")
+    with open(local / "forloeb.csv", "w", encoding="utf-8", newline="\n") as out:
+        out.write(f"# extract_date: {SPELL_EXTRACT_DATE}\n")
+        spells.to_csv(out, index=False, lineterminator="\n")
     written["local/forloeb.csv"] = len(spells)
     return written
 

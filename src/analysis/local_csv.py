@@ -24,6 +24,7 @@ class CsvText:
 
     lines: list[tuple[int, str]]
     sep: str
+    comments: tuple[tuple[int, str], ...] = ()  # the ``#`` lines, with their line numbers (metadata such as a date)
 
     @property
     def header_line(self) -> int:
@@ -43,11 +44,13 @@ def read_csv_text(path: Path, where: str, expected_header: str, prefer_sep: str 
     (``prefer_sep`` on a tie). An unreadable or empty file is an InputError saying what was expected."""
     text, info = textfile.read_text(Path(path), where, f"a CSV file with the header {expected_header}")
     textfile.warn_if_cut_short(info, where, fetched=False)
-    content = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    numbered = list(enumerate(text.splitlines(), 1))
+    content = [(i, line) for i, line in numbered if line.strip() and not line.lstrip().startswith("#")]
+    comments = tuple((i, line.strip()) for i, line in numbered if line.lstrip().startswith("#"))
     if not content:
         raise InputError(f"{where}: the file is empty; expected a header line {expected_header}")
     header = content[0][1]
     semicolons, commas = header.count(";"), header.count(",")
     sep = prefer_sep if semicolons == commas else (";" if semicolons > commas else ",")
     content = [content[0], *((i, line) for i, line in content[1:] if line.replace(sep, "").replace('"', "").strip())]
-    return CsvText(content, sep)
+    return CsvText(content, sep, comments)

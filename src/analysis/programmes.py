@@ -11,7 +11,11 @@ What the status report says about the company-based effort, recomputed for any m
   six months after a completed company-based spell (Y14D03) by programme and target group, with a
   95 % Wilson interval from the number of completed spells (``statsmodels`` ``proportion_confint``)
   and a two-proportion z-test (``proportions_ztest``) of the municipality against the rest of the
-  country (Hele landet minus the municipality, so the two samples are independent);
+  country (Hele landet minus the municipality, so the two samples are independent). The
+  difference shown is to the rest of the country too. The comparison runs up to 30 tests on one
+  page (5 programme rows x 6 target groups), so the p-values are **Holm-adjusted** over all the
+  tests of the comparison (``p_holm``, :func:`analysis.multiple_testing.holm`), and the verdict (and the
+  word "signifikant") follows the adjusted p-value; both are published;
 - **ordinary paid hours** (:func:`paid_hours`): the share of aktivitetsparate recipients with ordinary
   paid hours (OTIJ01) over time;
 - **job orders** (:func:`placement`): the placement rate (formidlingsgrad) per quarter for every jobcentre
@@ -20,7 +24,10 @@ What the status report says about the company-based effort, recomputed for any m
 Rules for small numbers
 -----------------------
 - a cell built from fewer than ``min_count`` (5) completed spells or persons is suppressed: its values
-  are missing and it is marked (``suppressed``), see :func:`analysis.effects.suppress_small`;
+  are missing and it is marked (``suppressed``), see :func:`analysis.disclosure.suppress_small`;
+- an employment share of 0 % or 100 % of fewer than 10 completed spells is suppressed with its
+  interval (it would tell the outcome of every participant; ``share_suppressed``), see
+  :func:`analysis.disclosure.extreme_shares`;
 - the employment share's difference from the rest of the country is only tested when the
   municipality has at least :data:`MIN_FOR_TEST` completed spells and the normal approximation holds
   (at least 5 expected employed and 5 not employed in both groups); otherwise the verdict says
@@ -39,7 +46,9 @@ import pandas as pd
 
 from analysis import format as fmt
 from analysis import geography, load, periods
-from analysis.effects import MIN_COUNT, quiet, suppress_small
+from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
+from analysis.effects import quiet
+from analysis.multiple_testing import holm
 from analysis.errors import ParameterError
 
 NOTEBOOK = "business_programs"
@@ -64,6 +73,7 @@ SOURCE_JOBAG = "Kilde: Jobnet for Arbejdsgivere (JobAG)"
 SOURCE_LOCAL = "Kilde: Jobcentrets eget udtræk"
 
 VERDICT_SUPPRESSED = f"Diskretioneret (under {MIN_COUNT} forløb)"
+VERDICT_SUPPRESSED_SHARE = "Diskretioneret"  # 0 % or 100 % of under 10: the reason is not shown, it would tell
 VERDICT_TOO_FEW = "For få forløb til at sige noget"
 VERDICT_HIGHER = "Højere end resten af landet"
 VERDICT_LOWER = "Lavere end resten af landet"
@@ -98,9 +108,13 @@ HEADINGS_DA = {
     "per_100_recipients": "Afsluttede forløb pr. 100 modtagere",
     "municipality_share": "Kommunen (pct.)",
     "country_share": "Hele landet (pct.)",
+    "rest_completed": "Resten af landet: afsluttede forløb",
+    "rest_share": "Resten af landet (pct.)",
     "difference_pp": "Forskel til resten af landet (pct.-point)",
-    "p_value": "p-værdi",
-    "verdict": "Vurdering",
+    "p_value": "p-værdi (ujusteret)",
+    "p_holm": "p-værdi, Holm-justeret for alle test i sammenligningen",
+    "verdict": "Vurdering (efter Holm-justering, 5 %-niveau)",
+    "share_suppressed": "Andel diskretioneret (0 % eller 100 % af under 10)",
 }
 
 
@@ -286,7 +300,12 @@ def sector_split(setup: Setup, source: str = "", months: int = 12, *, min_count:
 
 
 def wilson_interval(employed, completed, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson interval (in pct.) for employed / completed; NaN where completed is 0 or missing."""
+    """95 % Wilson interval (in pct.) for employed / completed; NaN where completed is 0 or missing.
+
+    The Wilson interval always contains the share in exact arithmetic; in floating point its
+    bound at 0 % comes out as 2.8e-15 (and at 100 % just below 100), so the bounds are clipped
+    to the share itself: ``low <= 100 * employed / completed <= high`` holds exactly.
+    """
     from statsmodels.stats.proportion import proportion_confint
 
     k = np.asarray(employed, dtype=float)
@@ -297,7 +316,9 @@ def wilson_interval(employed, completed, alpha: float = ALPHA) -> tuple[np.ndarr
     if ok.any():
         with quiet():
             lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
-        low[ok], high[ok] = 100 * np.asarray(lo), 100 * np.asarray(hi)
+        share = 100 * k[ok] / n[ok]
+        low[ok] = np.minimum(100 * np.asarray(lo), share)
+        high[ok] = np.maximum(100 * np.asarray(hi), share)
     return low, high
 
 
@@ -315,8 +336,14 @@ def employment_after(setup: Setup, source: str = "", *, areas: list[str] | None 
     """Employment six months after completed company-based spells (Y14D03), every rolling year up to the set-up's.
 
     Columns: area, period, programme, target_group, completed, employed (derived), employed_share
-    (pct.), ci_low, ci_high (95 % Wilson, pct.), suppressed (fewer than ``min_count`` completed spells).
+    (pct.), ci_low, ci_high (95 % Wilson, pct.), suppressed (fewer than ``min_count`` completed spells),
+    share_suppressed (a share of 0 % or 100 % of fewer than 10 completed spells: the share, the
+    number employed and the interval are missing, the number of spells is kept).
     Areas: the municipality and Hele landet unless given.
+
+    The interval is around the published (rounded) share: it is computed from the recovered
+    count and then widened, if need be, to contain the published share, so that
+    ``ci_low <= employed_share <= ci_high`` always holds.
     """
     areas = areas or [setup.municipality, geography.COUNTRY]
     rows = load.load_table("Y14D03", source, areas=areas, measures=["completed", "employed_share_pct"])
@@ -326,8 +353,13 @@ def employment_after(setup: Setup, source: str = "", *, areas: list[str] | None 
     wide.columns.name = None
     wide = wide.rename(columns={"employed_share_pct": "employed_share"})
     wide["employed"] = np.round(wide["employed_share"] / 100 * wide["completed"])
-    wide["ci_low"], wide["ci_high"] = wilson_interval(wide["employed"], wide["completed"])
+    low, high = wilson_interval(wide["employed"], wide["completed"])
+    wide["ci_low"] = np.fmin(low, wide["employed_share"].where(np.isfinite(low)))
+    wide["ci_high"] = np.fmax(high, wide["employed_share"].where(np.isfinite(high)))
+    extreme = extreme_shares(wide["employed_share"], wide["completed"], MIN_GROUP_FOR_EXTREMES)
     wide = suppress_small(wide, "completed", min_count, value_cols=["completed", "employed", "employed_share", "ci_low", "ci_high"])
+    wide["share_suppressed"] = extreme & ~wide["suppressed"].to_numpy()
+    wide.loc[wide["share_suppressed"], ["employed", "employed_share", "ci_low", "ci_high"]] = np.nan
     order_p = {p: i for i, p in enumerate([COMPANY_TOTAL, *Y14_PROGRAMMES])}
     order_g = {g: i for i, g in enumerate([TG_TOTAL, *TARGET_GROUPS])}
     order_a = {a: i for i, a in enumerate(areas)}
@@ -335,18 +367,22 @@ def employment_after(setup: Setup, source: str = "", *, areas: list[str] | None 
                             key=lambda s: s.map({"area": order_a, "programme": order_p, "target_group": order_g}.get(s.name, {}))
                             if s.name != "period" else s)
     return wide[["area", "period", "programme", "target_group", "completed", "employed", "employed_share", "ci_low",
-                 "ci_high", "suppressed"]].reset_index(drop=True)
+                 "ci_high", "suppressed", "share_suppressed"]].reset_index(drop=True)
 
 
 def compare_with_country(after: pd.DataFrame, setup: Setup, period: str | None = None, *,
                          min_for_test: int = MIN_FOR_TEST, alpha: float = ALPHA) -> pd.DataFrame:
-    """The municipality against Hele landet in one rolling year: shares, intervals, difference and a z-test.
+    """The municipality against the rest of the country in one rolling year: shares, intervals, difference, z-tests.
 
     The test compares the municipality with the **rest of the country** (Hele landet minus the
-    municipality), so the two samples are independent. ``verdict`` is Danish: suppressed, too few
-    to say, higher, lower, or no certain difference (5 % level). Columns: programme, target_group,
-    completed, municipality_share, ci_low, ci_high, country_completed, country_share, country_ci_low,
-    country_ci_high, difference_pp, z, p_value, verdict, suppressed.
+    municipality), so the two samples are independent, and ``difference_pp`` is the
+    municipality's share minus the rest of the country's (``rest_share``). All tests of the
+    comparison (every programme x target group with a test) are Holm-adjusted together:
+    ``p_value`` is the raw, ``p_holm`` the adjusted p-value, and ``verdict`` (Danish: suppressed,
+    too few to say, higher, lower, or no certain difference) follows ``p_holm`` at ``alpha``.
+    Columns: programme, target_group, completed, municipality_share, ci_low, ci_high,
+    country_completed, country_share, country_ci_low, country_ci_high, rest_completed,
+    rest_share, difference_pp, z, p_value, p_holm, verdict, suppressed, share_suppressed.
     """
     period = period or setup.qmat
     cur = after[after["period"] == period]
@@ -360,25 +396,40 @@ def compare_with_country(after: pd.DataFrame, setup: Setup, period: str | None =
         c = nat.loc[key] if key in nat.index else None
         row = {"programme": key[0], "target_group": key[1], "completed": np.nan, "municipality_share": np.nan,
                "ci_low": np.nan, "ci_high": np.nan, "country_completed": np.nan, "country_share": np.nan,
-               "country_ci_low": np.nan, "country_ci_high": np.nan, "difference_pp": np.nan, "z": np.nan,
-               "p_value": np.nan, "verdict": VERDICT_NO_DATA, "suppressed": False}
+               "country_ci_low": np.nan, "country_ci_high": np.nan, "rest_completed": np.nan, "rest_share": np.nan,
+               "difference_pp": np.nan, "z": np.nan, "p_value": np.nan, "p_holm": np.nan, "verdict": VERDICT_NO_DATA,
+               "suppressed": False, "share_suppressed": False}
         if c is not None:
             row.update(country_completed=c["completed"], country_share=c["employed_share"], country_ci_low=c["ci_low"],
                        country_ci_high=c["ci_high"])
         if m is not None:
             row.update(completed=m["completed"], municipality_share=m["employed_share"], ci_low=m["ci_low"],
-                       ci_high=m["ci_high"], suppressed=bool(m["suppressed"]))
-        row["difference_pp"] = row["municipality_share"] - row["country_share"]
-        row["verdict"] = _verdict(row, m, c, min_for_test, alpha)
+                       ci_high=m["ci_high"], suppressed=bool(m["suppressed"]),
+                       share_suppressed=bool(m.get("share_suppressed", False)))
+        if m is not None and c is not None:
+            n_rest, k_rest = c["completed"] - m["completed"], c["employed"] - m["employed"]
+            if np.isfinite(n_rest) and np.isfinite(k_rest) and n_rest > 0 and 0 <= k_rest <= n_rest:
+                row.update(rest_completed=n_rest, rest_share=100 * k_rest / n_rest)
+        row["difference_pp"] = row["municipality_share"] - row["rest_share"]
+        row["verdict"] = _test(row, m, c, min_for_test)
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    tested = out["p_value"].notna()
+    out["p_holm"] = holm(out["p_value"])
+    higher = out["difference_pp"] > 0
+    out.loc[tested, "verdict"] = np.where(out.loc[tested, "p_holm"] >= alpha, VERDICT_SAME,
+                                          np.where(higher[tested], VERDICT_HIGHER, VERDICT_LOWER))
+    return out
 
 
-def _verdict(row: dict, m, c, min_for_test: int, alpha: float) -> str:
+def _test(row: dict, m, c, min_for_test: int) -> str:
+    """Run the z-test when it can be run (z and p_value into ``row``); otherwise the verdict that says why not."""
     if m is None or c is None:
         return VERDICT_NO_DATA
     if row["suppressed"]:
         return VERDICT_SUPPRESSED
+    if row["share_suppressed"]:
+        return VERDICT_SUPPRESSED_SHARE
     n1, k1 = m["completed"], m["employed"]
     n_all, k_all = c["completed"], c["employed"]
     if not all(np.isfinite([n1, k1, n_all, k_all])) or n1 <= 0:
@@ -391,9 +442,14 @@ def _verdict(row: dict, m, c, min_for_test: int, alpha: float) -> str:
         return VERDICT_TOO_FEW
     z, p = two_proportion_test(k1, n1, k2, n2)
     row["z"], row["p_value"] = z, p
-    if not np.isfinite(p) or p >= alpha:
-        return VERDICT_SAME
-    return VERDICT_HIGHER if k1 / n1 > k2 / n2 else VERDICT_LOWER
+    return VERDICT_SAME  # replaced after the Holm adjustment
+
+
+def tests_summary(compare: pd.DataFrame, alpha: float = ALPHA) -> dict[str, int]:
+    """How many tests the comparison ran, how many were below ``alpha`` unadjusted and after the Holm adjustment."""
+    tested = compare["p_value"].notna()
+    return {"tests": int(tested.sum()), "raw": int((compare.loc[tested, "p_value"] < alpha).sum()),
+            "adjusted": int((compare.loc[tested, "p_holm"] < alpha).sum())}
 
 
 # --------------------------------------------------------------------------- 4. ordinary paid hours
@@ -508,14 +564,15 @@ def leadership_sentences(setup: Setup, vol_summary: pd.DataFrame, split: pd.Data
     row = compare[(compare["programme"] == COMPANY_TOTAL) & (compare["target_group"] == "A-dagpenge")]
     if len(row) and pd.notna(row["municipality_share"].iloc[0]):
         r = row.iloc[0]
-        verdict = {VERDICT_HIGHER: "signifikant højere end i resten af landet",
-                   VERDICT_LOWER: "signifikant lavere end i resten af landet",
-                   VERDICT_SAME: "ikke sikkert forskellig fra resten af landet",
+        verdict = {VERDICT_HIGHER: "signifikant højere end i resten af landet, også efter justering for de mange test",
+                   VERDICT_LOWER: "signifikant lavere end i resten af landet, også efter justering for de mange test",
+                   VERDICT_SAME: "ikke sikkert forskellig fra resten af landet, når der justeres for de mange test",
                    VERDICT_TOO_FEW: "baseret på for få forløb til en sikker sammenligning"}.get(r["verdict"], "")
+        rest = (f" mod {fmt.percent(r['rest_share'], 0)} i resten af landet" if pd.notna(r["rest_share"])
+                else f" mod {fmt.percent(r['country_share'], 0)} på landsplan")
         out.append(
             f"**{fmt.percent(r['municipality_share'], 0)}** af dagpengemodtagerne var i beskæftigelse seks måneder efter "
-            f"et virksomhedsrettet forløb ({fmt.period_label(setup.qmat)}) mod {fmt.percent(r['country_share'], 0)} på "
-            f"landsplan – {verdict}."
+            f"et virksomhedsrettet forløb ({fmt.period_label(setup.qmat)}){rest}" + (f" – {verdict}." if verdict else ".")
         )
     if len(place_table) and pd.notna(place_table["rank"].iloc[-1]):
         r = place_table.iloc[-1]
@@ -783,10 +840,20 @@ def employment_display(compare: pd.DataFrame, *, by: str = "target_group", min_c
         "completed": [f"<{min_count}" if s else fmt.integer(c) for c, s in zip(rows["completed"], rows["suppressed"], strict=True)],
         "municipality": [share_with_interval(*v) for v in zip(rows["municipality_share"], rows["ci_low"], rows["ci_high"], strict=True)],
         "country": [share_with_interval(*v) for v in zip(rows["country_share"], rows["country_ci_low"], rows["country_ci_high"], strict=True)],
+        "rest": [fmt.percent(v) for v in rows["rest_share"]],
         "difference": [fmt.signed(v, 1) for v in rows["difference_pp"]],
+        "p_value": [p_text(v) for v in rows["p_value"]],
+        "p_holm": [p_text(v) for v in rows["p_holm"]],
         "verdict": rows["verdict"].tolist(),
     })
     return out.reset_index(drop=True)
+
+
+def p_text(p) -> str:
+    """A p-value in Danish: '0,047', '<0,001', '–' when there is none."""
+    if fmt.is_missing(p):
+        return fmt.MISSING
+    return "<0,001" if p < 0.001 else fmt.number(p, 3)
 
 
 def employment_csv(after: pd.DataFrame) -> pd.DataFrame:
@@ -799,3 +866,56 @@ def employment_csv(after: pd.DataFrame) -> pd.DataFrame:
 def period_end(setup: Setup) -> pd.Timestamp:
     """The last day the report covers: the end of the latest period among its tables."""
     return max(periods.parse_period(code).end for code in setup.tables.values())
+
+
+# --------------------------------------------------------------------------- the methods, in Danish
+
+
+def about_da(min_count: int = MIN_COUNT) -> list[str]:
+    """The "Om tallene" section: every method the report uses, in plain Danish, one bullet each."""
+    from analysis import balance, effects
+    from analysis.disclosure import MIN_GROUP_FOR_EXTREMES
+    from analysis.spells import OUTCOME_MONTHS
+
+    covs = ", ".join(effects.COVARIATES_DA[:-1]) + " og " + effects.COVARIATES_DA[-1]
+    limit = fmt.number(balance.BALANCE_LIMIT, 1)
+    return [
+        "**Kilder:** Jobindsats (tabellerne PTVC01, Y14D03 og OTIJ01), Jobnet for Arbejdsgivere (jobordrer) og "
+        "jobcentrets eget udtræk af afsluttede forløb.",
+        "**Konfidensintervaller** for andele er Wilson-intervaller ud fra antallet af afsluttede forløb. Andelene i "
+        "Jobindsats er afrundede, så antallet i beskæftigelse er tilbageregnet og kan afvige med ét forløb. Et "
+        "interval indeholder altid sin egen andel, også ved 0 % og 100 %.",
+        "**Sammenligning med resten af landet:** Kommunen sammenlignes med resten af landet, dvs. hele landet uden "
+        "kommunen selv, så de to grupper ikke overlapper. Både forskellen i tabellerne og testen (en z-test af to "
+        f"andele) er mod resten af landet. Under {MIN_FOR_TEST} afsluttede forløb, eller når andelene er meget "
+        "skæve, testes der ikke: så er der for få forløb til at sige noget.",
+        "**Mange test på én side (Holm-justering):** Sammenligningen med resten af landet omfatter op til 30 test. "
+        "Selv hvis kommunen overalt lå på niveau med resten af landet, ville 30 test læst én ad gangen på "
+        "5 %-niveau i gennemsnit give 1,5 \"forskelle\" alene ved tilfældighed. "
+        "P-værdierne er derfor justeret med Holms metode over alle test i sammenligningen. Tabellerne viser både den "
+        "ujusterede og den justerede p-værdi, og en forskel kaldes kun sikker eller signifikant, når den justerede "
+        "p-værdi er under 5 %. De justerede effekter af tilbuddene justeres på samme måde over tilbuddene.",
+        f"**Diskretionering:** Tal bygget på færre end {min_count} personer eller forløb vises ikke (vist som "
+        f"<{min_count}). En andel på 0 % eller 100 % for en gruppe på under {MIN_GROUP_FOR_EXTREMES} personer vises "
+        "heller ikke, fordi den ville afsløre hver enkelt deltagers resultat. Hvor en tabel viser både en total og "
+        "dens dele, skjules desuden den mindste anden del (vist som –), så et skjult tal ikke kan regnes ud som "
+        "totalen minus de øvrige – og det samme tal skjules i rapportens andre tabeller. Forløbs- og person-id "
+        "forlader aldrig beregningen; kun samlede tal vises og gemmes.",
+        "**Flere forløb pr. person:** Mange borgere har mere end ét forløb i udtrækket, og forløb for den samme "
+        "person ligner hinanden mere end forløb for forskellige personer. Usikkerheden på de justerede effekter er "
+        "derfor beregnet med personen som enhed (klyngerobuste standardfejl for den logistiske regression, og "
+        "bidragene summeret pr. person for IPW), så intervallerne ikke bliver for smalle.",
+        f"**Forløb uden kendt udfald:** Om en borger er i beskæftigelse {OUTCOME_MONTHS} måneder efter et forløb, kan "
+        f"først ses {OUTCOME_MONTHS} måneder efter forløbets slutning. Forløb, der sluttede mindre end "
+        f"{OUTCOME_MONTHS} måneder før udtræksdatoen, er derfor udeladt af tabellen over forløb og af effekterne i "
+        "stedet for at tælle som \"ikke i beskæftigelse\"; antallet står i afsnit 6. Udtræksdatoen står i udtrækket "
+        "selv (ikke rapportens periode).",
+        "**Justerede effekter:** logistisk regression med gennemsnitlige marginale effekter (intervaller med "
+        "delta-metoden) og vægtning med tilbudssandsynligheder (IPW, intervaller med sandwich-metoden, der også tager "
+        f"højde for, at sandsynlighederne er beregnet). Begge justerer for {covs}.",
+        "**Balance efter vægtning:** IPW er kun troværdig, når de vægtede grupper ligner hinanden. For hver "
+        "baggrundsvariabel vises den standardiserede forskel (forskellen i gennemsnit målt i standardafvigelser) "
+        f"mellem deltagerne og sammenligningsgruppen før og efter vægtningen. Er den over {limit} efter vægtningen, "
+        "kaldes resultatet for tilbuddet usikkert i stedet for en effekt. Vægtenes fordeling (største vægt, de "
+        f"{balance.TOP_WEIGHTS} største vægtes andel og det effektive antal forløb) vises også.",
+    ]

@@ -11,10 +11,12 @@ the local input ``spells``; the notebook ``business_programs`` reads it with
 File format
 -----------
 UTF-8 (a byte-order mark from Excel is fine), one header line, separated by ``,`` or ``;``
-(whichever the header uses). Lines starting with ``#`` are comments. Headings are matched
-ignoring case and surrounding spaces. Extra columns are not allowed (they could carry
-personal data nobody asked for)::
+(whichever the header uses). Lines starting with ``#`` are comments; one of them says when the
+extract was taken (see *Extract date* below). Headings are matched ignoring case and
+surrounding spaces. Extra columns are not allowed (they could carry personal data nobody asked
+for)::
 
+    # extract_date: 2025-01-31
     spell_id,person_id,kommunekode,programme,target_group,start_date,end_date,age,sex,education,prior_benefit_weeks,employed_6m
     F0000001,P8e9b65cd,330,Privat virksomhedspraktik,A-dagpenge,2023-01-09,2023-02-17,45,K,Videregående,13,1
 
@@ -38,7 +40,27 @@ column                    meaning
                           ``Videregående``
 ``prior_benefit_weeks``   weeks on public benefits in the 52 weeks before the start, 0-52
 ``employed_6m``           1 if employed (ordinary paid work, no benefit) six months after ``end_date``, else 0
+                          (a case system writes 0 also when the six months have not passed yet; see below)
+``extract_date``          *optional*: the extract date (below), the same on every row
 ========================  ==============================================================================
+
+Extract date
+------------
+A spell that ended less than six months before the extract was taken has no six-month outcome
+yet: the case system records "not employed" (0) for it, which is not an outcome but a date that
+has not come. The extract must therefore say when it was taken, in one of two ways:
+
+- a comment line anywhere in the file (usually the first), ``# extract_date: YYYY-MM-DD`` (also
+  ``# udtræksdato: YYYY-MM-DD``; ``=`` instead of ``:`` and day-first dates are read too), which
+  is what a script exporting from the case system writes first; or
+- a column ``extract_date`` with the same date on every row (easy to add in Excel).
+
+If both are given they must agree. The date is the day the data were taken out of the case
+system, not the period a report covers. :func:`read_local` refuses a file without one (one
+message saying how to add it), a date that does not read, one after today, and spells that end
+after it. :func:`outcome_observed` is True for a spell whose ``end_date`` plus
+:data:`OUTCOME_MONTHS` months is on or before the extract date; the analyses use only those
+(:func:`split_by_outcome`) and say how many were left out.
 
 Validation
 ----------
@@ -53,8 +75,9 @@ identifier value, so it can be pasted into a ticket.
 
 Processed form (what :func:`read_local` returns): the twelve columns above, typed
 (``start_date``/``end_date`` datetime64, ``age``/``prior_benefit_weeks``/``employed_6m`` int64,
-the rest str; ``kommunekode`` is the canonical three-digit code), plus ``source_row`` (the line
-number in the file).
+the rest str; ``kommunekode`` is the canonical three-digit code), plus ``extract_date``
+(datetime64, the same on every row, from the comment line or the column) and ``source_row``
+(the line number in the file).
 
 Privacy
 -------
@@ -115,9 +138,18 @@ COLUMNS = (
     "prior_benefit_weeks",
     "employed_6m",
 )
+EXTRACT_DATE = "extract_date"  # optional column; or the comment line "# extract_date: YYYY-MM-DD"
+OPTIONAL_COLUMNS = (EXTRACT_DATE,)
+OUTCOME_MONTHS = 6  # employed_6m is known once this many months have passed after end_date
+# "# extract_date: 2025-01-31", "# Udtræksdato = 31-01-2025"
+EXTRACT_DATE_LINE = re.compile(r"^#\s*(?:extract[_ ]date|udtræksdato|udtraeksdato)\s*[:=]\s*(?P<date>\S*)\s*$",
+                               re.IGNORECASE)
 IDENTIFIER_COLUMNS = ("spell_id", "person_id")
 # Columns that describe one spell or one person; never in a published table.
 ROW_LEVEL_COLUMNS = (*IDENTIFIER_COLUMNS, "start_date", "end_date", "source_row", "cpr", "cpr_nr", "cprnr", "navn", "name")
+ADD_EXTRACT_DATE = ("add the day the extract was taken from the case system as a first line "
+                    "'# extract_date: YYYY-MM-DD' (or a column extract_date with that date on every row); "
+                    "spells that ended less than six months before it have no six-month outcome yet")
 
 AGE_RANGE = (15, 70)
 WEEKS_RANGE = (0, 52)
@@ -137,6 +169,7 @@ LABELS_DA = {
     "education": "Uddannelse",
     "prior_benefit_weeks": "Uger på offentlig forsørgelse året før",
     "employed_6m": "I beskæftigelse 6 måneder efter",
+    "extract_date": "Udtræksdato",
 }
 
 
@@ -186,8 +219,8 @@ def _municipality_codes(values: pd.Series) -> pd.Series:
     return values.map(mapping)
 
 
-def _read_text(path: Path, where: str) -> tuple[pd.DataFrame, int]:
-    """All cells as str, with the file line number of each row; returns (frame, header line)."""
+def _read_text(path: Path, where: str) -> tuple[pd.DataFrame, int, tuple[tuple[int, str], ...]]:
+    """All cells as str, with the file line number of each row; returns (frame, header line, comment lines)."""
     text = read_csv_text(path, where, ",".join(COLUMNS))
     header_line, sep, content = text.header_line, text.sep, text.lines
     body = "\n".join(line for _, line in content)
@@ -200,18 +233,18 @@ def _read_text(path: Path, where: str) -> tuple[pd.DataFrame, int]:
     if len(rows) != len(frame):  # a quoted field spanning lines: fall back to data-row numbers + header
         rows = list(range(header_line + 1, header_line + 1 + len(frame)))
     frame["source_row"] = rows
-    return frame, header_line
+    return frame, header_line, text.comments
 
 
 def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.DataFrame:
     """Read and validate ``forloeb.csv``; one InputError names the file, every problem and its lines."""
     path = Path(path)
     where = _display_path(path, Path(data_root) if data_root else None)
-    raw, header_line = _read_text(path, where)
+    raw, header_line, comments = _read_text(path, where)
 
     # Columns: match headings ignoring case and spaces; no unknown and no missing ones.
     headings = {c: _norm(c) for c in raw.columns if c != "source_row"}
-    known = {_norm(c): c for c in COLUMNS}
+    known = {_norm(c): c for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
     unknown = [c for c, n in headings.items() if n not in known]
     present = {known[n] for n in headings.values() if n in known}
     missing = [c for c in COLUMNS if c not in present]
@@ -231,7 +264,8 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     if missing or unknown:
         raise InputError(f"{where}: " + "; ".join(problems) + f". Expected the columns {','.join(COLUMNS)}")
     frame = raw.rename(columns={c: known[n] for c, n in headings.items()})
-    frame = frame[[*COLUMNS, "source_row"]].copy()
+    has_date_column = EXTRACT_DATE in frame.columns
+    frame = frame[[*COLUMNS, *([EXTRACT_DATE] if has_date_column else []), "source_row"]].copy()
     for column in COLUMNS:
         frame[column] = frame[column].str.strip()
 
@@ -274,16 +308,105 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     same = frame.assign(_s=start, _e=end).duplicated(["person_id", "programme", "_s", "_e"], keep=False) & ~dup_id
     check(same & ~empty["person_id"], "duplicate spells: the same person_id, programme, start_date and end_date")
 
+    extracted = _extract_date(frame, comments, header_line, problems)
+    if extracted is not None:
+        check(end > extracted, f"end_date is after the extract date {extracted:%Y-%m-%d} "
+                               "(the extract holds completed spells only)")
+
     if problems:
         raise InputError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the spell extract: "
-                         + "; ".join(problems) + " (line 1 is the header; see analysis.spells for the format)")
+                         + "; ".join(problems) + f" (line {header_line} is the header; see analysis.spells for the format)")
 
     frame["start_date"], frame["end_date"] = start, end
     frame["age"] = age.astype("int64")
     frame["prior_benefit_weeks"] = weeks.astype("int64")
     frame["employed_6m"] = employed.astype("int64")
+    frame[EXTRACT_DATE] = pd.Series(extracted, index=frame.index).astype("datetime64[ns]")
     frame["source_row"] = frame["source_row"].astype("int64")
-    return frame.reset_index(drop=True)
+    return frame[[*COLUMNS, EXTRACT_DATE, "source_row"]].reset_index(drop=True)
+
+
+def _extract_date(frame: pd.DataFrame, comments, header_line: int, problems: list[str]) -> pd.Timestamp | None:
+    """The extract date from the comment line and/or the column; appends to ``problems`` and returns None when
+    it cannot be determined."""
+    found: list[tuple[str, pd.Timestamp]] = []  # (where it was read, date)
+    for line_no, text in comments:
+        match = EXTRACT_DATE_LINE.match(text)
+        if match is None:
+            continue
+        value = _parse_dates(pd.Series([match["date"]]))[0]
+        if pd.isna(value):
+            problems.append(f"line {line_no}: the extract date {match['date']!r} is not a date (expected YYYY-MM-DD)")
+            return None
+        found.append((f"line {line_no}", value))
+    if EXTRACT_DATE in frame.columns:
+        text = frame[EXTRACT_DATE].str.strip()
+        values = _parse_dates(text)
+        bad = values.isna()
+        if bad.any():
+            problems.append(f"{_lines(frame.loc[bad, 'source_row'])}: column {EXTRACT_DATE!r} is empty or not a date "
+                            "(expected YYYY-MM-DD, the same on every row)")
+            return None
+        first = values.iloc[0]
+        differs = values != first
+        if differs.any():
+            problems.append(f"{_lines(frame.loc[differs, 'source_row'])}: column {EXTRACT_DATE!r} differs from line "
+                            f"{frame['source_row'].iloc[0]} ({first:%Y-%m-%d}); an extract has one extract date")
+            return None
+        found.append((f"column {EXTRACT_DATE!r}", first))
+    if not found:
+        problems.append(f"line {header_line}: no extract date; {ADD_EXTRACT_DATE}")
+        return None
+    dates = {d for _, d in found}
+    if len(dates) > 1:
+        problems.append("the extract date is given more than once with different dates ("
+                        + ", ".join(f"{where}: {d:%Y-%m-%d}" for where, d in found) + ")")
+        return None
+    date = found[0][1]
+    if date > pd.Timestamp.today().normalize():
+        problems.append(f"{found[0][0]}: the extract date {date:%Y-%m-%d} is in the future")
+        return None
+    return date
+
+
+def extract_date(spells: pd.DataFrame) -> pd.Timestamp:
+    """The extract date of a processed extract (see *Extract date* in the module docstring).
+
+    Raises InputError when the frame has no single extract date (an extract built before the
+    date was required: add the date to forloeb.csv and run ``analysis build`` again).
+    """
+    if EXTRACT_DATE not in spells.columns:
+        raise InputError(f"the spell extract has no extract date; {ADD_EXTRACT_DATE}; then run `analysis build`")
+    dates = pd.to_datetime(spells[EXTRACT_DATE]).dropna().unique()
+    if len(dates) != 1:
+        if len(dates) == 0 and len(spells) == 0:
+            raise InputError("the spell extract is empty, so it has no extract date")
+        raise InputError(f"the spell extract has {len(dates)} extract dates; expected one ({ADD_EXTRACT_DATE})")
+    return pd.Timestamp(dates[0])
+
+
+def outcome_observed(spells: pd.DataFrame, months: int = OUTCOME_MONTHS) -> pd.Series:
+    """True for spells whose six-month outcome could be seen by the extract date: ``end_date`` + ``months``
+    months on or before :func:`extract_date`."""
+    if spells.empty:
+        return pd.Series(False, index=spells.index)
+    ends = pd.to_datetime(spells["end_date"])
+    return (ends + pd.DateOffset(months=months)) <= extract_date(spells)
+
+
+def last_observable_end(extract: pd.Timestamp, months: int = OUTCOME_MONTHS) -> pd.Timestamp:
+    """The latest ``end_date`` whose outcome can be seen by ``extract`` (2025-01-31 -> 2024-07-31; 2024-09-30 ->
+    2024-03-31, as 31 March + 6 months is 30 September)."""
+    day = pd.Timestamp(extract) - pd.DateOffset(months=months)
+    while day + pd.Timedelta(days=1) + pd.DateOffset(months=months) <= pd.Timestamp(extract):
+        day += pd.Timedelta(days=1)
+    return day
+
+
+def split_by_outcome(spells: pd.DataFrame, months: int = OUTCOME_MONTHS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(spells with an observable outcome, spells that ended too recently to have one) — see :func:`outcome_observed`."""
+    seen = outcome_observed(spells, months)
+    return spells.loc[seen].reset_index(drop=True), spells.loc[~seen].reset_index(drop=True)
 
 
 def for_municipality(spells: pd.DataFrame, municipality: str, until=None) -> pd.DataFrame:
