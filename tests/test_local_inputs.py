@@ -24,9 +24,12 @@ CPR_FORMS = ["010190-1234", "0101901234", "010190 1234", "010190/1234", "01.01.9
              "01 01 90 1234", "01011990-1234", "01.01.1990-1234", "010190\u20131234", "31/12/99 1234"]
 
 
+EXTRACT_LINE = "# extract_date: 2024-12-31"  # the spell extract must say when it was taken (see analysis.spells)
+
+
 def _spells_file(tmp_path, lines, header=HEADER):
     path = tmp_path / spells.FILENAME
-    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([header, *lines, EXTRACT_LINE]) + "\n", encoding="utf-8")
     return path
 
 
@@ -68,6 +71,7 @@ EXCEL_SPELLS = [
     "F2;Pa2;330;Offentlig løntilskud;Kontanthjælp, aktivitetsparat;01.02.2023;31.05.2023;38;M;Grundskole;40;0",
     ";;;;;;;;;;;",
     "F3;Pa3;Sorø;Vejledning og opkvalificering;Sygedagpenge;01-03-2023;15-04-2023;51;K;Erhvervsfaglig;20;1",
+    "# Udtræksdato = 31-12-2024",
 ]
 EXCEL_FIGURES = [
     FIGURES_HEADER,
