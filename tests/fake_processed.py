@@ -1,6 +1,6 @@
 """A tiny processed dataset (one monthly table, a few areas) for tests of the runner.
 
-Writes ``<root>/processed/demo/Y01A02.parquet`` in the tidy model of :mod:`analysis.model`
+Writes ``<root>/processed/demo/Y01A02.parquet`` in the tidy model of :mod:`analysis.reference.model`
 and a ``manifest.json`` like ``analysis build`` does, recording a small stand-in raw file (so the
 runner's up-to-date check passes); no demo generator needed.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography, periods
+from analysis.reference import geography, periods
 
 AREAS = ("Slagelse", "Roskilde", "Køge", "RAR Sjælland", "Hele landet")
 

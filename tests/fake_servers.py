@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from analysis import periods, tables
+from analysis.reference import periods, tables
 
 REJECTED = "Forkert nøgle eller nøglen er udløbet."
 AREAS = ("Hele landet", "Slagelse", "Roskilde", "RAR Sjælland")

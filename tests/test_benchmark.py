@@ -17,7 +17,7 @@ import pytest
 from analysis import benchmark as bm
 from analysis import format as fmt
 from analysis import rates
-from analysis.errors import InputError, ParameterError
+from analysis.core.errors import InputError, ParameterError
 from analysis.readers import read_raw_file
 from tests.notebook_run import run_report_notebook
 

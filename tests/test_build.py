@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import build, cli, load, paths
+from analysis import build, cli, load
+from analysis.core import paths
 
 
 def _csv(path, lines):
@@ -79,7 +80,7 @@ def test_no_raw_data_is_a_clear_error(data_root, capsys):
 
 def test_load_api_rejects_unknowns(raw_real):
     build.build("real")
-    from analysis.errors import ParameterError
+    from analysis.core.errors import ParameterError
 
     with pytest.raises(ParameterError, match="has no measure 'pesons'"):
         load.load_table("Y01A02", measures="pesons")
@@ -134,7 +135,7 @@ def test_a_source_whose_raw_files_are_all_gone_loses_its_processed_data(raw_real
 
 
 def test_run_refuses_processed_data_that_the_raw_files_no_longer_give(raw_real):
-    from analysis.errors import InputError
+    from analysis.core.errors import InputError
 
     assert cli.main(["build"]) == 0
     assert _run_plan("--source", "real").source == "real"  # current: accepted
@@ -159,7 +160,7 @@ def test_run_refuses_processed_data_that_the_raw_files_no_longer_give(raw_real):
 
 
 def test_run_refuses_the_demo_data_when_real_raw_files_were_never_built(raw_real, monkeypatch):
-    from analysis.errors import InputError
+    from analysis.core.errors import InputError
 
     demo_raw = paths.raw_jobindsats_dir("demo")
     _csv(demo_raw / "y01a02.csv", [HEADER, "Slagelse;2023M01;1.230;2,5"])
@@ -311,7 +312,7 @@ def test_an_interrupted_build_leaves_a_marked_folder_that_the_next_build_removes
 
 
 def test_two_builds_at_once_are_refused(raw_real):
-    from analysis.errors import InputError
+    from analysis.core.errors import InputError
 
     with build.build_lock():
         with pytest.raises(InputError, match="another `analysis build` is running"):
@@ -354,7 +355,8 @@ def test_the_benchmark_large_file_is_a_valid_table_of_the_size_asked_for(demo_da
 def test_demo_removes_what_an_interrupted_demo_left_and_nothing_else(tmp_path, monkeypatch):
     import json as json_
 
-    from analysis import atomic, demo
+    from analysis import demo
+    from analysis.core import atomic
 
     def fake(folder, seed):
         (folder / "local").mkdir(parents=True)

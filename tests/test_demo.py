@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cli, demo, geography, tables
-from analysis.errors import ParameterError
+from analysis import cli, demo
+from analysis.reference import geography, tables
+from analysis.core.errors import ParameterError
 
 MUNICIPALITIES = set(geography.municipalities()["name"])
 AREAS = MUNICIPALITIES | set(geography.RAR_AREAS) | {geography.COUNTRY}
@@ -458,7 +459,7 @@ def test_previous_demo_is_replaced_and_other_folders_are_refused(quick, tmp_path
         demo.write_demo(other)
     assert (other / "mine.txt").read_text(encoding="utf-8") == "keep"
 
-    from analysis import paths
+    from analysis.core import paths
 
     real = paths.raw_jobindsats_dir("real")
     real.mkdir(parents=True)

@@ -15,21 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import (
-    build,
-    cli,
-    fetch,
-    fetch_dst,
-    fetch_jobindsats,
-    http_client,
-    jobindsats_description,
-    paths,
-    readers,
-    readers_dst,
-    regional,
-    tables,
-)
-from analysis.errors import AnalysisError, InputError
+from analysis import build, cli, fetch, fetch_dst, fetch_jobindsats, http_client, jobindsats_description, readers, readers_dst
+from analysis.core import paths
+from analysis.reference import regional, tables
+from analysis.core.errors import AnalysisError, InputError
 from tests.fake_servers import REJECTED, FakeHierarchy, FakeServer
 
 TOKEN = "tok-3f9c2b7e-SECRET-a81d"
@@ -417,7 +406,7 @@ def test_read_dst_file_into_the_tidy_model(data_root):
         "Slagelse;Kontanthjælp;Køn i alt;Alder i alt;2024K4;..\n",
     )
     frame = readers_dst.read_dst_file(path, data_root)
-    from analysis import model
+    from analysis.reference import model
 
     assert list(frame.columns) == model.columns_for(tables.spec("AUK01"))
     assert len(frame) == 4
@@ -670,7 +659,7 @@ def test_a_measure_renamed_by_a_word_fails_with_the_check_table_and_saves_nothin
     assert "Y25I09" in err and "See the table above" in err
     assert "Y25I09    NOT USABLE" in captured.out and "persons=NOT MATCHED" in captured.out
     assert "'Antal langtidsledige personer'" in captured.out
-    assert "-> change: the Y25I09 entry in src/analysis/tables.py" in captured.out
+    assert "-> change: the Y25I09 entry in src/analysis/reference/tables.py" in captured.out
     assert not any(n.startswith("Y25I09") for n in raw_files())
     assert {n: p.read_bytes() for n, p in raw_files().items() if n.startswith("Y01A02")} == before
     assert not any(n.startswith(".") for n in raw_files())
@@ -759,7 +748,7 @@ def test_check_names_what_to_change_and_exits_non_zero(server, capsys, data_root
     err = captured.err.strip()
     assert err.count("\n") == 0 and "Traceback" not in captured.err
     assert err.startswith("error: 2 of 3 table(s) cannot be fetched")
-    assert "Y25I09: the measures of its entry in src/analysis/tables.py" in err and "Y01A02: its id in src/analysis/tables.py" in err
+    assert "Y25I09: the measures of its entry in src/analysis/reference/tables.py" in err and "Y01A02: its id in src/analysis/reference/tables.py" in err
     out = captured.out
     assert "Y25I09    NOT USABLE" in out and "persons=NOT MATCHED" in out and "Y30R21    ok" in out
     assert "Y01A02    NOT USABLE" in out and "HTTP 404" in out
@@ -860,7 +849,7 @@ def test_area_hierarchies_are_classified_by_values_id_and_label():
 
 
 def test_rar_sjaelland_and_region_sjaelland_are_the_same_17_municipalities():
-    from analysis import geography
+    from analysis.reference import geography
 
     assert set(geography.members("RAR Sjælland")) == set(geography.members("Region Sjælland"))
     assert len(geography.members("Region Sjælland")) == 17

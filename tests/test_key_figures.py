@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geography, key_figures, load, local_figures, paths, periods
-from analysis.errors import InputError, ParameterError
+from analysis import key_figures, load, local_figures
+from analysis.reference import geography, periods
+from analysis.core import paths
+from analysis.core.errors import InputError, ParameterError
 
 # --------------------------------------------------------------------------- quarters
 

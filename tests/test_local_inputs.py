@@ -7,8 +7,9 @@ import warnings
 
 import pytest
 
-from analysis import build, cli, local_figures, paths, spells, textfile
-from analysis.errors import InputError
+from analysis import build, cli, local_figures, spells, textfile
+from analysis.core import paths
+from analysis.core.errors import InputError
 
 HEADER = ",".join(spells.COLUMNS)
 GOOD = [

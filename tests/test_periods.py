@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis import periods
-from analysis.errors import ParameterError
+from analysis.reference import periods
+from analysis.core.errors import ParameterError
 
 
 def test_month():

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis import programmes as pg
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 from tests.notebook_run import run_report_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "business_programs.ipynb"

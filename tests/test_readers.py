@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import readers
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 
 Y30_LABELS = [
     "Område", "Periode", "Ydelsesgrupper",
@@ -176,7 +176,7 @@ def test_excel_csv_in_windows_1252_is_read(tmp_path):
 
 
 def test_utf8_with_one_windows_1252_row_far_down_is_read_as_windows_1252_and_mixed_files_are_refused(tmp_path):
-    from analysis import geography
+    from analysis.reference import geography
 
     # More than the first block the reader looks at is plain ASCII; the Windows-1252 "ø" comes at the end.
     names = [n for n in geography.municipalities()["name"] if n.isascii()]
@@ -262,7 +262,7 @@ def test_values_inside_their_domains_pass_and_suppressed_cells_are_never_outside
 
 
 def test_every_measure_has_a_domain_and_ranks_go_to_the_number_of_municipalities():
-    from analysis import geography, tables
+    from analysis.reference import geography, tables
 
     for spec in tables.SPECS:
         for m in spec.measures:
@@ -289,6 +289,6 @@ def test_a_large_csv_is_read_with_categories_and_matches_the_plain_reading(tmp_p
 
 
 def model_decompress(frame):
-    from analysis import model
+    from analysis.reference import model
 
     return model.decompress(frame)

@@ -315,7 +315,7 @@ def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys)
 def test_concurrent_run_of_same_period_is_refused(no_kernels):
     import fcntl
 
-    from analysis.errors import ParameterError
+    from analysis.core.errors import ParameterError
 
     no_kernels.mkdir(parents=True, exist_ok=True)
     with open(no_kernels / f".{PERIOD}.lock", "w") as held:

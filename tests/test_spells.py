@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import spells
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 
 HEADER = ",".join(spells.COLUMNS)
 GOOD = [

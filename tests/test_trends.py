@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geography, load, paths, periods, trends
-from analysis.errors import ParameterError
+from analysis import load, trends
+from analysis.reference import geography, periods
+from analysis.core import paths
+from analysis.core.errors import ParameterError
 
 
 def _months(first: str, n: int) -> list[str]:

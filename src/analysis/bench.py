@@ -38,7 +38,7 @@ import threading
 import time
 from pathlib import Path
 
-from analysis import paths
+from analysis.core import paths
 
 TARGET_RATIO = 0.35
 TARGET_ALL_SECONDS = 600
@@ -207,7 +207,7 @@ if mode == "read_csv":
     info = {"rows": len(frame)}
 else:
     from analysis import build, model, readers  # the imports are not part of the measured time
-    from analysis.errors import AnalysisError
+    from analysis.core.errors import AnalysisError
     started = time.perf_counter()
     try:
         info = {"rows": sum(t["rows"] for t in build.build_source("real").manifest["tables"].values()), "accepted": True}
@@ -359,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  -> {root / 'bench-large.json'}")
         return 0
 
-    from analysis import geography, load, runner
+    from analysis import load, runner
+    from analysis.reference import geography
 
     source = load.resolve_source(args.source)
     period = runner.resolve_period("", source)

@@ -45,10 +45,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis import geography
-from analysis import periods as periodsmod
+from analysis.reference import geography
+from analysis.reference import periods as periodsmod
 from analysis import rates as rates_mod
-from analysis.errors import InputError, ParameterError
+from analysis.core.errors import InputError, ParameterError
 
 TABLE = "Y30R21"
 TOTAL = "Ydelsesgrupper i alt"

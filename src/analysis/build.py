@@ -39,7 +39,7 @@ may be cut short; see :mod:`analysis.textfile`).
 Any problem stops the build with one line naming the file, the row and the problem; the
 previous processed data stays as it was. One build runs at a time (``data/processed/.build.lock``);
 staging folders that an interrupted build left behind (they carry a marker file, see
-:mod:`analysis.atomic`) are removed by the next build, and nothing else is.
+:mod:`analysis.core.atomic`) are removed by the next build, and nothing else is.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from analysis import atomic, paths
-from analysis.errors import InputError
+from analysis.core import atomic, paths
+from analysis.core.errors import InputError
 
 # This module imports pandas and the readers only when a table has to be read, so a build with
 # nothing to do (and the check `analysis run` makes) takes a fraction of a second.
@@ -72,8 +72,8 @@ MADE_BY = "analysis build"
 FORMAT = 2  # of the build manifest
 # The modules and data whose code decides what a processed table holds: a change rebuilds everything.
 BUILDER_FILES = (
-    "build.py", "readers.py", "readers_dst.py", "model.py", "tables.py", "geography.py", "periods.py",
-    "textfile.py", "local_csv.py", "spells.py", "local_figures.py", "cpr.py", "paths.py",
+    "build.py", "readers.py", "readers_dst.py", "reference/model.py", "reference/tables.py", "reference/geography.py",
+    "reference/periods.py", "textfile.py", "local_csv.py", "spells.py", "local_figures.py", "cpr.py", "core/paths.py",
 )
 _HASH_BLOCK = 1 << 20
 
@@ -379,7 +379,8 @@ class _Unit:
 
 
 def _units(raw: list[dict]) -> list[_Unit]:
-    from analysis import readers, readers_dst, tables
+    from analysis import readers, readers_dst
+    from analysis.reference import tables
 
     root = paths.data_dir()
     units: dict[tuple[str, str], _Unit] = {}
@@ -458,7 +459,7 @@ def _link(source: Path, dest: Path) -> None:
 def _make(unit: _Unit, dest: Path) -> dict:
     root = paths.data_dir()
     if unit.kind == "local":
-        from analysis.optional import optional_module
+        from analysis.core.optional import optional_module
 
         module_name = LOCAL_INPUTS[Path(unit.files[0]["path"]).name][0]
         module = optional_module(module_name)
@@ -474,7 +475,8 @@ def _make(unit: _Unit, dest: Path) -> dict:
 
 def read_table(table_id: str, files: list[Path]):
     """Read and validate all raw files of one table together (compact: category columns)."""
-    from analysis import model, readers, tables
+    from analysis import readers
+    from analysis.reference import model, tables
 
     root = paths.data_dir()
     spec = tables.spec(table_id)
@@ -493,7 +495,7 @@ def read_table(table_id: str, files: list[Path]):
 
 def read_all(source: str) -> dict:
     """Read and validate every raw table of a source; returns table id -> tidy frame (string columns)."""
-    from analysis import model
+    from analysis.reference import model
 
     raw = fingerprint(source)
     out = {}
@@ -503,7 +505,7 @@ def read_all(source: str) -> dict:
 
 
 def read_local_inputs(source: str) -> dict:
-    from analysis.optional import optional_module
+    from analysis.core.optional import optional_module
 
     root = paths.data_dir()
     out = {}
@@ -516,7 +518,7 @@ def read_local_inputs(source: str) -> dict:
 
 
 def _table_info(frame) -> dict:
-    from analysis import periods
+    from analysis.reference import periods
 
     codes = periods.sort_codes([str(c) for c in frame["period"].unique()])
     return {
@@ -540,7 +542,7 @@ def write_parquet(frame, path: Path, row_group: int = 1 << 20) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analysis import model
+    from analysis.reference import model
 
     plain = pa.Schema.from_pandas(model.decompress(frame.head(1)), preserve_index=False)  # with the pandas metadata
     categories = {  # text category columns; date ones (period_start/_end) are written as dates

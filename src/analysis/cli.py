@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from analysis.errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 COMMANDS = {
     "demo": ("analysis.demo", "write the synthetic demo dataset (Demodata) to data/raw/demo"),

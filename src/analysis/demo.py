@@ -4,7 +4,7 @@
 formats of the real sources, so it goes through the same readers and every report can be
 made without real data:
 
-- ``jobindsats/<TABLE>.csv|json``: one file per registry table (:mod:`analysis.tables`),
+- ``jobindsats/<TABLE>.csv|json``: one file per registry table (:mod:`analysis.reference.tables`),
   rotating the three shapes the real source delivers (portal/v2 CSV, v3 JSON, v2 JSON);
 - ``local/forloeb.csv``: the jobcentre's extract of completed programme spells, generated
   from a known model (:data:`EMPLOYMENT_MODEL`) so an effect estimator can be tested against
@@ -56,9 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import atomic, geography, paths, periods, tables
-from analysis.errors import ParameterError
-from analysis.optional import optional_module
+from analysis.core import atomic, paths
+from analysis.reference import geography, periods, tables
+from analysis.core.errors import ParameterError
+from analysis.core.optional import optional_module
 
 DEFAULT_SEED = 2024
 DEMO_LABEL = "Demodata – syntetiske tal"

@@ -73,8 +73,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from analysis import paths, periods as periods_mod
-from analysis.errors import AnalysisError, ParameterError
+from analysis.core import paths
+from analysis.reference import periods as periods_mod
+from analysis.core.errors import AnalysisError, ParameterError
 from analysis.http_client import (  # re-exported: the errors a fetch can end with
     DEFAULT_POLICY,
     BodyError,
@@ -85,7 +86,7 @@ from analysis.http_client import (  # re-exported: the errors a fetch can end wi
     redact,
     safe_url,
 )
-from analysis.tables import TableSpec
+from analysis.reference.tables import TableSpec
 
 log = logging.getLogger(__name__)
 
@@ -594,7 +595,7 @@ def check_source(
     :class:`FetchError` naming what to change when a table the notebooks use cannot be fetched.
     """
     from analysis.fetch_check import CheckRow, table_lines
-    from analysis.tables import spec as table_spec
+    from analysis.reference.tables import spec as table_spec
 
     if source != "jobindsats":
         raise ParameterError(

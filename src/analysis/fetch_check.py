@@ -10,7 +10,7 @@ followed, where there is something to say, by indented lines:
   (another period type name, a relative period selection, another area hierarchy, a label
   that differs in spacing only). Nothing to do.
 - ``problem:`` why the table cannot be fetched as the registry and the settings stand, and
-- ``-> change:`` what to change: the registry entry in ``src/analysis/tables.py`` or an
+- ``-> change:`` what to change: the registry entry in ``src/analysis/reference/tables.py`` or an
   environment setting (``JOBINDSATS_PERIOD_TYPES``, ``JOBINDSATS_AREA_HIERARCHIES``).
 
 Statuses: ``ok``, ``adapted``, ``NOT USABLE`` (change something), ``ERROR`` (the service
@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import geography, readers, tables
-from analysis.errors import InputError
-from analysis.geography import normalise_label
+from analysis import readers
+from analysis.reference import geography, tables
+from analysis.core.errors import InputError
+from analysis.reference.geography import normalise_label
 
-TABLES_FILE = "src/analysis/tables.py"
+TABLES_FILE = "src/analysis/reference/tables.py"
 
 OK = "ok"
 ADAPTED = "adapted"
@@ -114,7 +115,7 @@ def _refused_by_reader(cells: list, *, strict: bool) -> bool:
 
 
 def unknown_areas(labels) -> list[str]:
-    """Area labels :mod:`analysis.geography` does not know (the build would refuse their rows)."""
+    """Area labels :mod:`analysis.reference.geography` does not know (the build would refuse their rows)."""
     return sorted({str(a) for a in labels if geography.find_area(str(a)) is None})
 
 
@@ -217,7 +218,7 @@ class CheckRow:
 
 
 def what_to_change(rows: list[CheckRow]) -> str:
-    """``Y25I09, Y01A02: the measures of its entry in src/analysis/tables.py; OTIJ01: try again later``."""
+    """``Y25I09, Y01A02: the measures of its entry in src/analysis/reference/tables.py; OTIJ01: try again later``."""
     groups: dict[str, list[str]] = {}
     for row in rows:
         groups.setdefault(row.fix, []).append(row.table)

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import geography, paths, tables
-from analysis.errors import AnalysisError, InputError
+from analysis.reference import geography, tables
+from analysis.core import paths
+from analysis.core.errors import AnalysisError, InputError
 from analysis.fetch import (
     ApiError,
     Context,
@@ -33,9 +34,9 @@ from analysis.fetch import (
     base_url as _base_url,
     periods_to_fetch,
 )
-from analysis.geography import normalise_label
+from analysis.reference.geography import normalise_label
 from analysis.http_client import BodyError, Fetched, RetryPolicy, fetch, make_session
-from analysis.periods import parse_period, sort_codes
+from analysis.reference.periods import parse_period, sort_codes
 
 log = logging.getLogger(__name__)
 

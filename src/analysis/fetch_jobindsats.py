@@ -11,7 +11,7 @@ Per table:
    understood, the fetch falls back to the fixed guesses below and lets the data answers decide.
 2. ``GET {base}/data/{id}?mgroup.*=*&period.<type>=<selection>&hierarchy.<h>=*...&format=json``:
    every measure group, the wanted periods, the chosen area hierarchies and every value of the
-   dimensions the registry (:mod:`analysis.tables`) lists. The answer,
+   dimensions the registry (:mod:`analysis.reference.tables`) lists. The answer,
    ``{"columns": [...], "rows": [[...], ...]}`` (with a UTF-8 byte-order mark), is saved verbatim
    when it holds exactly the wanted periods.
 
@@ -41,17 +41,17 @@ fetch asks the right way at once:
   refuse them together, the municipalities' hierarchy alone is asked. ``JOBINDSATS_AREA_HIERARCHIES``
   (e.g. ``_nykom,_rar``) overrides the choice.
 - **Regional level per period** (``regional_level``): which periods' rows hold RAR areas and
-  which the regional councils, for the reports (:mod:`analysis.regional`).
+  which the regional councils, for the reports (:mod:`analysis.reference.regional`).
 
 An answer is checked before it is saved: every registry measure and dimension must be in it
 and no column the build would refuse (:func:`analysis.fetch_check.match_labels`), and every area
-must be known to :mod:`analysis.geography`. A table that fails this, or that the service will not
+must be known to :mod:`analysis.reference.geography`. A table that fails this, or that the service will not
 answer in any of the ways above, is not saved; it fails with the row ``analysis fetch --check``
 prints for it, naming what to change.
 
 Modules: :mod:`analysis.jobindsats_v3` (URLs and answers), :mod:`analysis.jobindsats_description`
 (reading a description), :mod:`analysis.fetch_check` (labels against the registry, the rows),
-:mod:`analysis.regional` (the regional level before and after 2025).
+:mod:`analysis.reference.regional` (the regional level before and after 2025).
 """
 
 from __future__ import annotations
@@ -62,8 +62,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import fetch_check, geography, paths, regional, tables
-from analysis.errors import InputError
+from analysis import fetch_check
+from analysis.reference import geography, regional, tables
+from analysis.core import paths
+from analysis.core.errors import InputError
 from analysis.fetch import (
     ApiError,
     Context,
@@ -78,7 +80,7 @@ from analysis.fetch import (
     read_setting,
 )
 from analysis.fetch_check import CheckRow
-from analysis.geography import normalise_label
+from analysis.reference.geography import normalise_label
 from analysis.http_client import BodyError, Fetched, RetryPolicy, fetch, make_session, require_secure_url
 from analysis.jobindsats_description import (
     COUNTRY,
@@ -102,7 +104,7 @@ from analysis.jobindsats_v3 import (  # re-exported: the wire format
     parse_v3,
     period_parameter,
 )
-from analysis.periods import parse_period, shift, sort_codes
+from analysis.reference.periods import parse_period, shift, sort_codes
 
 log = logging.getLogger(__name__)
 
@@ -746,11 +748,11 @@ def _area_problems(row: CheckRow, body: "V3Body", areas: AreaChoice) -> None:
     unknown = fetch_check.unknown_areas(names)
     if unknown:
         shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        row.problems.append(f"area(s) analysis.geography does not know, which the build would refuse: {shown}")
+        row.problems.append(f"area(s) analysis.reference.geography does not know, which the build would refuse: {shown}")
         row.change(
-            f"the area names in src/analysis/geography.py (or leave that hierarchy out with {AREAS_ENV}; "
+            f"the area names in src/analysis/reference/geography.py (or leave that hierarchy out with {AREAS_ENV}; "
             f"asked: {', '.join(areas.selections()[0])})",
-            f"the area names in src/analysis/geography.py (or {AREAS_ENV})",
+            f"the area names in src/analysis/reference/geography.py (or {AREAS_ENV})",
         )
     levels = {a.level for a in (geography.find_area(n) for n in names) if a is not None}
     if "kommune" not in levels:
@@ -762,8 +764,8 @@ def _area_problems(row: CheckRow, body: "V3Body", areas: AreaChoice) -> None:
 def regional_levels(body: "V3Body", roles: Mapping[str, str]) -> dict:
     """``{"rar": {"hierarchy": id, "periods": [...]}, "region": {...}}``: which periods' rows hold a regional level.
 
-    A period's level is that of its era (:func:`analysis.regional.level_for_period`) when its
-    rows hold regional areas (RAR areas or regions by :mod:`analysis.geography`); periods
+    A period's level is that of its era (:func:`analysis.reference.regional.level_for_period`) when its
+    rows hold regional areas (RAR areas or regions by :mod:`analysis.reference.geography`); periods
     without regional rows are listed under ``"none"``.
     """
     index = body.area_index()
@@ -818,7 +820,7 @@ def _raise_for_status(ctx: Context, fetched: Fetched, spec: tables.TableSpec, wh
     if status == 404:
         raise UnknownTableError(
             f"the Jobindsats API does not know table {spec.id} (HTTP 404 for its {what}): "
-            "check the id on jobindsats.dk and in analysis.tables"
+            "check the id on jobindsats.dk and in analysis.reference.tables"
         )
     if status == 429:
         raise ServiceUnavailable(f"the Jobindsats API is still limiting requests (HTTP 429) after {retries} retries: wait and fetch again")

@@ -203,8 +203,8 @@ def period_label(code: Any) -> str:
     """
     if is_missing(code):
         return MISSING
-    from analysis.errors import ParameterError
-    from analysis.periods import parse_period
+    from analysis.core.errors import ParameterError
+    from analysis.reference.periods import parse_period
 
     try:
         return parse_period(str(code)).label_da

@@ -29,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from analysis.errors import AnalysisError, ParameterError
+from analysis.core.errors import AnalysisError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ def is_loopback(url: str) -> bool:
 def require_secure_url(url: str, setting: str, *, what: str = "the API key") -> None:
     """Refuse to send a secret over plain HTTP: ``https://`` only, except to a loopback test server.
 
-    Raises :class:`~analysis.errors.ParameterError` naming the setting (and the URL without any
+    Raises :class:`~analysis.core.errors.ParameterError` naming the setting (and the URL without any
     user info, at most ~80 characters).
     """
     parts = urlsplit(url)

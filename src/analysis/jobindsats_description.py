@@ -7,17 +7,17 @@ hierarchies -> levels -> values with ``value_id`` and ``value_name``), so it is 
 - **Period types.** Anything under a key that mentions ``period``: a type is named by a
   ``period_type``/``type`` key, by a key that maps to a list of codes (``{"M": [...]}``) or by a
   plain list under a ``..._types`` key; the period codes listed under a type tell which kind
-  of period (:mod:`analysis.periods`) it holds, a key such as ``latest`` its latest period.
+  of period (:mod:`analysis.reference.periods`) it holds, a key such as ``latest`` its latest period.
   A type listed without codes gets its kind from its name when the name is unambiguous
   (``M``, ``Måned``, ``Q``, ``Kvartal``, ``QMAT``, ...), otherwise its kind is unknown and
   is learnt from the first data answer.
 - **Area hierarchies.** The hierarchies of the area dimension (``_omrade``, or any dimension
   whose hierarchies have known geography ids or municipality values), each classified into
   the roles the reports need -- municipalities, the country, the RAR areas (2015-2024) and the
-  regional councils (from 2025) -- by its values (looked up in :mod:`analysis.geography`), by
+  regional councils (from 2025) -- by its values (looked up in :mod:`analysis.reference.geography`), by
   its id (``_nykom``, ``_hele_landet``, ``_rar``, ``_region``) and by its label.
 - **Other dimensions.** The hierarchy id of every dimension the registry
-  (:mod:`analysis.tables`) lists for the table, matched by label.
+  (:mod:`analysis.reference.tables`) lists for the table, matched by label.
 
 Nothing here makes a request; :mod:`analysis.fetch_jobindsats` decides what to ask with it.
 """
@@ -30,10 +30,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analysis import geography, tables
-from analysis.errors import AnalysisError
-from analysis.geography import normalise_label
-from analysis.periods import parse_period, sort_codes
+from analysis.reference import geography, tables
+from analysis.core.errors import AnalysisError
+from analysis.reference.geography import normalise_label
+from analysis.reference.periods import parse_period, sort_codes
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class PeriodType:
     """One period type the description lists: its name as the service spells it."""
 
     name: str
-    kind: str | None = None  # M / Q / QMAT (analysis.periods), None when not known
+    kind: str | None = None  # M / Q / QMAT (analysis.reference.periods), None when not known
     codes: list[str] = field(default_factory=list)  # canonical codes listed under it
     latest: str | None = None
     value_ids: dict[str, str] = field(default_factory=dict)  # canonical code -> the service's spelling

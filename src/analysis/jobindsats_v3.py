@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from analysis import tables
-from analysis.errors import AnalysisError
+from analysis.reference import tables
+from analysis.core.errors import AnalysisError
 from analysis.fetch import ApiError, RejectedKeyError
-from analysis.geography import normalise_label
+from analysis.reference.geography import normalise_label
 from analysis.http_client import BodyError
-from analysis.periods import parse_period, sort_codes
+from analysis.reference.periods import parse_period, sort_codes
 
 TOKEN_ENV = "JOBINDSATS_API_TOKEN"
 REJECTED_KEY_TEXT = "Forkert nøgle eller nøglen er udløbet."
@@ -27,7 +27,7 @@ REJECTED_KEY = (
     f'the Jobindsats API rejected the key ("{REJECTED_KEY_TEXT}"): check {TOKEN_ENV} in the environment or .env, '
     "or request a new key from STAR (jobindsats@star.dk)"
 )
-#: Today's best reading of the v3 guide: the period type per kind of analysis.periods.
+#: Today's best reading of the v3 guide: the period type per kind of analysis.reference.periods.
 V3_PERIOD_TYPES = {"M": "M", "Q": "Q", "QMAT": "QMAT"}
 
 
@@ -46,7 +46,7 @@ def api_table_id(table_id: str) -> str:
 def period_parameter(period_type: str, selection: list[str] | str, *, as_listed: bool = False) -> tuple[str, str]:
     """The v3 period selection: ``("period.M", "2024M07,2024M08")`` or ``("period.M", "latest:14")``.
 
-    ``period_type`` is a kind of :mod:`analysis.periods` (mapped by :data:`V3_PERIOD_TYPES`) or a
+    ``period_type`` is a kind of :mod:`analysis.reference.periods` (mapped by :data:`V3_PERIOD_TYPES`) or a
     type name as the table description spells it. Codes are written canonically, or exactly as
     given with ``as_listed`` (the spelling the description uses).
     """

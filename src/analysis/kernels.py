@@ -61,9 +61,9 @@ PRELOAD = (
     "ipykernel.ipkernel",
     "ipykernel.debugger",  # imported by every kernel's start (debugpy: about 0.07 s of CPU each)
     "analysis.format",
-    "analysis.geography",
-    "analysis.periods",
-    "analysis.tables",
+    "analysis.reference.geography",
+    "analysis.reference.periods",
+    "analysis.reference.tables",
     "analysis.load",
     "analysis.report",
     "analysis.figures",

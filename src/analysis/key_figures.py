@@ -65,8 +65,10 @@ import pandas as pd
 import yaml
 
 from analysis import format as fmt
-from analysis import geography, load, local_figures, paths, periods, tables, trends
-from analysis.errors import ParameterError
+from analysis import load, local_figures, trends
+from analysis.reference import geography, periods, tables
+from analysis.core import paths
+from analysis.core.errors import ParameterError
 
 NOTEBOOK = "quarterly_key_figures"
 DEFAULT_TARGETS = paths.CONFIG_DIR / "targets.yaml"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import textfile
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -53,9 +53,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography, periods
+from analysis.reference import geography, periods
 from analysis.cpr import contains_cpr
-from analysis.errors import InputError, ParameterError
+from analysis.core.errors import InputError, ParameterError
 from analysis.local_csv import read_csv_text
 
 FILENAME = "lokale_noegletal.csv"

@@ -45,11 +45,12 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis import geography, load, periods
+from analysis import load
+from analysis.reference import geography, periods
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
 from analysis.effects import quiet
 from analysis.multiple_testing import holm
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 
 NOTEBOOK = "business_programs"
 

@@ -39,9 +39,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import paths
-from analysis.errors import ParameterError
-from analysis.geography import normalise_label
+from analysis.core import paths
+from analysis.core.errors import ParameterError
+from analysis.reference.geography import normalise_label
 
 DEFAULT_FILE = "rates.yaml"
 GROUPS = ("A-dagpenge mv.", "Sygedagpenge mv.", "Kontanthjælp mv.")

@@ -1,4 +1,4 @@
-"""Readers for the Jobindsats raw formats, each returning the tidy model of :mod:`analysis.model`.
+"""Readers for the Jobindsats raw formats, each returning the tidy model of :mod:`analysis.reference.model`.
 
 Formats (see DATA-SOURCES.md):
 
@@ -19,7 +19,7 @@ Rules shared by all formats:
 - a dimension column the file lacks (a portal download of totals only) gets the dimension's total value;
 - an unknown column with one value on every row (``Køn = I alt``) carries nothing and is dropped;
   any other unknown column is an error;
-- every problem raises :class:`~analysis.errors.InputError` naming the file, the row and what was expected.
+- every problem raises :class:`~analysis.core.errors.InputError` naming the file, the row and what was expected.
 
 A file's table is named by its manifest (``<file>.manifest.json``, written by ``analysis fetch``)
 or by its file name: ``y30r21.csv``, ``Y30R21.json``, ``y30r21_2020-2021.csv`` and
@@ -47,10 +47,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from analysis import geography, model, periods, tables, textfile
-from analysis.errors import InputError, ParameterError
-from analysis.geography import normalise_label
-from analysis.paths import RAW_SUFFIXES, is_raw_data_file  # noqa: F401 - part of this module's API
+from analysis import textfile
+from analysis.reference import geography, model, periods, tables
+from analysis.core.errors import InputError, ParameterError
+from analysis.reference.geography import normalise_label
+from analysis.core.paths import RAW_SUFFIXES, is_raw_data_file
 
 MISSING_TOKENS = frozenset({"", "..", "-", ".", "–", "nan", "NaN", "None", "null", "NULL"})
 _THOUSANDS = re.compile(r"^[-−]?\d{1,3}(\.\d{3})+$")

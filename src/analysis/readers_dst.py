@@ -7,12 +7,12 @@ quarters written ``2024K4``, UTF-8 with or without a byte-order mark.
 
 - The table comes from the manifest beside the file (``<file>.manifest.json``) or from the
   name (``AUK01__...csv``, ``auk01.csv``).
-- Areas are resolved with :func:`analysis.geography.find_area`: municipality names or codes,
+- Areas are resolved with :func:`analysis.reference.geography.find_area`: municipality names or codes,
   ``Hele landet`` (code ``0``/``000``), regions; ``330 Slagelse`` (code and text) works too.
   StatBank's ``Landsdel ...`` areas and Christiansø have no place in the model and are left out.
 - English headers (``lang=en``: ``AREA``, ``TIME``) are accepted.
 - The rest (dimension values, numbers, periods, validation) is :func:`analysis.readers.tidy`,
-  so a bad value raises :class:`~analysis.errors.InputError` naming the file, the line and what
+  so a bad value raises :class:`~analysis.core.errors.InputError` naming the file, the line and what
   was expected, exactly as for Jobindsats files.
 """
 
@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography, readers, tables, textfile
-from analysis.errors import InputError
-from analysis.geography import normalise_label
+from analysis import readers, textfile
+from analysis.reference import geography, tables
+from analysis.core.errors import InputError
+from analysis.reference.geography import normalise_label
 
 AREA_HEADERS = {normalise_label(x) for x in ("OMRÅDE", "Område", "Omraade", "AREA", "Region", "Kommune")}
 TIME_HEADERS = {normalise_label(x) for x in ("TID", "TIME", "Kvartal", "Quarter")}
@@ -40,7 +41,7 @@ _CODE_AND_TEXT = re.compile(r"^(\d{1,4})\s+(\S.*)$")
 
 
 def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.DataFrame:
-    """Read one StatBank CSV into the tidy model (columns :func:`analysis.model.columns_for`);
+    """Read one StatBank CSV into the tidy model (columns :func:`analysis.reference.model.columns_for`);
     ``compact``: text columns as categories (see :func:`analysis.readers.tidy`)."""
     path = Path(path)
     shown = _shown_name(path, data_root)

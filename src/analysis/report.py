@@ -91,7 +91,7 @@ def _inline(text: str) -> str:
 def _resolve(municipality: str, period: str, source: str) -> tuple[str, str, str, dict | None]:
     """Canonical municipality name, Danish period label, source ('demo'/'real'), vintage (or None)."""
     try:
-        from analysis.geography import find_area
+        from analysis.reference.geography import find_area
 
         found = find_area(municipality)
         name = found.name if found is not None else str(municipality)

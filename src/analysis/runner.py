@@ -117,8 +117,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from analysis import paths
-from analysis.errors import ParameterError
+from analysis.core import paths
+from analysis.core.errors import ParameterError
 
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -229,7 +229,8 @@ def _cores() -> int:
 
 def make_plan(args: argparse.Namespace) -> Plan:
     """Validate every parameter (raises ParameterError with one clear line) before any kernel starts."""
-    from analysis import geography, load, periods
+    from analysis import load
+    from analysis.reference import geography, periods
 
     if args.all_municipalities and args.municipality:
         raise ParameterError("give either --municipality or --all-municipalities, not both")
@@ -302,7 +303,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
 def _table_periods(source: str) -> dict[str, list[str]]:
     """{table: its period codes}, from the build manifest (first to latest period) where it says,
     else by reading the tables' period columns."""
-    from analysis import load, periods
+    from analysis import load
+    from analysis.reference import periods
 
     try:
         tables = load.manifest(source).get("tables", {})
@@ -323,7 +325,7 @@ def _table_periods(source: str) -> dict[str, list[str]]:
 
 def data_period_ends(source: str):
     """(every period end in the data, the quarter codes that some table has complete) for a source."""
-    from analysis import periods
+    from analysis.reference import periods
 
     ends = set()
     quarters = set()
@@ -338,7 +340,7 @@ def data_period_ends(source: str):
 
 def resolve_period(text: str, source: str) -> str:
     """The canonical end period: the given code if inside the data, else the latest complete quarter."""
-    from analysis import periods
+    from analysis.reference import periods
 
     ends, quarters = data_period_ends(source)
     if not ends:
@@ -978,7 +980,8 @@ def execute(plan: Plan, zygote=None) -> int:
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from analysis import atomic, kernels
+    from analysis import kernels
+    from analysis.core import atomic
 
     t0 = time.perf_counter()
     run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")

@@ -64,7 +64,7 @@ after it. :func:`outcome_observed` is True for a spell whose ``end_date`` plus
 
 Validation
 ----------
-:func:`read_local` collects every problem and raises one :class:`~analysis.errors.InputError`
+:func:`read_local` collects every problem and raises one :class:`~analysis.core.errors.InputError`
 naming the file, each problem and the first few line numbers where it occurs (line 1 is the
 header): missing or unknown columns, empty required cells, values outside the lists above,
 impossible dates (unreadable, or ``end_date`` before ``start_date``), duplicate ``spell_id``
@@ -98,9 +98,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import geography
+from analysis.reference import geography
 from analysis.cpr import CPR_PATTERN, cpr_like  # CPR numbers as people type them (see analysis.cpr)
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 from analysis.local_csv import read_csv_text
 
 FILENAME = "forloeb.csv"

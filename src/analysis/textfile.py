@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 
 UTF8 = "utf-8"
 WINDOWS_1252 = "windows-1252"

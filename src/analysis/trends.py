@@ -78,8 +78,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis import geography, load, periods, tables
-from analysis.errors import ParameterError
+from analysis import load
+from analysis.reference import geography, periods, tables
+from analysis.core.errors import ParameterError
 
 BASIS_PUBLISHED = "published"
 BASIS_MEMBERS = "sum_of_members"
@@ -372,7 +373,7 @@ def area_without(area: str, municipality: str) -> str:
 def split_area(name: str) -> tuple[str, str | None]:
     """``('RAR Sjælland', 'Slagelse')`` for 'RAR Sjælland uden Slagelse'; ``(name, None)`` for a plain area.
 
-    No area in :mod:`analysis.geography` has " uden " in its name, so the split is unambiguous.
+    No area in :mod:`analysis.reference.geography` has " uden " in its name, so the split is unambiguous.
     """
     text = str(name).strip()
     if WITHOUT not in text:

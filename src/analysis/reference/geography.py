@@ -8,7 +8,7 @@ Every area has a canonical ``name`` (as Jobindsats labels it), a ``code`` and a 
 - ``land``: ``"Hele landet"``, code ``"000"``.
 
 Look-ups accept names or codes, ignoring case and whitespace; an unknown name raises a
-:class:`~analysis.errors.ParameterError` that suggests the closest known names.
+:class:`~analysis.core.errors.ParameterError` that suggests the closest known names.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from importlib import resources
 
 import pandas as pd
 
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 
 COUNTRY = "Hele landet"
 COUNTRY_CODE = "000"

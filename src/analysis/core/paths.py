@@ -29,8 +29,8 @@ def _find_project_root() -> Path:
     for parent in here.parents:
         if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysis").is_dir():
             return parent
-    # Installed non-editable: fall back to the current package's grandparent.
-    return here.parents[2]
+    # Installed non-editable: fall back to the folder above src/ (src/analysis/core/paths.py).
+    return here.parents[3]
 
 
 PROJECT_ROOT = _find_project_root()
@@ -82,6 +82,6 @@ def processed_dir(source: str = "real") -> Path:
 
 def _check_source(source: str) -> None:
     if source not in SOURCES:
-        from analysis.errors import ParameterError
+        from analysis.core.errors import ParameterError
 
         raise ParameterError(f"data source {source!r} is unknown; expected one of: {', '.join(SOURCES)}")

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 
 KINDS = ("M", "Q", "QMAT")
 

@@ -8,14 +8,14 @@ column             dtype           meaning
 =================  ==============  ==============================================
 table              str             table id, upper case (``Y30R21``)
 area               str             canonical area name (``Slagelse``, ``RAR Sjælland``, ``Hele landet``)
-area_code          str             ``330``, ``RAR3``, ``1085``, ``000`` (see :mod:`analysis.geography`)
+area_code          str             ``330``, ``RAR3``, ``1085``, ``000`` (see :mod:`analysis.reference.geography`)
 area_level         str             ``kommune`` | ``rar`` | ``region`` | ``land``
 period             str             canonical period code (``2023M01``, ``2023Q1``, ``2022QMAT04``)
 period_type        str             ``M`` | ``Q`` | ``QMAT``
 period_start       datetime64      first day of the period
 period_end         datetime64      last day of the period
 <dimension keys>   str             the table's own dimensions (e.g. ``benefit_group``), Danish values
-measure            str             measure key from :mod:`analysis.tables` (``rank``, ``fulltime_persons``)
+measure            str             measure key from :mod:`analysis.reference.tables` (``rank``, ``fulltime_persons``)
 value              float64         the number; NaN where the source suppressed or omitted it (never 0)
 unit               str             ``personer``, ``fuldtidspersoner``, ``pct``, ``pct-point``, ``placering``, ...
 source_file        str             the raw file the row came from, relative to the data root
@@ -23,7 +23,7 @@ source_row         int64           the row in that file (1-based data row; CSV: 
 =================  ==============  ==============================================
 
 The key is (table, area, period, <dimension keys>, measure) and must be unique, and every
-value lies in its measure's domain (:attr:`analysis.tables.Measure.value_domain`: counts finite
+value lies in its measure's domain (:attr:`analysis.reference.tables.Measure.value_domain`: counts finite
 and 0 or more, shares from 0 to 100, differences finite, ranks whole from 1 to 98).
 
 The text columns may be ordinary strings or categories (the build keeps large tables as
@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import geography, tables
-from analysis.errors import InputError
+from analysis.reference import geography, tables
+from analysis.core.errors import InputError
 
 BASE_COLUMNS = ["table", "area", "area_code", "area_level", "period", "period_type", "period_start", "period_end"]
 TAIL_COLUMNS = ["measure", "value", "unit", "source_file", "source_row"]

@@ -14,7 +14,7 @@ Each measure has a domain (:class:`Domain`): the values it can take. By unit: co
 (``personer``, ``fuldtidspersoner``, ``antal``) and hours are finite and 0 or more, shares
 (``pct``) lie from 0 to 100, differences (``pct-point``, and a measure that says so) are
 finite, ranks (``placering``) are whole numbers from 1 to the number of municipalities. The
-build refuses a value outside its domain (:func:`analysis.model.validate`); a missing
+build refuses a value outside its domain (:func:`analysis.reference.model.validate`); a missing
 (suppressed) value is never outside.
 """
 
@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.errors import InputError
-from analysis.geography import normalise_label
+from analysis.core.errors import InputError
+from analysis.reference.geography import normalise_label
 
 AREA_LABELS = ("Område", "Area", "Omraade", "Geografi", "Jobcenter", "Kommune")
 PERIOD_LABELS = ("Periode", "Period", "Tid", "Måned", "Kvartal")
 
 
-# Denmark's municipalities since 2007 (analysis.geography has the list): a benchmark ranking has
+# Denmark's municipalities since 2007 (analysis.reference.geography has the list): a benchmark ranking has
 # at most this many places.
 N_MUNICIPALITIES = 98
 

@@ -1,9 +1,9 @@
 """The regional comparison level before and after the 2025 change.
 
 From 2015 to 2024 Jobindsats compares a municipality with its RAR area (one of the 8
-regional labour-market councils, :data:`analysis.geography.RAR_AREAS`). From 2025 the 8 RAR
+regional labour-market councils, :data:`analysis.reference.geography.RAR_AREAS`). From 2025 the 8 RAR
 areas were replaced by 5 regional councils that follow the regions, so a period from 2025 on
-is compared with the municipality's region (:func:`analysis.geography.region_of`). For some
+is compared with the municipality's region (:func:`analysis.reference.geography.region_of`). For some
 municipalities the area is the same: RAR Sjælland and Region Sjælland cover the same 17
 municipalities. For others it is not (RAR Bornholm had one municipality; Region Hovedstaden
 has 29), and a series that crosses the change is not one area.
@@ -14,7 +14,7 @@ Which level a period uses:
   level, a later one the regional councils (a rolling year that ends in 2025 is published
   with the new structure);
 - in the data: :func:`levels_in_frame` reads which regional areas a tidy table has per period
-  (RAR areas or regions, by :mod:`analysis.geography`);
+  (RAR areas or regions, by :mod:`analysis.reference.geography`);
 - as fetched: ``analysis fetch`` records in each raw file's manifest which regional level the
   rows of every period hold (``regional_level``, see :mod:`analysis.fetch_jobindsats`);
   :func:`recorded_levels` reads it back.
@@ -33,8 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import geography, paths
-from analysis.periods import parse_period, sort_codes
+from analysis.reference import geography
+from analysis.core import paths
+from analysis.reference.periods import parse_period, sort_codes
 
 RAR = "rar"
 REGION = "region"
