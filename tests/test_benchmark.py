@@ -18,7 +18,7 @@ from analysis import benchmark as bm
 from analysis import format as fmt
 from analysis import rates
 from analysis.core.errors import InputError, ParameterError
-from analysis.readers import read_raw_file
+from analysis.sources.jobindsats.reader import read_raw_file
 from tests.notebook_run import run_report_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "benchmark_ranking.ipynb"

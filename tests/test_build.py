@@ -8,6 +8,7 @@ import pytest
 
 from analysis import build, cli, load
 from analysis.core import paths
+from analysis.sources.jobindsats import reader
 
 
 def _csv(path, lines):
@@ -343,11 +344,11 @@ def test_a_value_outside_its_domain_stops_the_build(raw_real, capsys, value, sho
 
 
 def test_the_benchmark_large_file_is_a_valid_table_of_the_size_asked_for(demo_data, tmp_path):
-    from analysis import bench, readers
+    from analysis import bench
 
     path = bench.make_large_csv(tmp_path / "PTVC01.csv", 36)  # a little more than the demo table once
     assert 35.9e6 < path.stat().st_size <= 36e6 + 200 and path.read_bytes().endswith(b"\n")
-    frame = readers.read_raw_file(path, compact=True)  # valid: known areas, unique keys, values in their domains
+    frame = reader.read_raw_file(path, compact=True)  # valid: known areas, unique keys, values in their domains
     years = {int(p[:4]) for p in frame["period"].unique()}
     assert min(years) < 2019 and frame["table"].iloc[0] == "PTVC01"
 

@@ -1,6 +1,6 @@
 """The synthetic demo dataset: shape of the raw files, consistency, realism, the spell extract.
 
-The files are parsed here with json/pandas directly (not with analysis.readers), so these tests
+The files are parsed here with json/pandas directly (not with analysis.sources.jobindsats.reader), so these tests
 pin down the raw formats the readers have to accept.
 """
 
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from analysis import cli, demo
-from analysis.reference import geography, tables
 from analysis.core.errors import ParameterError
+from analysis.reference import geography, tables
 
 MUNICIPALITIES = set(geography.municipalities()["name"])
 AREAS = MUNICIPALITIES | set(geography.RAR_AREAS) | {geography.COUNTRY}

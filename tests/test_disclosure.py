@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import disclosure, effects
-from analysis.spells import COMPANY_PROGRAMMES, REFERENCE_PROGRAMME
+from analysis.sources.local.spells import COMPANY_PROGRAMMES, REFERENCE_PROGRAMME
 
 PP, OP, PL, OL = COMPANY_PROGRAMMES
 

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from analysis import effects
-from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS, split_by_outcome
+from analysis.sources.local.spells import (
+    COMPANY_PROGRAMMES,
+    EDUCATIONS,
+    REFERENCE_PROGRAMME,
+    TARGET_GROUPS,
+    split_by_outcome,
+)
 
 PROGRAMMES = (*COMPANY_PROGRAMMES, REFERENCE_PROGRAMME)
 PP_ = COMPANY_PROGRAMMES[0]
@@ -200,7 +206,7 @@ def test_assumptions_are_danish_and_make_no_causal_claim():
 
 @pytest.fixture(scope="module")
 def demo_spells(demo_data_root) -> pd.DataFrame:
-    from analysis.spells import read_local
+    from analysis.sources.local.spells import read_local
 
     return read_local(demo_data_root / "raw" / "demo" / "local" / "forloeb.csv", demo_data_root)
 

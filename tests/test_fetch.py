@@ -15,14 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, cli, fetch, fetch_dst, fetch_jobindsats, http_client, jobindsats_description, readers, readers_dst
+from analysis import build, cli
 from analysis.core import paths
-from analysis.reference import regional, tables
 from analysis.core.errors import AnalysisError, InputError
+from analysis.reference import regional, tables
+from analysis.sources import fetch, fetching, http
+from analysis.sources.jobindsats import api as jobindsats_api
+from analysis.sources.jobindsats import description as jobindsats_description
+from analysis.sources.jobindsats import reader
+from analysis.sources.jobindsats import v3 as jobindsats_v3
+from analysis.sources.statbank import api as statbank_api
+from analysis.sources.statbank import reader as statbank_reader
 from tests.fake_servers import REJECTED, FakeHierarchy, FakeServer
 
 TOKEN = "tok-3f9c2b7e-SECRET-a81d"
-FAST = http_client.RetryPolicy(
+FAST = http.RetryPolicy(
     total=3, backoff_factor=0.001, backoff_max=0.01, retry_after_max=0.05, connect_timeout=1.0, read_timeout=0.4, body_retries=2
 )
 MONTHS_2019H1 = ["2019M01", "2019M02", "2019M03", "2019M04", "2019M05", "2019M06"]
@@ -44,7 +51,7 @@ def isolated(data_root, tmp_path, monkeypatch):
     monkeypatch.setenv("DST_API_URL", dead + "/v1")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setattr(fetch, "ENV_FILE", tmp_path / "no-such.env")
+    monkeypatch.setattr(fetching, "ENV_FILE", tmp_path / "no-such.env")
     monkeypatch.setattr(fetch, "DEFAULT_POLICY", FAST)
     return data_root
 
@@ -71,44 +78,44 @@ def raw_files(directory: Path | None = None) -> dict[str, Path]:
 
 
 def manifest_of(path: Path) -> dict:
-    return json.loads(fetch.manifest_path(path).read_text(encoding="utf-8"))
+    return json.loads(fetching.manifest_path(path).read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- small pure functions
 
 
 def test_build_data_url_is_the_documented_v3_shape():
-    url = fetch_jobindsats.build_data_url(
+    url = jobindsats_v3.build_data_url(
         "https://api.jobindsats.dk/v3/", "Y25I09", "M", ["2023M01", "2023M02"], {"_nykom": "*", "_ygrp": "*"}
     )
     assert url == (
         "https://api.jobindsats.dk/v3/data/y25i09?mgroup.*=*&period.M=2023M01,2023M02"
         "&hierarchy._nykom=*&hierarchy._ygrp=*&format=json"
     )
-    assert fetch_jobindsats.period_parameter("QMAT", ["2022qmat4"]) == ("period.QMAT", "2022QMAT04")
-    assert fetch_jobindsats.build_metadata_url("http://x/v3", "PTV_A02") == "http://x/v3/table/ptv_a02?format=json"
+    assert jobindsats_v3.period_parameter("QMAT", ["2022qmat4"]) == ("period.QMAT", "2022QMAT04")
+    assert jobindsats_v3.build_metadata_url("http://x/v3", "PTV_A02") == "http://x/v3/table/ptv_a02?format=json"
 
 
 def test_calendar_periods_and_periods_to_fetch():
     today = date(2019, 8, 15)
-    assert fetch.calendar_periods("M", "2019M05", today) == ["2019M05", "2019M06", "2019M07", "2019M08"]
-    assert fetch.calendar_periods("QMAT", "2019M01", today, (2, 4)) == ["2019QMAT02"]
-    assert fetch.calendar_periods("Q", "2019M04", today) == ["2019Q2", "2019Q3"]
-    assert fetch.calendar_periods("M", "2020M01", today) == []
+    assert fetching.calendar_periods("M", "2019M05", today) == ["2019M05", "2019M06", "2019M07", "2019M08"]
+    assert fetching.calendar_periods("QMAT", "2019M01", today, (2, 4)) == ["2019QMAT02"]
+    assert fetching.calendar_periods("Q", "2019M04", today) == ["2019Q2", "2019Q3"]
+    assert fetching.calendar_periods("M", "2020M01", today) == []
     cands = ["2019M01", "2019M02", "2019M03", "2019M04", "2019M05"]
-    assert fetch.periods_to_fetch(cands, set(), full=False) == cands
-    assert fetch.periods_to_fetch(cands, {"2019M02", "2019M03"}, full=False) == ["2019M01", "2019M04", "2019M05"]
-    assert fetch.periods_to_fetch(cands, {"2019M01", "2019M03"}, full=False) == ["2019M04", "2019M05"]  # no gap filling
-    assert fetch.periods_to_fetch(cands, {"2019M02"}, full=True) == cands
+    assert fetching.periods_to_fetch(cands, set(), full=False) == cands
+    assert fetching.periods_to_fetch(cands, {"2019M02", "2019M03"}, full=False) == ["2019M01", "2019M04", "2019M05"]
+    assert fetching.periods_to_fetch(cands, {"2019M01", "2019M03"}, full=False) == ["2019M04", "2019M05"]  # no gap filling
+    assert fetching.periods_to_fetch(cands, {"2019M02"}, full=True) == cands
 
 
 def test_settings_come_from_the_environment_or_a_git_ignored_env_file(tmp_path, monkeypatch):
     env = tmp_path / ".env"
     env.write_text('# comment\nexport JOBINDSATS_API_TOKEN="from-file-123"\nOTHER=1\n', encoding="utf-8")
-    monkeypatch.setattr(fetch, "ENV_FILE", env)
-    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == "from-file-123"
+    monkeypatch.setattr(fetching, "ENV_FILE", env)
+    assert fetching.read_setting("JOBINDSATS_API_TOKEN") == "from-file-123"
     monkeypatch.setenv("JOBINDSATS_API_TOKEN", "from-env-456")
-    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == "from-env-456"
+    assert fetching.read_setting("JOBINDSATS_API_TOKEN") == "from-env-456"
     gitignore = (paths.PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert ".env" in gitignore
 
@@ -150,7 +157,7 @@ def test_full_fetch_saves_verbatim_bodies_with_manifests(server, capsys):
     # the summary: tables, new periods, rows, time; JobAG skipped with a note
     assert "2 fetched (8 new period(s), 32 rows)" in out and "skipped JOBORDRER" in out and " s: " in out
     # the foundation's readers and the build take the files as they are (manifests are skipped)
-    frame = readers.read_raw_file(data, data_root=paths.data_dir())
+    frame = reader.read_raw_file(data, data_root=paths.data_dir())
     assert set(frame["area"]) == {"Hele landet", "Slagelse", "Roskilde", "RAR Sjælland"}
     assert set(build.read_all("real")) == {"Y25I09", "Y30R21"}
 
@@ -296,7 +303,7 @@ def test_no_network_names_the_date_of_the_saved_data(server, capsys, monkeypatch
     assert run("--tables", "Y25I09") == 2
     assert time.monotonic() - started < 3
     err = capsys.readouterr().err.strip()
-    saved_on = fetch.latest_fetched_at(paths.raw_jobindsats_dir()).date().isoformat()
+    saved_on = fetching.latest_fetched_at(paths.raw_jobindsats_dir()).date().isoformat()
     assert err.count("\n") == 0 and err.startswith("error: no network")
     assert f"the reports will use the data saved on {saved_on}" in err
 
@@ -338,10 +345,10 @@ def test_progress_lines_when_not_quiet(server, capsys):
 
 
 def test_http_client_retries_connection_errors_a_bounded_number_of_times():
-    session = http_client.make_session(FAST)
-    with pytest.raises(http_client.NetworkError, match="after 3 retries"):
-        http_client.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
-    retry = http_client.make_retry(FAST)
+    session = http.make_session(FAST)
+    with pytest.raises(http.NetworkError, match="after 3 retries"):
+        http.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
+    retry = http.make_retry(FAST)
     assert retry.status_forcelist == (429, 500, 502, 503, 504) and retry.respect_retry_after_header
     assert retry.total == 3 and "POST" in retry.allowed_methods
 
@@ -405,7 +412,7 @@ def test_read_dst_file_into_the_tidy_model(data_root):
         "Landsdel Vestsjælland;Sygedagpenge;Køn i alt;Alder i alt;2024K4;9\n"
         "Slagelse;Kontanthjælp;Køn i alt;Alder i alt;2024K4;..\n",
     )
-    frame = readers_dst.read_dst_file(path, data_root)
+    frame = statbank_reader.read_dst_file(path, data_root)
     from analysis.reference import model
 
     assert list(frame.columns) == model.columns_for(tables.spec("AUK01"))
@@ -433,21 +440,21 @@ def test_read_dst_file_names_the_file_and_row_of_a_bad_value(data_root, line, ex
         "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\nHele landet;Sygedagpenge;Køn i alt;Alder i alt;2024K4;1\n" + line + "\n",
     )
     with pytest.raises(InputError, match=r"raw/dst/AUK01__2024Q4-2024Q4\.csv " + expected):
-        readers_dst.read_dst_file(path, data_root)
+        statbank_reader.read_dst_file(path, data_root)
 
 
 def test_errors_are_analysis_errors():
     for cls in (
-        fetch.MissingKeyError,
-        fetch.RejectedKeyError,
-        fetch.UnknownTableError,
-        fetch.NoNetworkError,
-        fetch.ApiError,
-        http_client.NetworkError,
-        http_client.BodyError,
+        fetching.MissingKeyError,
+        fetching.RejectedKeyError,
+        fetching.UnknownTableError,
+        fetching.NoNetworkError,
+        fetching.ApiError,
+        http.NetworkError,
+        http.BodyError,
     ):
         assert issubclass(cls, AnalysisError)
-    assert fetch_dst.dst_quarter("2024Q4") == "2024K4"
+    assert statbank_api.dst_quarter("2024Q4") == "2024K4"
 
 
 class _Terminal:
@@ -488,10 +495,10 @@ def test_without_periods_in_the_table_description_calendar_periods_are_asked(ser
 
 
 def test_area_hierarchies_can_be_configured(monkeypatch):
-    assert fetch_jobindsats.area_hierarchies(["_nykom", "_rar", "_hele_landet"]) == ["_nykom"]
+    assert jobindsats_api.area_hierarchies(["_nykom", "_rar", "_hele_landet"]) == ["_nykom"]
     monkeypatch.setenv("JOBINDSATS_AREA_HIERARCHIES", "_nykom, _rar")
-    assert fetch_jobindsats.area_hierarchies(["_nykom", "_rar"]) == ["_nykom", "_rar"]
-    assert fetch_jobindsats.area_hierarchies(None) == ["_nykom", "_rar"]
+    assert jobindsats_api.area_hierarchies(["_nykom", "_rar"]) == ["_nykom", "_rar"]
+    assert jobindsats_api.area_hierarchies(None) == ["_nykom", "_rar"]
 
 
 # --------------------------------------------------------------------------- a service that disagrees with today's guesses
@@ -543,7 +550,7 @@ def test_without_period_types_in_the_description_types_are_tried_in_a_fixed_orde
 
 def test_the_fixed_order_of_period_types():
     empty = jobindsats_description.TableInfo(readable=True)
-    names = lambda table: [n for n, _, _ in fetch_jobindsats.period_type_options(tables.spec(table), empty)]  # noqa: E731
+    names = lambda table: [n for n, _, _ in jobindsats_api.period_type_options(tables.spec(table), empty)]  # noqa: E731
     assert names("Y25I09") == ["M", "A", "Y"]
     assert names("Y30R21") == ["QMAT", "A", "Y"]
     assert names("JOBORDRER") == ["Q", "A", "Y"]
@@ -697,12 +704,12 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_check_prints_one_row_per_table_and_writes_nothing(server, capsys, data_root):
-    server.state.published.update({s.id: list(MONTHS_2019H1) for s in fetch_jobindsats.fetchable_specs() if s.period_kinds == ("M",)})
+    server.state.published.update({s.id: list(MONTHS_2019H1) for s in jobindsats_api.fetchable_specs() if s.period_kinds == ("M",)})
     server.state.published["Y14D03"] = ["2019QMAT01", "2019QMAT02"]
     assert cli.main(["fetch", "--check"]) == 0
     out = capsys.readouterr().out
     assert not (data_root / "raw").exists()
-    for s in fetch_jobindsats.fetchable_specs():
+    for s in jobindsats_api.fetchable_specs():
         line = next(line for line in out.splitlines() if line.startswith(f"{s.id:<9} "))
         assert line.startswith(f"{s.id:<9} ok ") and s.title in line and "latest: " in line
         assert "municipalities=_nykom" in line
@@ -712,7 +719,7 @@ def test_check_prints_one_row_per_table_and_writes_nothing(server, capsys, data_
             assert f"{d.key}=ok" in line
     assert "JOBORDRER skipped" in out
     # per table: its description and one data call for the latest period only
-    assert len(server.state.of_kind("table")) == len(fetch_jobindsats.fetchable_specs())
+    assert len(server.state.of_kind("table")) == len(jobindsats_api.fetchable_specs())
     assert period_param(data_requests(server)[0]) == ("period.M", "2019M06")
     assert period_param(data_requests(server, "y30r21")[0]) == ("period.QMAT", "2019QMAT04")
     assert TOKEN not in out
@@ -781,7 +788,7 @@ def test_check_with_an_unreadable_description_finds_the_latest_period_in_the_dat
 def test_check_without_a_key_gives_the_fetch_message(server, capsys, monkeypatch, data_root):
     monkeypatch.delenv("JOBINDSATS_API_TOKEN")
     assert run("--check") == 2
-    assert capsys.readouterr().err.strip() == "error: " + fetch_jobindsats.MISSING_KEY
+    assert capsys.readouterr().err.strip() == "error: " + jobindsats_api.MISSING_KEY
     assert server.state.requests == [] and _tree(data_root) == {}
 
 
@@ -813,7 +820,7 @@ def test_period_types_in_several_shapes():
         {"hierarchy_id": "Mnd", "levels": [{"values": [{"value_id": "2025M08", "value_name": "august 2025"}, {"value_id": "2025M09", "value_name": "september 2025"}]}]}]}]}
     info = _info(doc)
     assert [(t.name, t.kind, t.codes) for t in info.period_types] == [("Mnd", "M", ["2025M08", "2025M09"])] and not info.area_hierarchies
-    assert [n for n, _, _ in fetch_jobindsats.period_type_options(tables.spec("Y25I09"), info)] == ["Mnd", "M"]
+    assert [n for n, _, _ in jobindsats_api.period_type_options(tables.spec("Y25I09"), info)] == ["Mnd", "M"]
     assert not _info({"table_id": "y25i09"}).period_types and not jobindsats_description.parse_description(b"<html>", tables.spec("Y25I09")).readable
 
 
@@ -880,12 +887,12 @@ def test_an_env_file_saved_in_windows_1252_is_read(tmp_path, monkeypatch, server
     env.write_bytes(f"# Nøgle fra STAR – gemt i Notesblok (æøå, €)\r\nJOBINDSATS_API_TOKEN={TOKEN}\r\n".encode("cp1252"))
     with pytest.raises(UnicodeDecodeError):
         env.read_bytes().decode("utf-8")
-    monkeypatch.setattr(fetch, "ENV_FILE", env)
-    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
+    monkeypatch.setattr(fetching, "ENV_FILE", env)
+    assert fetching.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
     assert run("--tables", "Y25I09") == 0
     assert "Traceback" not in capsys.readouterr().err
     env.write_bytes(f"JOBINDSATS_API_TOKEN=\u00a0{TOKEN}\u00a0\r\n# æøå\r\n".encode("utf-16"))  # Notepad's "Unicode"
-    assert fetch.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
+    assert fetching.read_setting("JOBINDSATS_API_TOKEN") == TOKEN
 
 
 def test_a_token_with_letters_outside_ascii_is_one_clear_line(server, capsys, monkeypatch):
@@ -906,11 +913,11 @@ def test_the_key_is_never_sent_over_plain_http(server, capsys, monkeypatch, args
 
 def test_https_and_loopback_urls_are_allowed():
     for url in ("https://api.jobindsats.dk/v3", "http://127.0.0.1:8080/v3", "http://localhost/v3", "http://[::1]:9/v3", "http://127.0.0.2/v3"):
-        http_client.require_secure_url(url, "X")
-        assert http_client.is_loopback(url) or url.startswith("https")
+        http.require_secure_url(url, "X")
+        assert http.is_loopback(url) or url.startswith("https")
     for url in ("http://10.0.0.1/v3", "http://api.jobindsats.dk/v3", "http://localhost.example.org/v3", "ftp://127.0.0.1/"):
         with pytest.raises(AnalysisError, match="X is "):
-            http_client.require_secure_url(url, "X")
+            http.require_secure_url(url, "X")
 
 
 def test_statistics_denmark_needs_no_key_and_may_use_plain_http(server, monkeypatch):
@@ -936,11 +943,11 @@ def test_the_regional_level_a_table_holds_wins_over_the_date_rule():
 
 
 def test_the_http_client_sends_an_authorization_header_only_over_https_or_loopback():
-    session = http_client.make_session(FAST, headers={"Authorization": "Bearer secret-value"})
+    session = http.make_session(FAST, headers={"Authorization": "Bearer secret-value"})
     with pytest.raises(AnalysisError, match="Authorization header would travel unencrypted"):
-        http_client.fetch(session, "GET", "http://api.example.invalid/v3/table/x", policy=FAST)
-    with pytest.raises(http_client.NetworkError):  # allowed, and nothing listens there
-        http_client.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
+        http.fetch(session, "GET", "http://api.example.invalid/v3/table/x", policy=FAST)
+    with pytest.raises(http.NetworkError):  # allowed, and nothing listens there
+        http.fetch(session, "GET", f"http://127.0.0.1:{_closed_port()}/x", policy=FAST)
 
 
 def test_check_is_for_the_jobindsats_api(server, capsys):

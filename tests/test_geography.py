@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis.reference import geography
 from analysis.core.errors import ParameterError
+from analysis.reference import geography
 from tests.conftest import REFERENCE_MUNICIPALITIES
 
 

@@ -1,4 +1,4 @@
-"""The committee's quarterly key figures (analysis.key_figures, analysis.local_figures) and their notebook."""
+"""The committee's quarterly key figures (analysis.key_figures, analysis.sources.local.local_key_figures) and their notebook."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import key_figures, load, local_figures
-from analysis.reference import geography, periods
+from analysis import key_figures, load
 from analysis.core import paths
 from analysis.core.errors import InputError, ParameterError
+from analysis.reference import geography, periods
+from analysis.sources.local import local_key_figures
 
 # --------------------------------------------------------------------------- quarters
 
@@ -170,14 +171,14 @@ GOOD = (
 
 
 def test_read_local_good_file(tmp_path):
-    f = tmp_path / local_figures.FILENAME
+    f = tmp_path / local_key_figures.FILENAME
     f.write_text("\ufeff" + GOOD, encoding="utf-8")
-    frame = local_figures.read_local(f, tmp_path)
+    frame = local_key_figures.read_local(f, tmp_path)
     assert frame["quarter"].tolist() == ["2024Q3", "2024Q4"]
     assert frame["kommunekode"].tolist() == ["330", "330"] and frame["kommune"].iloc[0] == "Slagelse"
     assert frame["partnerskabsaftaler"].tolist() == [46.0, 48.0]
     assert math.isnan(frame["personer_via_partnerskabsaftaler"].iloc[1])  # empty = not reported, not 0
-    assert frame["source_row"].tolist() == [3, 4] and frame["source_file"].iloc[0] == local_figures.FILENAME
+    assert frame["source_row"].tolist() == [3, 4] and frame["source_file"].iloc[0] == local_key_figures.FILENAME
 
 
 @pytest.mark.parametrize(
@@ -192,34 +193,34 @@ def test_read_local_good_file(tmp_path):
     ],
 )
 def test_read_local_bad_rows_name_file_and_line(tmp_path, line, message):
-    f = tmp_path / local_figures.FILENAME
+    f = tmp_path / local_key_figures.FILENAME
     f.write_text(
         "kommunekode;kvartal;partnerskabsaftaler;personer_via_partnerskabsaftaler;voksenlaerlinge;kommentar\n"
         "330;2024Q3;46;31;9;\n330;2024Q4;48;40;12;\n" + line + "\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=message) as exc:
-        local_figures.read_local(f, tmp_path)
-    assert str(exc.value).startswith(local_figures.FILENAME)
+        local_key_figures.read_local(f, tmp_path)
+    assert str(exc.value).startswith(local_key_figures.FILENAME)
 
 
 def test_read_local_bad_header(tmp_path):
-    f = tmp_path / local_figures.FILENAME
+    f = tmp_path / local_key_figures.FILENAME
     f.write_text("kommunekode,kvartal,partnerskabsaftaler,voksenlaerlinge,antal\n330,2024Q1,1,2,3\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 1: unknown column 'antal'"):
-        local_figures.read_local(f, tmp_path)
+        local_key_figures.read_local(f, tmp_path)
     f.write_text("kommunekode,kvartal,partnerskabsaftaler,voksenlaerlinge\n330,2024Q1,1,2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 1: missing column 'personer_via_partnerskabsaftaler'"):
-        local_figures.read_local(f, tmp_path)
+        local_key_figures.read_local(f, tmp_path)
 
 
 def test_write_demo_round_trips(tmp_path):
-    path = local_figures.write_demo(tmp_path, 7)
-    assert path.name == local_figures.FILENAME
-    frame = local_figures.read_local(path, tmp_path)
+    path = local_key_figures.write_demo(tmp_path, 7)
+    assert path.name == local_key_figures.FILENAME
+    frame = local_key_figures.read_local(path, tmp_path)
     assert frame["kommunekode"].nunique() == 98 and frame["quarter"].nunique() == 24
-    assert (frame[list(local_figures.FIGURE_COLUMNS)].dropna() >= 0).all().all()
-    assert path.read_text(encoding="utf-8") == local_figures.write_demo(tmp_path / "again", 7).read_text(encoding="utf-8")
+    assert (frame[list(local_key_figures.FIGURE_COLUMNS)].dropna() >= 0).all().all()
+    assert path.read_text(encoding="utf-8") == local_key_figures.write_demo(tmp_path / "again", 7).read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the dashboard on demo data
@@ -266,7 +267,7 @@ def test_dashboard_on_demo_data_by_hand(demo_data):
     assert t.loc["aktivitetsparate_med_loentimer", "value"] == pytest.approx(_quarter_mean(hours, "Slagelse", "2024Q4"))
 
     # Local figures: as delivered, per quarter.
-    local = load.local_input(local_figures.NAME, "demo")
+    local = load.local_input(local_key_figures.NAME, "demo")
     own = local[(local["kommunekode"] == "330")].set_index("quarter")
     assert t.loc["voksenlaerlinge", "value"] == own.loc["2024Q4", "voksenlaerlinge"]
     assert t.loc["partnerskabsaftaler", "year_earlier_value"] == own.loc["2023Q4", "partnerskabsaftaler"]
@@ -327,7 +328,7 @@ def test_dashboard_judges_targets_in_their_period_on_the_year_by_hand(demo_data,
     assert t.loc["andel_delvis_raskmelding", "target_compared_value"] == pytest.approx(share)
 
     # Voksenlærlinge started: the sum of the two quarters against half the annual target.
-    local = load.local_input(local_figures.NAME, "demo")
+    local = load.local_input(local_key_figures.NAME, "demo")
     own = local[local["kommunekode"] == "330"].set_index("quarter")["voksenlaerlinge"]
     row = t.loc["voksenlaerlinge"]
     assert row.target_compared_value == own["2024Q1"] + own["2024Q2"] and row.target_compared_target == 20
@@ -381,8 +382,8 @@ def test_dashboard_without_local_file_shows_dash_and_a_note(demo_data, monkeypat
 
     monkeypatch.setattr(load, "local_input", absent)
     d = key_figures.dashboard("Slagelse", "", "demo")
-    assert d.table.set_index("figure").loc[list(local_figures.FIGURE_COLUMNS), "value"].isna().all()
-    assert any(local_figures.FILENAME in n for n in d.notes)
+    assert d.table.set_index("figure").loc[list(local_key_figures.FIGURE_COLUMNS), "value"].isna().all()
+    assert any(local_key_figures.FILENAME in n for n in d.notes)
 
 
 # --------------------------------------------------------------------------- the notebook

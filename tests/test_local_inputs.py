@@ -7,9 +7,11 @@ import warnings
 
 import pytest
 
-from analysis import build, cli, local_figures, spells, textfile
+from analysis import build, cli
 from analysis.core import paths
 from analysis.core.errors import InputError
+from analysis.sources import textfile
+from analysis.sources.local import local_key_figures, spells
 
 HEADER = ",".join(spells.COLUMNS)
 GOOD = [
@@ -25,7 +27,7 @@ CPR_FORMS = ["010190-1234", "0101901234", "010190 1234", "010190/1234", "01.01.9
              "01 01 90 1234", "01011990-1234", "01.01.1990-1234", "010190\u20131234", "31/12/99 1234"]
 
 
-EXTRACT_LINE = "# extract_date: 2024-12-31"  # the spell extract must say when it was taken (see analysis.spells)
+EXTRACT_LINE = "# extract_date: 2024-12-31"  # the spell extract must say when it was taken (see analysis.sources.local.spells)
 
 
 def _spells_file(tmp_path, lines, header=HEADER):
@@ -52,13 +54,13 @@ def test_dates_amounts_and_ids_are_not_taken_for_cpr_numbers(tmp_path):
 
 @pytest.mark.parametrize("cpr", ["0101901234", "01.01.90-1234", "010190 1234"])
 def test_cpr_numbers_in_the_local_key_figures_are_refused_without_repeating_them(tmp_path, cpr):
-    path = tmp_path / local_figures.FILENAME
+    path = tmp_path / local_key_figures.FILENAME
     path.write_text(f"{FIGURES_HEADER}\n330;2024Q3;46;31;9;\n330;2024Q4;48;37;12;ring til {cpr}\n{cpr};2024Q2;1;1;1;\n",
                     encoding="utf-8")
     with pytest.raises(InputError) as info:
-        local_figures.read_local(path, tmp_path)
+        local_key_figures.read_local(path, tmp_path)
     message = str(info.value)
-    assert message.startswith(f"{local_figures.FILENAME}: CPR-like values (personal identity numbers) in "
+    assert message.startswith(f"{local_key_figures.FILENAME}: CPR-like values (personal identity numbers) in "
                               "line 3 column 'kommentar', line 4 column 'kommunekode'")
     assert cpr not in message
 
@@ -94,7 +96,7 @@ def test_excel_windows_1252_files_are_read(tmp_path):
     assert frame["kommunekode"].tolist() == ["330", "330", "340"]
     assert [str(d.date()) for d in frame["end_date"]] == ["2023-02-17", "2023-05-31", "2023-04-15"]
     assert frame["source_row"].tolist() == [2, 3, 5]
-    figures = local_figures.read_local(_excel(tmp_path / local_figures.FILENAME, EXCEL_FIGURES), tmp_path)
+    figures = local_key_figures.read_local(_excel(tmp_path / local_key_figures.FILENAME, EXCEL_FIGURES), tmp_path)
     assert figures["partnerskabsaftaler"].tolist() == [46.0, 1048.0]
     assert figures["kommentar"].iloc[0].endswith("5.000 €") and figures["kommune"].tolist() == ["Slagelse", "Sorø"]
 
@@ -103,7 +105,7 @@ def test_the_build_summary_names_the_files_read_as_windows_1252(data_root, capsy
     root = paths.raw_dir("real")
     _excel(root / "jobindsats" / "y25i09.csv", ["Område;Periode;Antal langtidsledige", "Sorø;2023M01;40", "Ærø;2023M01;4"])
     _excel(root / "local" / spells.FILENAME, EXCEL_SPELLS)
-    _excel(root / "local" / local_figures.FILENAME, EXCEL_FIGURES)
+    _excel(root / "local" / local_key_figures.FILENAME, EXCEL_FIGURES)
     assert cli.main(["build"]) == 0
     out = capsys.readouterr().out
     assert ("read as Windows-1252 (Excel's CSV): raw/jobindsats/y25i09.csv, raw/local/forloeb.csv, "
@@ -113,17 +115,17 @@ def test_the_build_summary_names_the_files_read_as_windows_1252(data_root, capsy
 
 
 def test_a_local_file_without_its_last_line_ending_is_a_warning(tmp_path):
-    path = tmp_path / local_figures.FILENAME
+    path = tmp_path / local_key_figures.FILENAME
     path.write_text(f"{FIGURES_HEADER}\n330;2024Q3;46;31;9;\n330;2024Q4;48;37;1;", encoding="utf-8")
     with textfile.collecting() as notices:
-        local_figures.read_local(path, tmp_path)
+        local_key_figures.read_local(path, tmp_path)
     assert notices.warnings == [
-        f"{local_figures.FILENAME} line 3: the last line has no line ending, so the file may have been cut short; "
+        f"{local_key_figures.FILENAME} line 3: the last line has no line ending, so the file may have been cut short; "
         "check its last row against the source (a complete file ends with a line break)"
     ]
     with warnings.catch_warnings(record=True) as caught:  # outside a build: an ordinary Python warning
         warnings.simplefilter("always")
-        local_figures.read_local(path, tmp_path)
+        local_key_figures.read_local(path, tmp_path)
     assert any(issubclass(w.category, textfile.RawFileWarning) for w in caught)
 
 

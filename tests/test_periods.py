@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis.reference import periods
 from analysis.core.errors import ParameterError
+from analysis.reference import periods
 
 
 def test_month():

@@ -283,7 +283,8 @@ def _no_identifiers(tables: Path, extract: pd.DataFrame) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("municipality", ["Slagelse", "Læsø"])
 def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
-    from analysis import load, spells
+    from analysis import load
+    from analysis.sources.local import spells
 
     tables, html = _run(tmp_path, municipality, municipality=municipality, source="demo")
     assert "Demodata" in html and "Hovedpointer" in html and municipality in html

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import readers
 from analysis.core.errors import InputError
+from analysis.sources import tidy
+from analysis.sources.jobindsats import reader
 
 Y30_LABELS = [
     "Område", "Periode", "Ydelsesgrupper",
@@ -24,7 +25,7 @@ def _value(frame, area, period, group, measure):
 
 
 def test_real_extract_parses_to_the_published_numbers(real_y30r21):
-    frame = readers.read_raw_file(real_y30r21)
+    frame = reader.read_raw_file(real_y30r21)
     assert set(frame["table"]) == {"Y30R21"}
     assert frame["area"].nunique() == 98
     assert sorted(frame["period"].unique()) == ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
@@ -56,7 +57,7 @@ def test_csv_with_bom_drifted_labels_suppressed_cells_and_decimal_commas(tmp_pat
     rows = [["slagelse", "2022QMAT02", "Sygedagpenge  mv.", "1.450", "2,82", "3"],
             ["Sorø", "2022QMAT02", "Sygedagpenge mv.", "..", "-", "."],
             ["Ringsted", "2022QMAT02", "Sygedagpenge mv.", "", "-0,07", "12"]]
-    frame = readers.read_raw_file(_write_csv(tmp_path / "y30r21.csv", header, rows))
+    frame = reader.read_raw_file(_write_csv(tmp_path / "y30r21.csv", header, rows))
     assert _value(frame, "Slagelse", "2022QMAT02", "Sygedagpenge mv.", "expected") == 1450
     assert _value(frame, "Slagelse", "2022QMAT02", "Sygedagpenge mv.", "difference_pp") == pytest.approx(2.82)
     assert _value(frame, "Ringsted", "2022QMAT02", "Sygedagpenge mv.", "difference_pp") == pytest.approx(-0.07)
@@ -70,7 +71,7 @@ def test_v3_json_matches_the_same_data_as_csv(tmp_path):
                                           ["Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", 400000, None, ".."]]}
     path = tmp_path / "Y30R21.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(doc, ensure_ascii=False).encode())
-    frame = readers.read_raw_file(path)
+    frame = reader.read_raw_file(path)
     assert _value(frame, "Slagelse", "2021QMAT04", "Ydelsesgrupper i alt", "actual") == 5150
     assert _value(frame, "Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", "expected") == 400000
     assert np.isnan(_value(frame, "Hele landet", "2021QMAT04", "Ydelsesgrupper i alt", "rank"))
@@ -83,7 +84,7 @@ def test_v2_json_is_parsed_by_label_and_json_floats_are_not_thousands(tmp_path):
     doc = [{"Variables": variables, "Data": [["RAR Sjælland", "2023M01", 12345, 1.255], ["Slagelse", "2023M1", "1.230", "2,5"]]}]
     path = tmp_path / "Y01A02__2023M01-2023M01.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    frame = readers.read_raw_file(path)
+    frame = reader.read_raw_file(path)
     pct = frame[frame.measure == "pct_population"].set_index("area")["value"]
     assert pct["RAR Sjælland"] == pytest.approx(1.255)  # a JSON number is taken as it is
     persons = frame[frame.measure == "persons"].set_index("area")["value"]
@@ -93,7 +94,7 @@ def test_v2_json_is_parsed_by_label_and_json_floats_are_not_thousands(tmp_path):
 
 def test_missing_dimension_gets_its_total_and_constant_extra_column_is_dropped(tmp_path):
     header = ["Område", "Periode", "Køn", "Antal personer"]
-    frame = readers.read_raw_file(_write_csv(tmp_path / "PTV_A02.csv", header, [["Slagelse", "2024M01", "I alt", "7.650"]]))
+    frame = reader.read_raw_file(_write_csv(tmp_path / "PTV_A02.csv", header, [["Slagelse", "2024M01", "I alt", "7.650"]]))
     assert frame["benefit_group"].tolist() == ["Offentligt forsørgede i alt"]
     assert "Køn" not in frame.columns
 
@@ -127,20 +128,20 @@ def test_bad_input_is_one_clear_error_naming_file_and_row(tmp_path, name, conten
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        readers.read_raw_file(path)
+        reader.read_raw_file(path)
 
 
 def test_table_from_file_name():
     from pathlib import Path
 
-    assert readers.detect_table_id(Path("y30r21_2020-2021.csv")) == "Y30R21"
-    assert readers.detect_table_id(Path("PTV_A02__2019M01-2024M12.json")) == "PTV_A02"
-    assert readers.detect_table_id(Path("Y60A02.json")) == "Y36A02"
+    assert reader.detect_table_id(Path("y30r21_2020-2021.csv")) == "Y30R21"
+    assert reader.detect_table_id(Path("PTV_A02__2019M01-2024M12.json")) == "PTV_A02"
+    assert reader.detect_table_id(Path("Y60A02.json")) == "Y36A02"
 
 
 def test_parse_numbers_never_turns_missing_into_zero():
     cells = pd.Series(["..", "-", ".", "", None, "0", "1.234,5", "17.200", "-0,07", 3, 2.5])
-    out = readers.parse_numbers(cells)
+    out = tidy.parse_numbers(cells)
     assert out.iloc[:5].isna().all()
     assert out.iloc[5:].tolist() == [0.0, 1234.5, 17200.0, -0.07, 3.0, 2.5]
 
@@ -151,7 +152,7 @@ def test_parse_numbers_never_turns_missing_into_zero():
 def test_excel_csv_in_windows_1252_is_read(tmp_path):
     """"CSV (semikolonsepareret)" from Excel on Danish Windows: Windows-1252, CRLF, ';', decimal commas,
     non-breaking spaces as thousands separators, trailing empty columns and ';;;' rows."""
-    from analysis import textfile
+    from analysis.sources import textfile
 
     lines = [
         "Område;Periode;Antal personer;Fuldtidspersoner i pct. af befolkningen 16-66 år;;",
@@ -164,7 +165,7 @@ def test_excel_csv_in_windows_1252_is_read(tmp_path):
     path = tmp_path / "y01a02.csv"
     path.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
     with textfile.collecting() as notices:
-        frame = readers.read_raw_file(path)
+        frame = reader.read_raw_file(path)
     assert notices.windows_1252 == ["y01a02.csv"] and notices.warnings == []
     persons = frame[frame.measure == "persons"].set_index("area")
     assert persons.loc["Sorø", "value"] == 1230 and persons.loc["Hele landet", "value"] == 80000
@@ -185,12 +186,12 @@ def test_utf8_with_one_windows_1252_row_far_down_is_read_as_windows_1252_and_mix
     assert len(body) > 1 << 20
     path = tmp_path / "y25i09.csv"
     path.write_bytes(body)
-    frame = readers.read_raw_file(path)
+    frame = reader.read_raw_file(path)
     assert "Sorø" in set(frame["area"])
     mixed = "Område;Periode;Antal langtidsledige\nSorø;2023M01;4\n".encode() + "Ærø;2023M01;5\n".encode("cp1252")
     path.write_bytes(mixed)
     with pytest.raises(InputError, match=r"y25i09.csv: mixes UTF-8 and Windows-1252 text"):
-        readers.read_raw_file(path)
+        reader.read_raw_file(path)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +206,7 @@ def test_files_that_are_not_csv_text_say_how_to_save_them(tmp_path, content, mes
     path = tmp_path / "y25i09.csv"
     path.write_bytes(content)
     with pytest.raises(InputError, match=message):
-        readers.read_raw_file(path)
+        reader.read_raw_file(path)
 
 
 def test_line_numbers_survive_blank_lines_and_quoted_separators(tmp_path):
@@ -215,9 +216,9 @@ def test_line_numbers_survive_blank_lines_and_quoted_separators(tmp_path):
         'Slagelse;2023M01;"Kontanthjælp; aktivitetsparat";40\n   \n'
         'Slagelse;2023M02;Målgrupper i alt;4O\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"otij01.csv row 5: 'Antal personer med ordinære løntimer' is '4O'"):
-        readers.read_raw_file(path)
+        reader.read_raw_file(path)
     path.write_text(path.read_text(encoding="utf-8").replace("4O", "41"), encoding="utf-8")
-    frame = readers.read_raw_file(path)
+    frame = reader.read_raw_file(path)
     assert frame["source_row"].tolist() == [3, 5]
     assert frame["target_group"].tolist() == ["Kontanthjælp; aktivitetsparat", "Målgrupper i alt"]
 
@@ -247,7 +248,7 @@ def test_values_outside_their_measure_domain_are_refused(tmp_path, table, header
     path = tmp_path / f"{table}.csv"
     path.write_text(f"Område;Periode;{header}\nSlagelse;{period};{cell}\n", encoding="utf-8")
     with pytest.raises(InputError, match=f"^{table}.csv row 2: .*{message}"):
-        readers.read_raw_file(path)
+        reader.read_raw_file(path)
 
 
 def test_values_inside_their_domains_pass_and_suppressed_cells_are_never_outside(tmp_path):
@@ -257,7 +258,7 @@ def test_values_inside_their_domains_pass_and_suppressed_cells_are_never_outside
         "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk andel (pct. point);"
         "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk antal\n"
         "Slagelse;2021QMAT04;1;-0,07;-280\nSorø;2021QMAT04;98;..;\nHele landet;2021QMAT04;..;0;0\n", encoding="utf-8")
-    frame = readers.read_raw_file(path)
+    frame = reader.read_raw_file(path)
     assert frame.loc[frame.measure == "rank", "value"].tolist()[:2] == [1, 98]
 
 
@@ -280,8 +281,8 @@ def test_a_large_csv_is_read_with_categories_and_matches_the_plain_reading(tmp_p
             for y in range(2000, 2024) for m in range(1, 13)]
     path = tmp_path / "y01a02.csv"
     path.write_text("Område;Periode;Fuldtidspersoner i pct. af befolkningen 16-66 år\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    compact = readers.read_raw_file(path, compact=True)
-    plain = readers.read_raw_file(path)
+    compact = reader.read_raw_file(path, compact=True)
+    plain = reader.read_raw_file(path)
     assert isinstance(compact["area"].dtype, pd.CategoricalDtype) and plain["area"].dtype == object
     pd.testing.assert_frame_equal(model_decompress(compact), plain)
     assert len(plain) == 3 * 24 * 12

@@ -1,4 +1,4 @@
-"""The local spell extract (analysis.spells): its schema, validation messages with line numbers, privacy."""
+"""The local spell extract (analysis.sources.local.spells): its schema, validation messages with line numbers, privacy."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import spells
 from analysis.core.errors import InputError
+from analysis.sources.local import spells
 
 HEADER = ",".join(spells.COLUMNS)
 GOOD = [
@@ -154,7 +154,7 @@ def test_for_municipality(tmp_path):
 
 
 def test_build_stores_the_extract_as_local_input(data_root, tmp_path):
-    """The build reads forloeb.csv through analysis.spells and load.local_input returns it."""
+    """The build reads forloeb.csv through analysis.sources.local.spells and load.local_input returns it."""
     from analysis import build, load
 
     src = data_root / "raw" / "demo"

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analysis import load, trends
-from analysis.reference import geography, periods
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.reference import geography, periods
 
 
 def _months(first: str, n: int) -> list[str]:

@@ -2,7 +2,7 @@
 what moved the rank, distance to the next places, economic potential, Danish key sentences.
 
 The analysis functions are pure: the tidy Y30R21 frame (as :func:`analysis.load.load_table` or
-:func:`analysis.readers.read_raw_file` returns it) goes in, frames (or Danish text) come out.
+:func:`analysis.sources.jobindsats.reader.read_raw_file` returns it) goes in, frames (or Danish text) come out.
 The ``figure_*`` builders at the end turn those frames into matplotlib figures in the house
 style (no files written, nothing displayed); the notebook ``benchmark_ranking`` shows them.
 
@@ -45,10 +45,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis.reference import geography
-from analysis.reference import periods as periodsmod
 from analysis import rates as rates_mod
 from analysis.core.errors import InputError, ParameterError
+from analysis.reference import geography
+from analysis.reference import periods as periodsmod
 
 TABLE = "Y30R21"
 TOTAL = "Ydelsesgrupper i alt"

@@ -34,7 +34,7 @@ Processed data is always exactly what the current raw files give:
 
 Files the build notices: those read as Windows-1252 (Excel's "CSV (semikolonsepareret)") are
 named in the summary; a hand-dropped CSV whose last line has no line ending gets a warning (it
-may be cut short; see :mod:`analysis.textfile`).
+may be cut short; see :mod:`analysis.sources.textfile`).
 
 Any problem stops the build with one line naming the file, the row and the problem; the
 previous processed data stays as it was. One build runs at a time (``data/processed/.build.lock``);
@@ -57,6 +57,7 @@ from pathlib import Path
 
 from analysis.core import atomic, paths
 from analysis.core.errors import InputError
+from analysis.sources.jobindsats import reader
 
 # This module imports pandas and the readers only when a table has to be read, so a build with
 # nothing to do (and the check `analysis run` makes) takes a fraction of a second.
@@ -64,16 +65,17 @@ from analysis.core.errors import InputError
 #: The jobcentre's own inputs: file under data/raw/local/ -> (module, processed name). Each module
 #: provides FILENAME, NAME and read_local(path, data_root) -> DataFrame (tests check they agree).
 LOCAL_INPUTS = {
-    "forloeb.csv": ("analysis.spells", "spells"),
-    "lokale_noegletal.csv": ("analysis.local_figures", "local_key_figures"),
+    "forloeb.csv": ("analysis.sources.local.spells", "spells"),
+    "lokale_noegletal.csv": ("analysis.sources.local.local_key_figures", "local_key_figures"),
 }
 LOCAL_INPUT_MODULES = tuple(module for module, _ in LOCAL_INPUTS.values())
 MADE_BY = "analysis build"
 FORMAT = 2  # of the build manifest
 # The modules and data whose code decides what a processed table holds: a change rebuilds everything.
 BUILDER_FILES = (
-    "build.py", "readers.py", "readers_dst.py", "reference/model.py", "reference/tables.py", "reference/geography.py",
-    "reference/periods.py", "textfile.py", "local_csv.py", "spells.py", "local_figures.py", "cpr.py", "core/paths.py",
+    "build.py", "sources/jobindsats/reader.py", "sources/statbank/reader.py", "sources/tidy.py", "sources/textfile.py",
+    "sources/local/csv_text.py", "sources/local/spells.py", "sources/local/local_key_figures.py", "sources/local/cpr.py",
+    "reference/model.py", "reference/tables.py", "reference/geography.py", "reference/periods.py", "core/paths.py",
 )
 _HASH_BLOCK = 1 << 20
 
@@ -379,17 +381,17 @@ class _Unit:
 
 
 def _units(raw: list[dict]) -> list[_Unit]:
-    from analysis import readers, readers_dst
     from analysis.reference import tables
+    from analysis.sources.statbank import reader as statbank_reader
 
     root = paths.data_dir()
     units: dict[tuple[str, str], _Unit] = {}
     for entry in raw:
         path = root / entry["path"]
         if entry["kind"] == "jobindsats":
-            key = ("table", readers.detect_table_id(path))
+            key = ("table", reader.detect_table_id(path))
         elif entry["kind"] == "dst":
-            key = ("table", tables.spec(readers_dst.table_id_of(path), file=entry["path"]).id)
+            key = ("table", tables.spec(statbank_reader.table_id_of(path), file=entry["path"]).id)
         else:
             key = ("local", LOCAL_INPUTS[path.name][1])
         units.setdefault(key, _Unit(key[0], key[1], [])).files.append(entry)
@@ -397,7 +399,7 @@ def _units(raw: list[dict]) -> list[_Unit]:
 
 
 def _build(source: str, target: Path, raw: list[dict], previous: dict | None, builder: str, started: float) -> BuildResult:
-    from analysis import textfile
+    from analysis.sources import textfile
 
     units = _units(raw)
     result = BuildResult(source, {}, 0.0)
@@ -475,7 +477,6 @@ def _make(unit: _Unit, dest: Path) -> dict:
 
 def read_table(table_id: str, files: list[Path]):
     """Read and validate all raw files of one table together (compact: category columns)."""
-    from analysis import readers
     from analysis.reference import model, tables
 
     root = paths.data_dir()
@@ -483,11 +484,11 @@ def read_table(table_id: str, files: list[Path]):
     frames = []
     for path in files:
         if path.parent.name == "dst":
-            from analysis import readers_dst
+            from analysis.sources.statbank import reader as statbank_reader
 
-            frames.append(readers_dst.read_dst_file(path, root, compact=True))
+            frames.append(statbank_reader.read_dst_file(path, root, compact=True))
         else:
-            frames.append(readers.read_raw_file(path, data_root=root, compact=True))
+            frames.append(reader.read_raw_file(path, data_root=root, compact=True))
     if len(frames) == 1:
         return frames[0]
     return model.validate(model.concat(frames), spec)  # duplicates across files

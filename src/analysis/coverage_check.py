@@ -30,7 +30,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.spells import EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS
+from analysis.sources.local.spells import EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS
 
 PROGRAMME = "Privat løntilskud"
 EFFECT = 0.6  # log-odds of the programme for a given person
@@ -122,7 +122,7 @@ def demo_coverage(source: str = "demo") -> pd.DataFrame:
     """Coverage on the demo extract (true effects known): every municipality x programme, clustered and naive, by
     municipality size (spells with an observable outcome). Needs the built demo data (``analysis demo``, ``build``)."""
     from analysis import demo, effects, load
-    from analysis.spells import split_by_outcome
+    from analysis.sources.local.spells import split_by_outcome
 
     spells, _ = split_by_outcome(load.local_input("spells", source))
     estimators = {"logit_ame": effects.logit_ame, "ipw_ate": effects.ipw_ate}

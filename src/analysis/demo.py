@@ -57,14 +57,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import atomic, paths
-from analysis.reference import geography, periods, tables
 from analysis.core.errors import ParameterError
 from analysis.core.optional import optional_module
+from analysis.reference import geography, periods, tables
 
 DEFAULT_SEED = 2024
 DEMO_LABEL = "Demodata – syntetiske tal"
 # Other modules' demo inputs: "module:function", called as function(local_dir: Path, seed: int).
-DEMO_HOOKS = ("analysis.local_figures:write_demo",)
+DEMO_HOOKS = ("analysis.sources.local.local_key_figures:write_demo",)
 
 FIRST_MONTH, LAST_MONTH = "2019M01", "2024M12"
 # Series start a year early so the rolling years ending in 2019 have twelve months behind them.

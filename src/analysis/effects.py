@@ -46,8 +46,8 @@ Two estimators, side by side (:func:`estimate_effects`):
 
 Outcomes that could not be seen yet
     ``employed_6m`` is only an outcome once six months have passed after the spell ended. Spells
-    that ended less than six months before the extract date (:func:`analysis.spells.extract_date`)
-    are left out of every estimate and summary here (:func:`analysis.spells.split_by_outcome`);
+    that ended less than six months before the extract date (:func:`analysis.sources.local.spells.extract_date`)
+    are left out of every estimate and summary here (:func:`analysis.sources.local.spells.split_by_outcome`);
     :func:`effects_analysis` reports how many.
 
 How well the intervals work (measured 2026-12-02 with ``make coverage``)
@@ -94,7 +94,13 @@ import pandas as pd
 from analysis import balance as bal
 from analysis.disclosure import MIN_COUNT, count_or_mark, suppress_small  # noqa: F401 (count_or_mark re-exported)
 from analysis.multiple_testing import holm_series
-from analysis.spells import COMPANY_PROGRAMMES, EDUCATIONS, EXTRACT_DATE, REFERENCE_PROGRAMME, TARGET_GROUPS
+from analysis.sources.local.spells import (
+    COMPANY_PROGRAMMES,
+    EDUCATIONS,
+    EXTRACT_DATE,
+    REFERENCE_PROGRAMME,
+    TARGET_GROUPS,
+)
 
 MIN_SPELLS = 30  # spells needed in a programme and in the reference group to estimate an effect
 MIN_LEVEL = 10  # covariate levels with fewer spells are merged into the reference level
@@ -441,7 +447,7 @@ def _observable(spells: pd.DataFrame) -> pd.DataFrame:
     """The spells whose six-month outcome could be seen by the extract date (all, for a frame without one)."""
     if EXTRACT_DATE not in spells.columns or spells.empty:
         return spells
-    from analysis.spells import split_by_outcome
+    from analysis.sources.local.spells import split_by_outcome
 
     return split_by_outcome(spells)[0]
 
@@ -542,7 +548,7 @@ def effects_analysis(spells: pd.DataFrame, programmes: Sequence[str] = COMPANY_P
     effects table's counts and the weight table too.
     """
     from analysis.disclosure import hide_rows
-    from analysis.spells import extract_date, split_by_outcome
+    from analysis.sources.local.spells import extract_date, split_by_outcome
 
     if EXTRACT_DATE in spells.columns:
         date = extract_date(spells) if len(spells) else None
@@ -786,7 +792,7 @@ def censoring_sentence(analysis: EffectsAnalysis) -> str:
 
     if analysis.extract_date is None:
         return ""
-    from analysis.spells import last_observable_end
+    from analysis.sources.local.spells import last_observable_end
 
     cutoff = last_observable_end(analysis.extract_date)
     count = "ingen forløb" if analysis.dropped == 0 else (

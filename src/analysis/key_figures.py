@@ -15,7 +15,7 @@ The figures (:data:`FIGURES`)
 - the share of sygedagpenge recipients in partial sick-leave return (delvis raskmelding,
   Y07A02: persons in delvis raskmelding / persons on sygedagpenge);
 - partnership agreements and adult apprenticeships from the jobcentre's own file
-  (:mod:`analysis.local_figures`).
+  (:mod:`analysis.sources.local.local_key_figures`).
 
 How a quarter's value is made
 -----------------------------
@@ -65,10 +65,11 @@ import pandas as pd
 import yaml
 
 from analysis import format as fmt
-from analysis import load, local_figures, trends
-from analysis.reference import geography, periods, tables
+from analysis import load, trends
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.reference import geography, periods, tables
+from analysis.sources.local import local_key_figures
 
 NOTEBOOK = "quarterly_key_figures"
 DEFAULT_TARGETS = paths.CONFIG_DIR / "targets.yaml"
@@ -135,12 +136,12 @@ FIGURES: tuple[KeyFigure, ...] = (
         "andel_delvis_raskmelding", "Andel sygedagpengemodtagere i delvis raskmelding", "pct", "higher",
         table="Y07A02", measure="partial_return_persons", denominator="persons", compare=True, decimals=1,
     ),
-    KeyFigure("partnerskabsaftaler", local_figures.LABELS_DA["partnerskabsaftaler"], "antal", "higher", kind="local"),
+    KeyFigure("partnerskabsaftaler", local_key_figures.LABELS_DA["partnerskabsaftaler"], "antal", "higher", kind="local"),
     KeyFigure(
-        "personer_via_partnerskabsaftaler", local_figures.LABELS_DA["personer_via_partnerskabsaftaler"], "personer",
+        "personer_via_partnerskabsaftaler", local_key_figures.LABELS_DA["personer_via_partnerskabsaftaler"], "personer",
         "higher", kind="local", annual="sum",
     ),
-    KeyFigure("voksenlaerlinge", local_figures.LABELS_DA["voksenlaerlinge"], "personer", "higher", kind="local",
+    KeyFigure("voksenlaerlinge", local_key_figures.LABELS_DA["voksenlaerlinge"], "personer", "higher", kind="local",
               annual="sum"),
 )
 FIGURE_KEYS = {f.key: f for f in FIGURES}
@@ -523,12 +524,12 @@ def quarterly_series(fig: KeyFigure, areas: list[str], source: str = "") -> tupl
 def local_quarterly(municipality: str, source: str = "") -> pd.DataFrame | None:
     """The municipality's local figures by quarter (index: quarter codes), or None when the file is absent."""
     try:
-        frame = load.local_input(local_figures.NAME, source)
+        frame = load.local_input(local_key_figures.NAME, source)
     except ParameterError:
         return None
     kom = geography.municipality(municipality)
     own = frame[frame["kommunekode"].astype(str) == kom.code]
-    return own.set_index("quarter")[list(local_figures.FIGURE_COLUMNS)].astype(float)
+    return own.set_index("quarter")[list(local_key_figures.FIGURE_COLUMNS)].astype(float)
 
 
 # --------------------------------------------------------------------------- the dashboard
@@ -601,11 +602,11 @@ def dashboard(
                 local, local_checked = local_quarterly(mun, source), True
                 if local is None:
                     notes.append(
-                        f"Jobcentrets egne tal for partnerskabsaftaler og voksenlærlinge ({local_figures.FILENAME}) er ikke "
+                        f"Jobcentrets egne tal for partnerskabsaftaler og voksenlærlinge ({local_key_figures.FILENAME}) er ikke "
                         "indberettet, så de vises som –."
                     )
                 elif quarter not in local.index:
-                    notes.append(f"Jobcentrets egne tal ({local_figures.FILENAME}) har ingen række for {mun} i {fmt.period_label(quarter)}.")
+                    notes.append(f"Jobcentrets egne tal ({local_key_figures.FILENAME}) har ingen række for {mun} i {fmt.period_label(quarter)}.")
             if local is not None:
                 values = numerator = pd.DataFrame({mun: local[fig.key]})
         get = (lambda a, q: float(values[a].get(q, np.nan)) if values is not None and a in values.columns else np.nan)

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.reference import geography, periods, tables
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.reference import geography, periods, tables
 
 DEMO_LABEL = "Demodata – syntetiske tal"
 

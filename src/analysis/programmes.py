@@ -46,11 +46,11 @@ import pandas as pd
 
 from analysis import format as fmt
 from analysis import load
-from analysis.reference import geography, periods
+from analysis.core.errors import ParameterError
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
 from analysis.effects import quiet
 from analysis.multiple_testing import holm
-from analysis.core.errors import ParameterError
+from analysis.reference import geography, periods
 
 NOTEBOOK = "business_programs"
 
@@ -876,7 +876,7 @@ def about_da(min_count: int = MIN_COUNT) -> list[str]:
     """The "Om tallene" section: every method the report uses, in plain Danish, one bullet each."""
     from analysis import balance, effects
     from analysis.disclosure import MIN_GROUP_FOR_EXTREMES
-    from analysis.spells import OUTCOME_MONTHS
+    from analysis.sources.local.spells import OUTCOME_MONTHS
 
     covs = ", ".join(effects.COVARIATES_DA[:-1]) + " og " + effects.COVARIATES_DA[-1]
     limit = fmt.number(balance.BALANCE_LIMIT, 1)

@@ -79,8 +79,8 @@ import pandas as pd
 
 from analysis import format as fmt
 from analysis import load
-from analysis.reference import geography, periods, tables
 from analysis.core.errors import ParameterError
+from analysis.reference import geography, periods, tables
 
 BASIS_PUBLISHED = "published"
 BASIS_MEMBERS = "sum_of_members"

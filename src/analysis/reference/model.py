@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.reference import geography, tables
 from analysis.core.errors import InputError
+from analysis.reference import geography, tables
 
 BASE_COLUMNS = ["table", "area", "area_code", "area_level", "period", "period_type", "period_start", "period_end"]
 TAIL_COLUMNS = ["measure", "value", "unit", "source_file", "source_row"]

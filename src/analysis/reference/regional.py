@@ -16,7 +16,7 @@ Which level a period uses:
 - in the data: :func:`levels_in_frame` reads which regional areas a tidy table has per period
   (RAR areas or regions, by :mod:`analysis.reference.geography`);
 - as fetched: ``analysis fetch`` records in each raw file's manifest which regional level the
-  rows of every period hold (``regional_level``, see :mod:`analysis.fetch_jobindsats`);
+  rows of every period hold (``regional_level``, see :mod:`analysis.sources.jobindsats.api`);
   :func:`recorded_levels` reads it back.
 
 :func:`levels` combines them for a report: what the fetch recorded, else what the data
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.reference import geography
 from analysis.core import paths
+from analysis.reference import geography
 from analysis.reference.periods import parse_period, sort_codes
 
 RAR = "rar"

@@ -275,7 +275,7 @@ SPECS: tuple[TableSpec, ...] = (
         source="Jobnet for Arbejdsgivere (JobAG)",
         aliases=("JOBAG",),
     ),
-    # Statistics Denmark, StatBank AUK01: fetched by `analysis fetch --source dst`, read by analysis.readers_dst.
+    # Statistics Denmark, StatBank AUK01: fetched by `analysis fetch --source dst`, read by analysis.sources.statbank.reader.
     # Sex and age are fetched as totals only ("Køn i alt", "Alder i alt"); the value column is INDHOLD.
     TableSpec(
         id="AUK01",

@@ -1,7 +1,7 @@
 """The shared first step of reading an analyst-maintained CSV (local figures, the spells extract).
 
 Such files are saved from Excel or a text editor: UTF-8 with or without a byte-order mark, or
-Windows-1252 as Excel on a Danish PC saves "CSV (semikolonsepareret)" (see :mod:`analysis.textfile`;
+Windows-1252 as Excel on a Danish PC saves "CSV (semikolonsepareret)" (see :mod:`analysis.sources.textfile`;
 the build summary names files read that way), ``;`` or ``,`` as separator, blank lines, lines of
 separators only (``;;;;``, left by Excel where cells were cleared) and ``#`` comment lines
 anywhere. This module turns one into its content lines with their file line numbers, so the
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import textfile
 from analysis.core.errors import InputError
+from analysis.sources import textfile
 
 
 @dataclass(frozen=True)

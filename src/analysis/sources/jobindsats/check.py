@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import readers
-from analysis.reference import geography, tables
 from analysis.core.errors import InputError
+from analysis.reference import geography, tables
 from analysis.reference.geography import normalise_label
+from analysis.sources import tidy
 
 TABLES_FILE = "src/analysis/reference/tables.py"
 
@@ -65,7 +65,7 @@ class LabelMatch:
 
 
 def match_labels(spec: tables.TableSpec, labels: list[str], rows: list[list], *, strict: bool) -> LabelMatch:
-    """Match live labels as the build's reader (:func:`analysis.readers.tidy`) will.
+    """Match live labels as the build's reader (:func:`analysis.sources.tidy.tidy`) will.
 
     A column that is neither area, period, a registry dimension nor a registry measure is
     ``unknown`` when the reader would refuse it: when its values differ between rows, and,
@@ -108,7 +108,7 @@ def _refused_by_reader(cells: list, *, strict: bool) -> bool:
         return False
     series = pd.Series(cells, dtype=object)
     try:
-        values = readers.parse_numbers(series)
+        values = tidy.parse_numbers(series)
     except InputError:
         return False
     return bool(values.notna().any())

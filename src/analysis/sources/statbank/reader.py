@@ -11,7 +11,7 @@ quarters written ``2024K4``, UTF-8 with or without a byte-order mark.
   ``Hele landet`` (code ``0``/``000``), regions; ``330 Slagelse`` (code and text) works too.
   StatBank's ``Landsdel ...`` areas and Christiansø have no place in the model and are left out.
 - English headers (``lang=en``: ``AREA``, ``TIME``) are accepted.
-- The rest (dimension values, numbers, periods, validation) is :func:`analysis.readers.tidy`,
+- The rest (dimension values, numbers, periods, validation) is :func:`analysis.sources.tidy.tidy`,
   so a bad value raises :class:`~analysis.core.errors.InputError` naming the file, the line and what
   was expected, exactly as for Jobindsats files.
 """
@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import readers, textfile
-from analysis.reference import geography, tables
 from analysis.core.errors import InputError
+from analysis.reference import geography, tables
 from analysis.reference.geography import normalise_label
+from analysis.sources import textfile, tidy
 
 AREA_HEADERS = {normalise_label(x) for x in ("OMRÅDE", "Område", "Omraade", "AREA", "Region", "Kommune")}
 TIME_HEADERS = {normalise_label(x) for x in ("TID", "TIME", "Kvartal", "Quarter")}
@@ -42,7 +42,7 @@ _CODE_AND_TEXT = re.compile(r"^(\d{1,4})\s+(\S.*)$")
 
 def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.DataFrame:
     """Read one StatBank CSV into the tidy model (columns :func:`analysis.reference.model.columns_for`);
-    ``compact``: text columns as categories (see :func:`analysis.readers.tidy`)."""
+    ``compact``: text columns as categories (see :func:`analysis.sources.tidy.tidy`)."""
     path = Path(path)
     shown = _shown_name(path, data_root)
     spec = tables.spec(table_id_of(path), file=shown)
@@ -74,7 +74,7 @@ def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.D
     if not rows:
         raise InputError(f"{shown}: no data rows for municipalities or the whole country after the header")
     wide = pd.DataFrame(rows, columns=renamed, dtype=object)
-    return readers.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown, compact=compact)
+    return tidy.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown, compact=compact)
 
 
 def _canonical_header(header: list[str], shown: str, spec: tables.TableSpec) -> list[str]:

@@ -70,7 +70,7 @@ header): missing or unknown columns, empty required cells, values outside the li
 impossible dates (unreadable, or ``end_date`` before ``start_date``), duplicate ``spell_id``
 or the same person with the same programme and dates twice, and **CPR-like values**
 (``DDMMYY-XXXX``, ``DDMMYYXXXX``, ``DD.MM.YY-XXXX``, ``DDMMYY XXXX``, ``DDMMYY/XXXX``, with or
-without the century; :mod:`analysis.cpr`) in any column. The message never repeats an
+without the century; :mod:`analysis.sources.local.cpr`) in any column. The message never repeats an
 identifier value, so it can be pasted into a ticket.
 
 Processed form (what :func:`read_local` returns): the twelve columns above, typed
@@ -98,10 +98,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.reference import geography
-from analysis.cpr import CPR_PATTERN, cpr_like  # CPR numbers as people type them (see analysis.cpr)
 from analysis.core.errors import InputError
-from analysis.local_csv import read_csv_text
+from analysis.reference import geography
+from analysis.sources.local.cpr import CPR_PATTERN, cpr_like
+from analysis.sources.local.csv_text import read_csv_text
 
 FILENAME = "forloeb.csv"
 NAME = "spells"
@@ -315,7 +315,7 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
 
     if problems:
         raise InputError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the spell extract: "
-                         + "; ".join(problems) + f" (line {header_line} is the header; see analysis.spells for the format)")
+                         + "; ".join(problems) + f" (line {header_line} is the header; see analysis.sources.local.spells for the format)")
 
     frame["start_date"], frame["end_date"] = start, end
     frame["age"] = age.astype("int64")
@@ -452,7 +452,7 @@ def check_publishable(frame: pd.DataFrame, what: str = "table", *, spells: pd.Da
     bad = [str(c) for c in frame.columns if _norm(c) in names]
     if bad:
         raise InputError(f"refusing to publish {what}: it has row-level column(s) {', '.join(bad)}; "
-                         "publish aggregates only (analysis.spells.drop_identifiers)")
+                         "publish aggregates only (analysis.sources.local.spells.drop_identifiers)")
     texts = [frame[c].astype(str) for c in frame.columns
              if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     texts.append(pd.Series(frame.index.astype(str)))

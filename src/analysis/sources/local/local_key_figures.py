@@ -34,7 +34,7 @@ column                              required  meaning
 
 Numbers are whole and non-negative (``1.234`` with a thousands dot and ``12,0`` are read too). An
 empty cell means "not reported" and is shown as "–" in reports, never as 0. No cell may hold a
-CPR number, in any form (:mod:`analysis.cpr`): the file is refused, without repeating the value. Headings may be written with Danish letters (``voksenlærlinge``)
+CPR number, in any form (:mod:`analysis.sources.local.cpr`): the file is refused, without repeating the value. Headings may be written with Danish letters (``voksenlærlinge``)
 and in any case. Each (municipality, quarter) appears once. Any problem stops the build with
 one message naming the file, the line and what was expected.
 
@@ -53,10 +53,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.reference import geography, periods
-from analysis.cpr import contains_cpr
 from analysis.core.errors import InputError, ParameterError
-from analysis.local_csv import read_csv_text
+from analysis.reference import geography, periods
+from analysis.sources.local.cpr import contains_cpr
+from analysis.sources.local.csv_text import read_csv_text
 
 FILENAME = "lokale_noegletal.csv"
 NAME = "local_key_figures"
@@ -101,7 +101,7 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
         if h not in known:
             raise InputError(
                 f"{where} line {header_line}: unknown column {h!r}; expected the columns {', '.join(known)} "
-                "(see the docstring of analysis.local_figures)"
+                "(see the docstring of analysis.sources.local.local_key_figures)"
             )
     dup = {h for h in headings if headings.count(h) > 1}
     if dup:

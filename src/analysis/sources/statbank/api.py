@@ -1,4 +1,4 @@
-"""Fetching from Statistics Denmark's StatBank API (no key; used by :mod:`analysis.fetch`).
+"""Fetching from Statistics Denmark's StatBank API (no key; used by :mod:`analysis.sources.fetch`).
 
 Per table, two POSTs to ``${DST_API_URL:-https://api.statbank.dk/v1}``:
 
@@ -9,7 +9,7 @@ Per table, two POSTs to ``${DST_API_URL:-https://api.statbank.dk/v1}``:
    of the other variables (``KØN``, ``ALDER``) and the wanted quarters (``2024K4``).
 
 The CSV (``;``-separated, decimal comma, ``..`` for suppressed values) is saved verbatim
-as ``data/raw/dst/AUK01__<first>-<last>.csv`` with a manifest; :mod:`analysis.readers_dst`
+as ``data/raw/dst/AUK01__<first>-<last>.csv`` with a manifest; :mod:`analysis.sources.statbank.reader`
 reads it into the tidy model.
 """
 
@@ -23,20 +23,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.reference import geography, tables
 from analysis.core import paths
 from analysis.core.errors import AnalysisError, InputError
-from analysis.fetch import (
+from analysis.reference import geography, tables
+from analysis.reference.geography import normalise_label
+from analysis.reference.periods import parse_period, sort_codes
+from analysis.sources.fetching import (
     ApiError,
     Context,
     Download,
     UnknownTableError,
-    base_url as _base_url,
-    periods_to_fetch,
 )
-from analysis.reference.geography import normalise_label
-from analysis.http_client import BodyError, Fetched, RetryPolicy, fetch, make_session
-from analysis.reference.periods import parse_period, sort_codes
+from analysis.sources.fetching import base_url as _base_url
+from analysis.sources.fetching import periods_to_fetch
+from analysis.sources.http import BodyError, Fetched, RetryPolicy, fetch, make_session
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ QUERIES = {
 }
 
 
-# --------------------------------------------------------------------------- the source interface used by analysis.fetch
+# --------------------------------------------------------------------------- the source interface used by analysis.sources.fetch
 
 
 def directory() -> Path:

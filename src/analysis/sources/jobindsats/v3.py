@@ -1,6 +1,6 @@
 """The Jobindsats API v3 on the wire: the URLs we ask and the answers we accept.
 
-Used by :mod:`analysis.fetch_jobindsats` (which decides what to ask). Documented (DATA-SOURCES.md):
+Used by :mod:`analysis.sources.jobindsats.api` (which decides what to ask). Documented (DATA-SOURCES.md):
 ``{base}/table/{id}?format=json``, ``{base}/data/{id}?mgroup.*=*&period.M=latest:14&hierarchy._nykom=/&format=json``
 and the answer ``{"columns": [...], "rows": [[...], ...]}`` with a UTF-8 byte-order mark. Nothing
 here sends a request or knows the key.
@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from analysis.reference import tables
 from analysis.core.errors import AnalysisError
-from analysis.fetch import ApiError, RejectedKeyError
+from analysis.reference import tables
 from analysis.reference.geography import normalise_label
-from analysis.http_client import BodyError
 from analysis.reference.periods import parse_period, sort_codes
+from analysis.sources.fetching import ApiError, RejectedKeyError
+from analysis.sources.http import BodyError
 
 TOKEN_ENV = "JOBINDSATS_API_TOKEN"
 REJECTED_KEY_TEXT = "Forkert nøgle eller nøglen er udløbet."

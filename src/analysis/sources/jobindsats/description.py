@@ -19,7 +19,7 @@ hierarchies -> levels -> values with ``value_id`` and ``value_name``), so it is 
 - **Other dimensions.** The hierarchy id of every dimension the registry
   (:mod:`analysis.reference.tables`) lists for the table, matched by label.
 
-Nothing here makes a request; :mod:`analysis.fetch_jobindsats` decides what to ask with it.
+Nothing here makes a request; :mod:`analysis.sources.jobindsats.api` decides what to ask with it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analysis.reference import geography, tables
 from analysis.core.errors import AnalysisError
+from analysis.reference import geography, tables
 from analysis.reference.geography import normalise_label
 from analysis.reference.periods import parse_period, sort_codes
 

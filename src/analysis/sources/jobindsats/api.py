@@ -1,12 +1,12 @@
-"""Fetching from the Jobindsats API v3 (used by :mod:`analysis.fetch`).
+"""Fetching from the Jobindsats API v3 (used by :mod:`analysis.sources.fetch`).
 
 Every request carries ``Authorization: Bearer <JOBINDSATS_API_TOKEN>``, and only over HTTPS
-(plain ``http://`` only to a loopback test server: :func:`analysis.http_client.require_secure_url`).
+(plain ``http://`` only to a loopback test server: :func:`analysis.sources.http.require_secure_url`).
 
 Per table:
 
 1. ``GET {base}/table/{id}?format=json``: the table description (404 -> unknown table). It is
-   read by :mod:`analysis.jobindsats_description` for the period types and periods it lists,
+   read by :mod:`analysis.sources.jobindsats.description` for the period types and periods it lists,
    the area hierarchies and the hierarchies of the registry's dimensions. If its shape is not
    understood, the fetch falls back to the fixed guesses below and lets the data answers decide.
 2. ``GET {base}/data/{id}?mgroup.*=*&period.<type>=<selection>&hierarchy.<h>=*...&format=json``:
@@ -37,20 +37,20 @@ fetch asks the right way at once:
 - **Areas** (``area_hierarchies``). The hierarchies for the municipalities, the country and the
   regional level -- the RAR areas for periods before 2025, the regional councils for periods
   from 2025 -- chosen from those the description lists, by their values, id and label
-  (:mod:`analysis.jobindsats_description`); ``_nykom`` when it lists none. Should the service
+  (:mod:`analysis.sources.jobindsats.description`); ``_nykom`` when it lists none. Should the service
   refuse them together, the municipalities' hierarchy alone is asked. ``JOBINDSATS_AREA_HIERARCHIES``
   (e.g. ``_nykom,_rar``) overrides the choice.
 - **Regional level per period** (``regional_level``): which periods' rows hold RAR areas and
   which the regional councils, for the reports (:mod:`analysis.reference.regional`).
 
 An answer is checked before it is saved: every registry measure and dimension must be in it
-and no column the build would refuse (:func:`analysis.fetch_check.match_labels`), and every area
+and no column the build would refuse (:func:`analysis.sources.jobindsats.check.match_labels`), and every area
 must be known to :mod:`analysis.reference.geography`. A table that fails this, or that the service will not
 answer in any of the ways above, is not saved; it fails with the row ``analysis fetch --check``
 prints for it, naming what to change.
 
-Modules: :mod:`analysis.jobindsats_v3` (URLs and answers), :mod:`analysis.jobindsats_description`
-(reading a description), :mod:`analysis.fetch_check` (labels against the registry, the rows),
+Modules: :mod:`analysis.sources.jobindsats.v3` (URLs and answers), :mod:`analysis.sources.jobindsats.description`
+(reading a description), :mod:`analysis.sources.jobindsats.check` (labels against the registry, the rows),
 :mod:`analysis.reference.regional` (the regional level before and after 2025).
 """
 
@@ -62,27 +62,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import fetch_check
-from analysis.reference import geography, regional, tables
 from analysis.core import paths
 from analysis.core.errors import InputError
-from analysis.fetch import (
+from analysis.reference import geography, regional, tables
+from analysis.reference.geography import normalise_label
+from analysis.reference.periods import parse_period, shift, sort_codes
+from analysis.sources.fetching import (
     ApiError,
     Context,
     Download,
     MissingKeyError,
     RejectedKeyError,
     UnknownTableError,
-    base_url as _base_url,
-    calendar_periods,
-    periods_to_fetch,
-    read_manifests,
-    read_setting,
 )
-from analysis.fetch_check import CheckRow
-from analysis.reference.geography import normalise_label
-from analysis.http_client import BodyError, Fetched, RetryPolicy, fetch, make_session, require_secure_url
-from analysis.jobindsats_description import (
+from analysis.sources.fetching import base_url as _base_url
+from analysis.sources.fetching import calendar_periods, periods_to_fetch, read_manifests, read_setting
+from analysis.sources.http import BodyError, Fetched, RetryPolicy, fetch, make_session, require_secure_url
+from analysis.sources.jobindsats import check
+from analysis.sources.jobindsats.description import (
     COUNTRY,
     MUNICIPALITIES,
     RAR,
@@ -92,19 +89,16 @@ from analysis.jobindsats_description import (
     TableInfo,
     parse_description,
 )
-from analysis.jobindsats_v3 import (  # re-exported: the wire format
+from analysis.sources.jobindsats.v3 import (
     REJECTED_KEY,
     REJECTED_KEY_TEXT,
     TOKEN_ENV,
     V3_PERIOD_TYPES,
     V3Body,
-    api_table_id,
     build_data_url,
     build_metadata_url,
     parse_v3,
-    period_parameter,
 )
-from analysis.reference.periods import parse_period, shift, sort_codes
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +138,12 @@ class TableNotUsable(ApiError):
     ``row`` is the ``--check`` row that says why and what to change.
     """
 
-    def __init__(self, message: str, row: CheckRow) -> None:
+    def __init__(self, message: str, row: check.CheckRow) -> None:
         super().__init__(message)
         self.row = row
 
 
-# --------------------------------------------------------------------------- the source interface used by analysis.fetch
+# --------------------------------------------------------------------------- the source interface used by analysis.sources.fetch
 
 
 def directory() -> Path:
@@ -257,7 +251,7 @@ def fetch_table(
     body = answer.body
     if not body.rows:
         return Download(body=answer.fetched.body, query=answer.url, periods=[], rows=0)
-    labels = fetch_check.match_labels(spec, body.labels, body.rows, strict=False)
+    labels = check.match_labels(spec, body.labels, body.rows, strict=False)
     row = answer.row(spec, info, latest)
     row.labels = labels
     row.label_problems()
@@ -312,20 +306,20 @@ def validate_file(path: Path, spec: tables.TableSpec) -> tuple[list[str], int]:
 # --------------------------------------------------------------------------- analysis fetch --check
 
 
-def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geography.DEFAULT_MUNICIPALITY) -> CheckRow:
+def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geography.DEFAULT_MUNICIPALITY) -> check.CheckRow:
     """The ``--check`` row of one table: its description and one small data call (latest period, one municipality).
 
     Writes nothing. Raises only what ends every check (a rejected key, no network).
     """
-    row = CheckRow(spec.id, spec.title, spec=spec)
+    row = check.CheckRow(spec.id, spec.title, spec=spec)
     kind = spec.period_kinds[0]
     try:
         info = describe(ctx, spec)
     except UnknownTableError as exc:
         row.problems.append(ctx.redact(str(exc)))
         row.change(
-            f"the id (or aliases) of {spec.id} in {fetch_check.TABLES_FILE}: look the table up on jobindsats.dk",
-            f"its id in {fetch_check.TABLES_FILE}",
+            f"the id (or aliases) of {spec.id} in {check.TABLES_FILE}: look the table up on jobindsats.dk",
+            f"its id in {check.TABLES_FILE}",
         )
         return row
     except (ApiError, BodyError) as exc:
@@ -349,8 +343,8 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
         row.temporary = isinstance(exc, (ServiceUnavailable, BodyError))
         if not row.temporary:
             row.change(
-                f"the {spec.id} entry in {fetch_check.TABLES_FILE} or the settings, after the service's message",
-                f"its entry in {fetch_check.TABLES_FILE} (see the message)",
+                f"the {spec.id} entry in {check.TABLES_FILE} or the settings, after the service's message",
+                f"its entry in {check.TABLES_FILE} (see the message)",
             )
         return row
     row = answer.row(spec, info, latest)
@@ -368,13 +362,13 @@ def check_table(ctx: Context, spec: tables.TableSpec, municipality: str = geogra
     if not body.rows:
         row.problems.append(f"the service answered with no rows for {_span(wanted)}")
         row.change(
-            f"check on jobindsats.dk that {spec.id} is still published, and its id in {fetch_check.TABLES_FILE}",
-            f"its id in {fetch_check.TABLES_FILE}",
+            f"check on jobindsats.dk that {spec.id} is still published, and its id in {check.TABLES_FILE}",
+            f"its id in {check.TABLES_FILE}",
         )
         return row
     if not latest:
         row.latest = f"{body.periods[-1]} (from the data)"
-    row.labels = fetch_check.match_labels(spec, body.labels, body.rows, strict=True)
+    row.labels = check.match_labels(spec, body.labels, body.rows, strict=True)
     row.label_problems()
     _area_problems(row, body, areas)
     return row
@@ -545,8 +539,8 @@ class Answer:
         asked = set(self.area_selection)
         return {role: h.id for role, h in self.areas.roles.items() if h.id in asked}
 
-    def row(self, spec: tables.TableSpec, info: TableInfo, latest: str | None) -> CheckRow:
-        row = CheckRow(spec.id, spec.title, spec=spec)
+    def row(self, spec: tables.TableSpec, info: TableInfo, latest: str | None) -> check.CheckRow:
+        row = check.CheckRow(spec.id, spec.title, spec=spec)
         kind = spec.period_kinds[0]
         listed = ", ".join(f"{t.name}{f' ({t.kind})' if t.kind else ''}" for t in info.period_types) or "none listed"
         how = "explicit list" if self.selection == "list" else f"relative {self.relative}"
@@ -682,7 +676,7 @@ def _try(
 
 def _not_accepted(ctx: Context, spec: tables.TableSpec, info: TableInfo, areas: AreaChoice, attempts: list[Attempt]) -> TableNotUsable:
     kind = spec.period_kinds[0]
-    row = CheckRow(spec.id, spec.title, spec=spec)
+    row = check.CheckRow(spec.id, spec.title, spec=spec)
     row.period_types = ", ".join(f"{t.name}{f' ({t.kind})' if t.kind else ''}" for t in info.period_types) or "none listed"
     row.areas = areas.describe()
     listed_other = [t for t in info.period_types if t.kind is not None and t.kind != kind]
@@ -692,8 +686,8 @@ def _not_accepted(ctx: Context, spec: tables.TableSpec, info: TableInfo, areas: 
             f"none with {kind} periods, which the registry says {spec.id} has"
         )
         row.change(
-            f"the period kinds of {spec.id} in {fetch_check.TABLES_FILE}, if the table really changed",
-            f"its period kinds in {fetch_check.TABLES_FILE}",
+            f"the period kinds of {spec.id} in {check.TABLES_FILE}, if the table really changed",
+            f"its period kinds in {check.TABLES_FILE}",
         )
     else:
         problem = f"the service accepted no query for {kind} periods; tried: {_attempts_text(attempts)}"
@@ -739,13 +733,13 @@ def available_from_message(text: str, asked: int) -> int | None:
     return None
 
 
-def _area_problems(row: CheckRow, body: "V3Body", areas: AreaChoice) -> None:
+def _area_problems(row: check.CheckRow, body: "V3Body", areas: AreaChoice) -> None:
     """Areas the build would refuse, or an answer without any municipality."""
     index = body.area_index()
     if index is None or not body.rows:
         return
     names = {str(r[index]) for r in body.rows}
-    unknown = fetch_check.unknown_areas(names)
+    unknown = check.unknown_areas(names)
     if unknown:
         shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         row.problems.append(f"area(s) analysis.reference.geography does not know, which the build would refuse: {shown}")
@@ -829,5 +823,5 @@ def _raise_for_status(ctx: Context, fetched: Fetched, spec: tables.TableSpec, wh
     excerpt = ctx.redact(" ".join(text.split()))[:200]
     raise ApiError(
         f"the Jobindsats API refused the {what} request for {spec.id} (HTTP {status}: {excerpt}); "
-        "the query is built by analysis.fetch_jobindsats.build_data_url"
+        "the query is built by analysis.sources.jobindsats.api.build_data_url"
     )
