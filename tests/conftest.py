@@ -34,7 +34,8 @@ def demo_data_root(tmp_path_factory) -> Path:
     """The demo dataset, generated and built once per test session in a temporary data root."""
     import os
 
-    from analysis import build, demo
+    from analysis import demo
+    from analysis.data import build
 
     root = tmp_path_factory.mktemp("demo-data")
     previous = os.environ.get("ANALYSIS_DATA_DIR")

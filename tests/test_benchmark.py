@@ -539,7 +539,7 @@ def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
 @pytest.mark.slow
 def test_notebook_on_the_real_extract_with_gaps(real_y30r21, data_root, tmp_path):
     """Real figures end to end, with Slagelse missing in one period and a rates file without Kontanthjælp mv."""
-    from analysis import build
+    from analysis.data import build
 
     raw = data_root / "raw" / "jobindsats"
     raw.mkdir(parents=True)

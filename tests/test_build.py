@@ -6,8 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import build, cli, load
+from analysis import cli
 from analysis.core import paths
+from analysis.data import build, load
 from analysis.sources.jobindsats import reader
 
 
@@ -272,7 +273,7 @@ def test_an_interrupted_build_leaves_a_marked_folder_that_the_next_build_removes
     # A build that stops (forever) after writing its first table, then is killed with SIGKILL.
     script = (
         "import time\n"
-        "from analysis import build\n"
+        "from analysis.data import build\n"
         "real = build.write_parquet\n"
         "def slow(*a, **k):\n"
         "    real(*a, **k)\n"

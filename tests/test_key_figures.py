@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import key_figures, load
+from analysis import key_figures
 from analysis.core import paths
 from analysis.core.errors import InputError, ParameterError
+from analysis.data import load
 from analysis.reference import geography, periods
 from analysis.sources.local import local_key_figures
 

@@ -171,7 +171,7 @@ def test_periods_and_setup(demo_data):
 
 
 def test_volume_and_sector_split_on_demo(demo_data):
-    from analysis import load
+    from analysis.data import load
 
     s = pg.setup("Slagelse", "", "", "demo")
     vol = pg.volume(s, "demo")
@@ -214,7 +214,7 @@ def test_employment_after_on_demo(demo_data):
 
 def test_all_or_none_shares_of_few_spells_are_hidden_on_demo(demo_data):
     """Issue 12, point 5: Læsø has rolling years where all or none of 5-9 completed spells ended in employment."""
-    from analysis import load
+    from analysis.data import load
 
     s = pg.setup("Læsø", "", "", "demo")
     raw = load.load_table("Y14D03", "demo", areas="Læsø", measures=["completed", "employed_share_pct"])
@@ -283,7 +283,7 @@ def _no_identifiers(tables: Path, extract: pd.DataFrame) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("municipality", ["Slagelse", "Læsø"])
 def test_notebook_runs_on_demo_data(demo_data, tmp_path, municipality):
-    from analysis import load
+    from analysis.data import load
     from analysis.sources.local import spells
 
     tables, html = _run(tmp_path, municipality, municipality=municipality, source="demo")

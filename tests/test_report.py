@@ -14,15 +14,15 @@ from analysis import report
 
 @pytest.fixture
 def fake_load(monkeypatch):
-    """A stand-in for analysis.load (written by another module) with a fixed vintage."""
-    mod = types.ModuleType("analysis.load")
+    """A stand-in for analysis.data.load (written by another module) with a fixed vintage."""
+    mod = types.ModuleType("analysis.data.load")
     mod.resolve_source = lambda source="": source or "demo"
     mod.is_demo = lambda source="": (source or "demo") == "demo"
     mod.vintage = lambda source: {"built_at": "2024-05-02T10:15:00", "raw_files": 3, "latest_period": {}}
-    monkeypatch.setitem(sys.modules, "analysis.load", mod)
-    import analysis
+    monkeypatch.setitem(sys.modules, "analysis.data.load", mod)
+    import analysis.data
 
-    monkeypatch.setattr(analysis, "load", mod, raising=False)
+    monkeypatch.setattr(analysis.data, "load", mod, raising=False)
     return mod
 
 

@@ -406,11 +406,11 @@ def test_stale_staging_is_cleaned_and_a_half_swapped_period_restored(tmp_path):
 def test_notebook_imports_follow_analysis_modules(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import os\nfrom analysis import report\n\ndef f():\n    import seaborn as sns\n%matplotlib inline")]
-    nb.cells.append(nbformat.v4.new_code_cell("from analysis.load import load_table\nimport statsmodels.api as sm"))
+    nb.cells.append(nbformat.v4.new_code_cell("from analysis.data.load import load_table\nimport statsmodels.api as sm"))
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
     found = runner.notebook_imports([path])
-    assert "analysis.report" in found and "analysis.load" in found and "statsmodels.api" in found
+    assert "analysis.report" in found and "analysis.data.load" in found and "statsmodels.api" in found
     assert "analysis.format" in found  # imported by analysis.report itself
     assert "os" not in found and "pandas" not in found
 

@@ -155,7 +155,7 @@ def test_for_municipality(tmp_path):
 
 def test_build_stores_the_extract_as_local_input(data_root, tmp_path):
     """The build reads forloeb.csv through analysis.sources.local.spells and load.local_input returns it."""
-    from analysis import build, load
+    from analysis.data import build, load
 
     src = data_root / "raw" / "demo"
     (src / "local").mkdir(parents=True)

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import load, trends
+from analysis import trends
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.data import load
 from analysis.reference import geography, periods
 
 

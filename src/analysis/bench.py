@@ -206,7 +206,9 @@ if mode == "read_csv":
     frame = pd.read_csv(path, sep=";")
     info = {"rows": len(frame)}
 else:
-    from analysis import build, model, readers  # the imports are not part of the measured time
+    from analysis.data import build  # the imports are not part of the measured time
+    from analysis.reference import model
+    from analysis.sources.jobindsats import reader
     from analysis.core.errors import AnalysisError
     started = time.perf_counter()
     try:
@@ -359,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  -> {root / 'bench-large.json'}")
         return 0
 
-    from analysis import load, runner
+    from analysis import runner
+    from analysis.data import load
     from analysis.reference import geography
 
     source = load.resolve_source(args.source)

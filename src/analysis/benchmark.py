@@ -1,7 +1,7 @@
 """The ministry's benchmark of the jobcentres (Jobindsats Y30R21): rank, actual against expected,
 what moved the rank, distance to the next places, economic potential, Danish key sentences.
 
-The analysis functions are pure: the tidy Y30R21 frame (as :func:`analysis.load.load_table` or
+The analysis functions are pure: the tidy Y30R21 frame (as :func:`analysis.data.load.load_table` or
 :func:`analysis.sources.jobindsats.reader.read_raw_file` returns it) goes in, frames (or Danish text) come out.
 The ``figure_*`` builders at the end turn those frames into matplotlib figures in the house
 style (no files written, nothing displayed); the notebook ``benchmark_ranking`` shows them.

@@ -121,7 +121,8 @@ def coverage(reps: int, persons: int, spells_per_person: int, person_sd: float, 
 def demo_coverage(source: str = "demo") -> pd.DataFrame:
     """Coverage on the demo extract (true effects known): every municipality x programme, clustered and naive, by
     municipality size (spells with an observable outcome). Needs the built demo data (``analysis demo``, ``build``)."""
-    from analysis import demo, effects, load
+    from analysis import demo, effects
+    from analysis.data import load
     from analysis.sources.local.spells import split_by_outcome
 
     spells, _ = split_by_outcome(load.local_input("spells", source))

@@ -343,7 +343,7 @@ def _is_demo(source: str) -> bool:
     if source in ("demo", "real"):
         return source == "demo"
     try:
-        from analysis import load
+        from analysis.data import load
 
         return bool(load.is_demo(source))
     except Exception:  # noqa: BLE001 - load unavailable or no data: be safe and mark as demo

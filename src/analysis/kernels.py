@@ -64,7 +64,7 @@ PRELOAD = (
     "analysis.reference.geography",
     "analysis.reference.periods",
     "analysis.reference.tables",
-    "analysis.load",
+    "analysis.data.load",
     "analysis.report",
     "analysis.figures",
 )
@@ -109,14 +109,14 @@ def _preload(names) -> list[str]:
 
 def _warm_data(source: str, max_rows: int, modules=()) -> dict:
     """Import ``modules`` and read the processed tables (up to ``max_rows`` rows each) through
-    analysis.load's cache, so every kernel forked afterwards finds them ready."""
+    analysis.data.load's cache, so every kernel forked afterwards finds them ready."""
     import gc
 
     started = time.perf_counter()
     failed = _preload(modules) if modules else []
     warmed = []
     try:
-        from analysis import load
+        from analysis.data import load
 
         tables = load.manifest(source).get("tables", {})
         for table, info in sorted(tables.items()):

@@ -65,9 +65,10 @@ import pandas as pd
 import yaml
 
 from analysis import format as fmt
-from analysis import load, trends
+from analysis import trends
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.data import load
 from analysis.reference import geography, periods, tables
 from analysis.sources.local import local_key_figures
 

@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis import load
 from analysis.core.errors import ParameterError
+from analysis.data import load
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
 from analysis.effects import quiet
 from analysis.multiple_testing import holm

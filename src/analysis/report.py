@@ -100,7 +100,7 @@ def _resolve(municipality: str, period: str, source: str) -> tuple[str, str, str
     vintage = None
     resolved = source or ""
     try:
-        from analysis import load
+        from analysis.data import load
 
         resolved = load.resolve_source(source or "")
         vintage = load.vintage(resolved)
@@ -176,7 +176,7 @@ def header(
     """Display the report's title block (call it once, in the first cell after the parameters).
 
     ``municipality`` may be a name or a kommunekode; ``period`` a period code ("" = latest);
-    ``source`` "demo", "real" or "" (resolved the way :mod:`analysis.load` resolves it).
+    ``source`` "demo", "real" or "" (resolved the way :mod:`analysis.data.load` resolves it).
     The runner reads the title from this output's metadata for the HTML page title and the index.
     """
     markup, name, label, resolved = _header(

@@ -67,7 +67,7 @@ Failures, re-runs and exit codes
 Bad parameters (unknown municipality or notebook, a period outside the data, no data) fail
 with one line before any kernel starts (exit 2), and so does processed data that is not what
 the current raw files give (a raw file new, changed or gone since ``analysis build``:
-:func:`analysis.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
+:func:`analysis.data.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
 others: its HTML page shows a failure banner, the code and the traceback for the analyst,
 the index marks it, the run ends with a summary (notebook, cell, the error's last line)
 and the exit code is 1.
@@ -90,7 +90,7 @@ In batches of at least three notebooks per job, once the first kernels run, the 
 also imports what the notebooks import (found with
 ``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
 :func:`notebook_imports`) and decodes the processed tables (up to 3 million rows each)
-through :mod:`analysis.load`'s cache, so later kernels start with all of it; this saves
+through :mod:`analysis.data.load`'s cache, so later kernels start with all of it; this saves
 2-5 s of CPU per notebook. In smaller batches the zygote imports those modules before the
 first kernel, and every kernel waits for that (:meth:`analysis.kernels.Zygote.hold_spawns`).
 A kernel is ready as soon as it has bound its sockets and answered (jupyter_client's own
@@ -229,7 +229,7 @@ def _cores() -> int:
 
 def make_plan(args: argparse.Namespace) -> Plan:
     """Validate every parameter (raises ParameterError with one clear line) before any kernel starts."""
-    from analysis import load
+    from analysis.data import load
     from analysis.reference import geography, periods
 
     if args.all_municipalities and args.municipality:
@@ -269,7 +269,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise ParameterError(f"--timeout must be positive, not {args.timeout}")
 
     source = load.resolve_source(args.source or "")
-    from analysis import build
+    from analysis.data import build
 
     # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
     build.check_current(source, chosen_automatically=not args.source)
@@ -303,7 +303,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
 def _table_periods(source: str) -> dict[str, list[str]]:
     """{table: its period codes}, from the build manifest (first to latest period) where it says,
     else by reading the tables' period columns."""
-    from analysis import load
+    from analysis.data import load
     from analysis.reference import periods
 
     try:

@@ -78,8 +78,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import format as fmt
-from analysis import load
 from analysis.core.errors import ParameterError
+from analysis.data import load
 from analysis.reference import geography, periods, tables
 
 BASIS_PUBLISHED = "published"
@@ -251,7 +251,7 @@ def area_series(
     rows: pd.DataFrame | None = None,
     **dims: str,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A wide monthly series (like :func:`analysis.load.series`) and the basis of each area.
+    """A wide monthly series (like :func:`analysis.data.load.series`) and the basis of each area.
 
     Returns ``(wide, basis)``: ``wide`` has the period codes as index (every month from start to
     end, gaps NaN), a ``period_end`` column and one column per area; ``basis`` maps each area to

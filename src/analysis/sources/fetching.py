@@ -149,7 +149,7 @@ def raw_name(table_id: str, period_codes: Iterable[str], suffix: str) -> str:
 
 def manifest_path(data_path: Path) -> Path:
     """``Y25I09__2019M01-2025M09.json`` -> ``Y25I09__2019M01-2025M09.json.manifest.json``
-    (the name :mod:`analysis.sources.jobindsats.reader` and :mod:`analysis.build` look for)."""
+    (the name :mod:`analysis.sources.jobindsats.reader` and :mod:`analysis.data.build` look for)."""
     return data_path.with_name(data_path.name + MANIFEST_SUFFIX)
 
 

@@ -73,7 +73,7 @@ MADE_BY = "analysis build"
 FORMAT = 2  # of the build manifest
 # The modules and data whose code decides what a processed table holds: a change rebuilds everything.
 BUILDER_FILES = (
-    "build.py", "sources/jobindsats/reader.py", "sources/statbank/reader.py", "sources/tidy.py", "sources/textfile.py",
+    "data/build.py", "sources/jobindsats/reader.py", "sources/statbank/reader.py", "sources/tidy.py", "sources/textfile.py",
     "sources/local/csv_text.py", "sources/local/spells.py", "sources/local/local_key_figures.py", "sources/local/cpr.py",
     "reference/model.py", "reference/tables.py", "reference/geography.py", "reference/periods.py", "core/paths.py",
 )
@@ -188,7 +188,7 @@ def _read_json(path: Path):
 
 def builder_version() -> str:
     """A digest of the code and reference data that decide what a processed table holds."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the analysis package (BUILDER_FILES are relative to it)
     digest = hashlib.sha256(f"format {FORMAT}".encode())
     for name in (*BUILDER_FILES, *sorted(p.relative_to(here).as_posix() for p in (here / "reference").glob("*.csv"))):
         path = here / name
