@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from analysis import benchmark as bm
-from analysis import format as fmt
 from analysis import rates
 from analysis.core.errors import InputError, ParameterError
+from analysis.present import formats as fmt
 from analysis.sources.jobindsats.reader import read_raw_file
 from tests.notebook_run import run_report_notebook
 

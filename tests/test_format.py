@@ -1,4 +1,4 @@
-"""Danish display formats (analysis.format)."""
+"""Danish display formats (analysis.present.formats)."""
 
 import math
 from decimal import Decimal
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import format as fmt
+from analysis.present import formats as fmt
 
 MISSING_VALUES = [None, float("nan"), np.nan, pd.NA, pd.NaT, np.float64("nan")]
 

@@ -1,47 +1,34 @@
-"""Report building blocks (analysis.report)."""
+"""Report building blocks (analysis.present.report)."""
 
 import json
-import sys
-import types
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import format as fmt
-from analysis import report
+from analysis.present import formats as fmt
+from analysis.present import report
+
+# What analysis.data.load.vintage says about the data; the caller passes it in (the report reads no data).
+VINTAGE = {"source": "demo", "built_at": "2024-05-02T10:15:00", "raw_files": 3, "latest_period": {}}
 
 
-@pytest.fixture
-def fake_load(monkeypatch):
-    """A stand-in for analysis.data.load (written by another module) with a fixed vintage."""
-    mod = types.ModuleType("analysis.data.load")
-    mod.resolve_source = lambda source="": source or "demo"
-    mod.is_demo = lambda source="": (source or "demo") == "demo"
-    mod.vintage = lambda source: {"built_at": "2024-05-02T10:15:00", "raw_files": 3, "latest_period": {}}
-    monkeypatch.setitem(sys.modules, "analysis.data.load", mod)
-    import analysis.data
-
-    monkeypatch.setattr(analysis.data, "load", mod, raising=False)
-    return mod
-
-
-def test_header_demo_banner_and_facts(fake_load):
-    markup = report.header_html("Benchmark", "330", "2024Q1", "demo", subtitle="Kvartalsrapport")
+def test_header_demo_banner_and_facts():
+    markup = report.header_html("Benchmark", "330", "2024Q1", "demo", vintage=VINTAGE, subtitle="Kvartalsrapport")
     assert "Demodata – syntetiske tal" in markup
     assert "Slagelse" in markup and "1. kvt. 2024" in markup
     assert "Benchmark" in markup and "Kvartalsrapport" in markup
     assert "2. maj 2024" in markup  # vintage
 
 
-def test_header_real_has_no_banner(fake_load):
-    markup = report.header_html("Benchmark", "Slagelse", "", "real")
+def test_header_real_has_no_banner():
+    markup = report.header_html("Benchmark", "Slagelse", "", "real", vintage=VINTAGE | {"source": "real"})
     assert "Demodata" not in markup
     assert "seneste periode" in markup
 
 
-def test_header_escapes_html(fake_load):
-    assert "<script>" not in report.header_html("<script>x</script>", "Slagelse", "2024Q1", "demo")
+def test_header_escapes_html():
+    assert "<script>" not in report.header_html("<script>x</script>", "Slagelse", "2024Q1", "demo", vintage=VINTAGE)
 
 
 def test_table_html_danish():

@@ -405,18 +405,18 @@ def test_stale_staging_is_cleaned_and_a_half_swapped_period_restored(tmp_path):
 
 def test_notebook_imports_follow_analysis_modules(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nfrom analysis import report\n\ndef f():\n    import seaborn as sns\n%matplotlib inline")]
+    nb.cells = [nbformat.v4.new_code_cell("import os\nfrom analysis.present import report\n\ndef f():\n    import seaborn as sns\n%matplotlib inline")]
     nb.cells.append(nbformat.v4.new_code_cell("from analysis.data.load import load_table\nimport statsmodels.api as sm"))
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
     found = runner.notebook_imports([path])
-    assert "analysis.report" in found and "analysis.data.load" in found and "statsmodels.api" in found
-    assert "analysis.format" in found  # imported by analysis.report itself
+    assert "analysis.present.report" in found and "analysis.data.load" in found and "statsmodels.api" in found
+    assert "analysis.present.formats" in found  # imported by analysis.present.report itself
     assert "os" not in found and "pandas" not in found
 
 
 def test_export_adds_a_title_block_when_the_notebook_has_none():
-    from analysis import report
+    from analysis.present import report
 
     header = report.header_html("Rapport", "Slagelse", "2024Q2", "demo")
     page = runner.export_html(_nb_with_outputs(), variant="leadership", title="T", header=header)

@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import format as fmt
 from analysis import rates as rates_mod
 from analysis.core.errors import InputError, ParameterError
+from analysis.present import formats as fmt
 from analysis.reference import geography
 from analysis.reference import periods as periodsmod
 
@@ -1080,8 +1080,8 @@ def rates_note(rates) -> str | None:
 # --------------------------------------------------------------------------- figures
 #
 # Figure builders: frames in, a matplotlib Figure out (no files, no display). Every figure has
-# Danish labels, the house style of analysis.figures, "Kilde: Jobindsats" and, for demo data,
-# the demo watermark (figures.finish). Rank axes are inverted: rank 1 at the top.
+# Danish labels, the house style of analysis.present.charts, "Kilde: Jobindsats" and, for demo data,
+# the demo watermark (charts.finish). Rank axes are inverted: rank 1 at the top.
 
 GOOD_COLOR = "#2e7d32"  # fewer on benefits than expected
 BAD_COLOR = "#c0392b"  # more than expected
@@ -1115,11 +1115,11 @@ def figure_rank_history(history: pd.DataFrame, others: pd.DataFrame, municipalit
     """Rank over time, one panel per benefit group: the municipality (bold) and the comparison area's others (grey)."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
     codes = list(dict.fromkeys(history["period"]))
     pos = _x_positions(codes)
-    fig, axes = figures.new_figure("Placering på benchmarket over tid", nrows=2, ncols=2, figsize=(9.5, 7.0),
+    fig, axes = charts.new_figure("Placering på benchmarket over tid", nrows=2, ncols=2, figsize=(9.5, 7.0),
                                    sharex=True, sharey=True,
                                    subtitle=f"{municipality} (blå) og de øvrige kommuner {in_area(comparison_area)} "
                                             "(grå). Plads 1 er bedst.")
@@ -1132,11 +1132,11 @@ def figure_rank_history(history: pd.DataFrame, others: pd.DataFrame, municipalit
                          linewidth=0.5 if many else 0.9, alpha=0.45 if many else 1.0, legend=False,
                          **({"marker": "o", "markersize": 3} if len(codes) < 3 else {}))
         own = history[history["benefit_group"] == g].assign(x=lambda d: d["period"].map(pos))
-        ax.plot(own["x"], own["rank"], color=figures.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
+        ax.plot(own["x"], own["rank"], color=charts.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
         for x, r in zip(own["x"], own["rank"], strict=True):
             if not pd.isna(r):
                 ax.annotate(fmt.number(r), (x, r), textcoords="offset points", xytext=(0, 6), ha="center",
-                            fontsize=7.5, color=figures.MUNICIPALITY_COLOR)
+                            fontsize=7.5, color=charts.MUNICIPALITY_COLOR)
         if own["rank"].isna().all():
             ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", va="center", color="#777")
         ax.set_title(GROUP_LABEL_DA[g] if g != TOTAL else "Alle ydelsesgrupper i alt", fontsize=11)
@@ -1145,7 +1145,7 @@ def figure_rank_history(history: pd.DataFrame, others: pd.DataFrame, municipalit
         ax.set_xlabel("")
         ax.set_ylabel("Placering (1 = bedst)")
         _period_ticks(ax, codes, xlabel=any(ax is a for a in axes[-1]))
-    figures.finish(fig, source=source)
+    charts.finish(fig, source=source)
     return fig
 
 
@@ -1153,22 +1153,22 @@ def figure_actual_vs_expected(latest: pd.DataFrame, municipality: str, period: s
     """Latest period: actual and expected full-time persons per group (left), difference in pct.-point (right)."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
     rows = latest[latest["benefit_group"].isin(GROUPS)].copy()
     rows["label"] = rows["benefit_group"].map(GROUP_LABEL_DA)
-    fig, (left, right) = figures.new_figure(
+    fig, (left, right) = charts.new_figure(
         f"{municipality}: faktisk og forventet niveau, {period_phrase(period)}", ncols=2, figsize=(9.5, 4.2))
     _subtitle(left, "Fuldtidspersoner")
     _subtitle(right, "Forskel i andel af 16-66-årige (pct.-point)")
     long = rows.melt(id_vars=["label"], value_vars=["actual", "expected"], var_name="kind", value_name="value")
     long["kind"] = long["kind"].map({"actual": "Faktisk", "expected": "Forventet"})
     sns.barplot(data=long, y="label", x="value", hue="kind", ax=left, orient="h",
-                palette={"Faktisk": figures.MUNICIPALITY_COLOR, "Forventet": "#9ecae1"})
+                palette={"Faktisk": charts.MUNICIPALITY_COLOR, "Forventet": "#9ecae1"})
     left.set_xlabel("Fuldtidspersoner")
     left.set_ylabel("")
     left.legend(title="", loc="upper right")
-    figures.number_axis(left, "x")
+    charts.number_axis(left, "x")
     left.grid(axis="x")
     left.grid(axis="y", visible=False)
     colors = [GOOD_COLOR if v < 0 else BAD_COLOR for v in rows["difference_pp"].fillna(0)]
@@ -1187,20 +1187,20 @@ def figure_actual_vs_expected(latest: pd.DataFrame, municipality: str, period: s
     right.set_yticklabels([])
     right.grid(axis="x")
     right.grid(axis="y", visible=False)
-    figures.pp_axis(right, "x", decimals=2)
-    figures.finish(fig, source=source)
+    charts.pp_axis(right, "x", decimals=2)
+    charts.finish(fig, source=source)
     return fig
 
 
 def figure_difference_over_time(history: pd.DataFrame, municipality: str, source: str):
     """The gap over time per group: full-time persons (left) and pct.-point of the 16-66 population (right)."""
-    from analysis import figures
+    from analysis.present import charts
 
     codes = list(dict.fromkeys(history["period"]))
     pos = _x_positions(codes)
-    colors = {TOTAL: "#333333", "A-dagpenge mv.": figures.MUNICIPALITY_COLOR, "Sygedagpenge mv.": figures.COMPARISON_COLOR,
+    colors = {TOTAL: "#333333", "A-dagpenge mv.": charts.MUNICIPALITY_COLOR, "Sygedagpenge mv.": charts.COMPARISON_COLOR,
               "Kontanthjælp mv.": "#6a51a3"}
-    fig, (left, right) = figures.new_figure(f"{municipality}: faktisk minus forventet niveau over tid", ncols=2,
+    fig, (left, right) = charts.new_figure(f"{municipality}: faktisk minus forventet niveau over tid", ncols=2,
                                             figsize=(9.5, 4.4))
     _subtitle(left, "Fuldtidspersoner (under nul = færre end forventet)")
     _subtitle(right, "Pct.-point af de 16-66-årige")
@@ -1216,16 +1216,16 @@ def figure_difference_over_time(history: pd.DataFrame, municipality: str, source
         _period_ticks(ax, codes)
     left.set_ylabel("Fuldtidspersoner")
     right.set_ylabel("Pct.-point")
-    figures.number_axis(left, "y")
-    figures.pp_axis(right, "y", decimals=2)
+    charts.number_axis(left, "y")
+    charts.pp_axis(right, "y", decimals=2)
     left.legend(loc="best", fontsize=8)
-    figures.finish(fig, source=source)
+    charts.finish(fig, source=source)
     return fig
 
 
 def figure_gap_waterfall(decomposition: pd.DataFrame, municipality: str, first: str, last: str, source: str):
     """From the total gap in the first period to the latest: each group's contribution (full-time persons)."""
-    from analysis import figures
+    from analysis.present import charts
 
     dec = decomposition.set_index("benefit_group")
     steps = [(g, dec.loc[g, "change"]) for g in GROUPS]
@@ -1237,7 +1237,7 @@ def figure_gap_waterfall(decomposition: pd.DataFrame, municipality: str, first: 
         *(GROUP_LABEL_DA[g].replace(" mv.", "\nmv.") for g, _ in steps),
         f"I alt\n{period_tick(last).replace(chr(10), ' ')}",
     ]
-    fig, ax = figures.new_figure(f"{municipality}: hvad flyttede forskellen til det forventede niveau?", figsize=(9.0, 4.5))
+    fig, ax = charts.new_figure(f"{municipality}: hvad flyttede forskellen til det forventede niveau?", figsize=(9.0, 4.5))
     _subtitle(ax, "Faktisk minus forventet antal fuldtidspersoner i alt og bidraget fra hver ydelsesgruppe")
     level = start
     ax.bar(0, start, color="#777777")
@@ -1253,7 +1253,7 @@ def figure_gap_waterfall(decomposition: pd.DataFrame, municipality: str, first: 
         ax.plot([i - 1 + 0.4, i - 0.4], [level, level], color="#999", linewidth=0.8)
         level += v
     k = len(steps) + 1
-    ax.bar(k, end, color=figures.MUNICIPALITY_COLOR)
+    ax.bar(k, end, color=charts.MUNICIPALITY_COLOR)
     ax.annotate(fmt.number(end), (k, end), xytext=(0, 3 if end >= 0 else -10), textcoords="offset points",
                 ha="center", fontsize=8)
     ax.axhline(0, color="#555", linewidth=0.8)
@@ -1268,26 +1268,26 @@ def figure_gap_waterfall(decomposition: pd.DataFrame, municipality: str, first: 
     ax.set_xticks(range(k + 1))
     ax.set_xticklabels(labels, fontsize=8)
     ax.set_ylabel("Fuldtidspersoner (faktisk - forventet)")
-    figures.number_axis(ax, "y")
-    figures.finish(fig, source=source)
+    charts.number_axis(ax, "y")
+    charts.finish(fig, source=source)
     return fig
 
 
 def figure_distance(full_ranking: pd.DataFrame, distance: pd.DataFrame, municipality: str, period: str, source: str,
                     window: tuple[int, int] = (12, 8)):
     """The ranking around the municipality (difference in pct.-point by rank) with the places 5 and 10 up and 5 down."""
-    from analysis import figures
+    from analysis.present import charts
 
     own = full_ranking[full_ranking["area"] == municipality].iloc[0]
     r = int(own["rank"])
     lo, hi = max(1, r - window[0]), min(int(full_ranking["rank"].max()), r + window[1])
     part = full_ranking[(full_ranking["rank"] >= lo) & (full_ranking["rank"] <= hi)]
     targets = {int(t): k for t, k in zip(distance["target_rank"], distance["places"], strict=True) if not pd.isna(t)}
-    fig, ax = figures.new_figure(f"{municipality}: afstand til de nærmeste pladser, {period_phrase(period)}",
+    fig, ax = charts.new_figure(f"{municipality}: afstand til de nærmeste pladser, {period_phrase(period)}",
                                  figsize=(9.5, 5.0))
     _subtitle(ax, f"Faktisk minus forventet andel (pct.-point) for kommunerne omkring {municipality}; "
                   "orange = 5 og 10 pladser op og 5 ned")
-    colors = [figures.MUNICIPALITY_COLOR if a == municipality else ("#e07b39" if int(rk) in targets else "#c9c9c9")
+    colors = [charts.MUNICIPALITY_COLOR if a == municipality else ("#e07b39" if int(rk) in targets else "#c9c9c9")
               for a, rk in zip(part["area"], part["rank"], strict=True)]
     ax.bar(part["rank"], part["difference_pp"], color=colors)
     ax.axhline(0, color="#555", linewidth=0.8)
@@ -1307,17 +1307,17 @@ def figure_distance(full_ranking: pd.DataFrame, distance: pd.DataFrame, municipa
     ax.set_xlabel("Placering og kommune")
     ax.set_ylabel("Pct.-point (faktisk - forventet)")
     ax.grid(axis="x", visible=False)
-    figures.pp_axis(ax, "y", decimals=2)
-    figures.finish(fig, source=source)
+    charts.pp_axis(ax, "y", decimals=2)
+    charts.finish(fig, source=source)
     return fig
 
 
 def figure_potential(pot: pd.DataFrame, municipality: str, period: str, source: str):
     """Each group's gap in kroner a year (negative = a saving against the expected level)."""
-    from analysis import figures
+    from analysis.present import charts
 
     rows = pot[(pot["period"] == periodsmod.parse_period(period).code) & pot["benefit_group"].isin(GROUPS)]
-    fig, ax = figures.new_figure(f"{municipality}: økonomisk betydning af forskellen, {period_phrase(period)}",
+    fig, ax = charts.new_figure(f"{municipality}: økonomisk betydning af forskellen, {period_phrase(period)}",
                                  figsize=(8.5, 3.8))
     priced = price_year_label(pot, period) if "price_year" in pot.columns else ""
     _subtitle(ax, "Nettokommunal merudgift (+) eller mindreudgift (-) pr. år i forhold til det forventede niveau"
@@ -1338,21 +1338,21 @@ def figure_potential(pot: pd.DataFrame, municipality: str, period: str, source: 
     ax.set_xlabel("Mio. kr. pr. år (grøn = mindreudgift)")
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    figures.number_axis(ax, "x", decimals=0)
-    figures.finish(fig, source=source)
+    charts.number_axis(ax, "x", decimals=0)
+    charts.finish(fig, source=source)
     return fig
 
 
 def figure_full_ranking(full_ranking: pd.DataFrame, municipality: str, members: Sequence[str], comparison_area: str,
                         period: str, source: str):
     """All municipalities by published rank (bars: difference in pct.-point); the municipality and its area highlighted."""
-    from analysis import figures
+    from analysis.present import charts
 
     rows = full_ranking.dropna(subset=["rank"])
     highlight = set(members) if comparison_area != geography.COUNTRY else set()
-    colors = [figures.MUNICIPALITY_COLOR if a == municipality else (figures.COMPARISON_COLOR if a in highlight else "#cfcfcf")
+    colors = [charts.MUNICIPALITY_COLOR if a == municipality else (charts.COMPARISON_COLOR if a in highlight else "#cfcfcf")
               for a in rows["area"]]
-    fig, ax = figures.new_figure(f"Hele ranglisten, {period_phrase(period)}", figsize=(10.0, 4.8))
+    fig, ax = charts.new_figure(f"Hele ranglisten, {period_phrase(period)}", figsize=(10.0, 4.8))
     others = ("de øvrige kommuner (grå)" if comparison_area == geography.COUNTRY
               else f"de øvrige kommuner {in_area(comparison_area)} (orange), resten af landet (grå)")
     _subtitle(ax, f"{municipality} (blå), {others}; til venstre de bedste")
@@ -1362,13 +1362,13 @@ def figure_full_ranking(full_ranking: pd.DataFrame, municipality: str, members: 
     if len(own):
         x, y = float(own["rank"].iloc[0]), float(own["difference_pp"].iloc[0])
         ax.annotate(f"{municipality}\nnr. {int(x)}", (x, y), xytext=(0, 30 if y >= 0 else -36), textcoords="offset points",
-                    ha="center", fontsize=9, color=figures.MUNICIPALITY_COLOR, fontweight="bold",
-                    arrowprops={"arrowstyle": "-", "color": figures.MUNICIPALITY_COLOR, "lw": 0.8})
+                    ha="center", fontsize=9, color=charts.MUNICIPALITY_COLOR, fontweight="bold",
+                    arrowprops={"arrowstyle": "-", "color": charts.MUNICIPALITY_COLOR, "lw": 0.8})
     ax.set_xlim(0, float(rows["rank"].max()) + 1)
     ax.set_xticks([1, 10, 20, 30, 40, 50, 60, 70, 80, 90, int(rows["rank"].max())])
     ax.set_xlabel("Placering (1 = bedst)")
     ax.set_ylabel("Pct.-point (faktisk - forventet)")
     ax.grid(axis="x", visible=False)
-    figures.pp_axis(ax, "y", decimals=1)
-    figures.finish(fig, source=source)
+    charts.pp_axis(ax, "y", decimals=1)
+    charts.finish(fig, source=source)
     return fig

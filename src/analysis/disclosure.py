@@ -139,6 +139,6 @@ def hide_rows(df: pd.DataFrame, key: str, keys: Sequence, columns: Sequence[str]
 
 def count_or_mark(value, suppressed: bool, min_count: int = MIN_COUNT) -> str:
     """Display text for a count cell: the Danish number, or "<5" when suppressed."""
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     return f"<{min_count}" if suppressed else fmt.integer(value)

@@ -668,7 +668,7 @@ WEIGHT_HEADINGS_DA = {
 
 
 def _pp(value) -> str:
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     return fmt.signed(value, 1)
 
@@ -734,7 +734,7 @@ def effect_sentences(analysis: EffectsAnalysis, reference: str = REFERENCE_PROGR
 
 
 def _decimal(value, decimals: int = 1) -> str:
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     return fmt.number(value, decimals)
 
@@ -788,7 +788,7 @@ def smd_text(value) -> str:
 
 def censoring_sentence(analysis: EffectsAnalysis) -> str:
     """How many spells were left out because their six-month outcome cannot be seen yet (Danish)."""
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     if analysis.extract_date is None:
         return ""
@@ -857,7 +857,7 @@ def balance_display(balance: pd.DataFrame) -> pd.DataFrame:
 
 def weights_display(weights: pd.DataFrame) -> pd.DataFrame:
     """The weight distribution as Danish text, one row per group."""
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     return pd.DataFrame({
         "programme": weights["programme"],
@@ -870,7 +870,7 @@ def weights_display(weights: pd.DataFrame) -> pd.DataFrame:
 
 def effects_display(est: pd.DataFrame, min_count: int = MIN_COUNT) -> pd.DataFrame:
     """One display row per programme: spells, the two estimates with intervals, notes (Danish strings)."""
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     def cell(r) -> str:
         if r is None or pd.isna(r["effect_pp"]):
@@ -895,14 +895,14 @@ def effects_display(est: pd.DataFrame, min_count: int = MIN_COUNT) -> pd.DataFra
 
 def figure_effects(est: pd.DataFrame, municipality: str, source: str):
     """Adjusted effects with 95 % intervals per programme, both methods, against a zero line."""
-    from analysis import figures
+    from analysis.present import charts
 
     programmes = list(dict.fromkeys(est["programme"]))
-    colours = {"logit_ame": figures.MUNICIPALITY_COLOR, "ipw_ate": figures.COMPARISON_COLOR}
+    colours = {"logit_ame": charts.MUNICIPALITY_COLOR, "ipw_ate": charts.COMPARISON_COLOR}
     labels = {"logit_ame": "Logistisk regression", "ipw_ate": "IPW-vægtning"}
-    fig, ax = figures.new_figure(f"{municipality}: justeret forskel i beskæftigelse 6 måneder efter", figsize=(8.5, 5.0))
+    fig, ax = charts.new_figure(f"{municipality}: justeret forskel i beskæftigelse 6 måneder efter", figsize=(8.5, 5.0))
     ax.set_title(f"Pct.-point i forhold til {REFERENCE_PROGRAMME.lower()}. Linjerne er 95 %-konfidensintervaller.",
-                 loc="left", fontsize=9.5, fontweight="normal", color=figures.SOURCE_COLOR, pad=8)
+                 loc="left", fontsize=9.5, fontweight="normal", color=charts.SOURCE_COLOR, pad=8)
     y = np.arange(len(programmes))
     for offset, method in ((-0.15, "logit_ame"), (0.15, "ipw_ate")):
         rows = est[est["method"] == method].set_index("programme").reindex(programmes)
@@ -918,10 +918,10 @@ def figure_effects(est: pd.DataFrame, municipality: str, source: str):
     ax.set_yticks(y, programmes)
     ax.invert_yaxis()
     ax.set_xlabel("Forskel i andel i beskæftigelse (pct.-point)")
-    figures.pp_axis(ax, "x", decimals=0)
+    charts.pp_axis(ax, "x", decimals=0)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     if est["effect_pp"].notna().any():
         ax.legend(loc="lower right", fontsize=8.5)
-    figures.finish(fig, source=source, data_source="Kilde: Jobcentrets eget udtræk")
+    charts.finish(fig, source=source, data_source="Kilde: Jobcentrets eget udtræk")
     return fig

@@ -60,13 +60,13 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.debugger",  # imported by every kernel's start (debugpy: about 0.07 s of CPU each)
-    "analysis.format",
+    "analysis.present.formats",
     "analysis.reference.geography",
     "analysis.reference.periods",
     "analysis.reference.tables",
     "analysis.data.load",
-    "analysis.report",
-    "analysis.figures",
+    "analysis.present.report",
+    "analysis.present.charts",
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 KERNEL_BIND_WAIT = 30.0  # seconds the zygote waits for a forked kernel to bind its sockets before replying anyway

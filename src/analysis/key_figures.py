@@ -64,11 +64,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import format as fmt
 from analysis import trends
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.data import load
+from analysis.present import formats as fmt
 from analysis.reference import geography, periods, tables
 from analysis.sources.local import local_key_figures
 
@@ -834,19 +834,19 @@ def figure_history(d: Dashboard, source: str = ""):
     """Small multiples: each figure's last twelve quarters, the comparison area for shares, the target as a line."""
     import matplotlib.dates as mdates
 
-    from analysis import figures
+    from analysis.present import charts
 
     keys = [f.key for f in FIGURES if f.key in set(d.history["figure"])]
     n = len(keys)
     ncols = 2
     nrows = max(1, math.ceil(n / ncols))
-    fig, axes = figures.new_figure(
+    fig, axes = charts.new_figure(
         f"Nøgletal de seneste {HISTORY_QUARTERS} kvartaler", nrows=nrows, ncols=ncols, figsize=(10.0, 2.5 * nrows + 0.9)
     )
     axes = np.atleast_1d(axes).ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
-    palette = figures.area_palette(d.municipality, d.comparison_area)
+    palette = charts.area_palette(d.municipality, d.comparison_area)
     for ax, key in zip(axes, keys, strict=False):
         spec = FIGURE_KEYS[key]
         h = d.history[d.history["figure"] == key]
@@ -859,16 +859,16 @@ def figure_history(d: Dashboard, source: str = ""):
         t = d.targets.get(key)
         span = _target_span(t, h) if t is not None else None
         if span is not None:
-            ax.hlines(t.value, span[0], span[1], color=figures.HIGHLIGHT_COLOR, linestyles="--", linewidth=1.1,
+            ax.hlines(t.value, span[0], span[1], color=charts.HIGHLIGHT_COLOR, linestyles="--", linewidth=1.1,
                       label=f"Mål {period_da(t)}")
         ax.set_title(_SHORT_TITLES.get(key, spec.title_da), fontsize=9.5)
         if spec.unit == "pct":
-            figures.percent_axis(ax, "y", decimals=1)
+            charts.percent_axis(ax, "y", decimals=1)
         else:
-            figures.number_axis(ax, "y")
+            charts.number_axis(ax, "y")
         ax.xaxis.set_major_locator(mdates.YearLocator())
-        figures.date_axis(ax, "year")
+        charts.date_axis(ax, "year")
         if spec.compare or span is not None:
             ax.legend(loc="best", fontsize=7.5)
-    figures.finish(fig, source=source, data_source="Jobindsats og jobcentrets egne tal")
+    charts.finish(fig, source=source, data_source="Jobindsats og jobcentrets egne tal")
     return fig

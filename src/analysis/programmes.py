@@ -44,12 +44,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis import format as fmt
 from analysis.core.errors import ParameterError
 from analysis.data import load
 from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
 from analysis.effects import quiet
 from analysis.multiple_testing import holm
+from analysis.present import formats as fmt
 from analysis.reference import geography, periods
 
 NOTEBOOK = "business_programs"
@@ -612,10 +612,10 @@ def _month_x(frame: pd.DataFrame) -> pd.DataFrame:
 def _style_month_axis(ax) -> None:
     import matplotlib.dates as mdates
 
-    from analysis import figures
+    from analysis.present import charts
 
     ax.xaxis.set_major_locator(mdates.YearLocator())
-    figures.date_axis(ax, "year")
+    charts.date_axis(ax, "year")
     ax.margins(x=0.01)
     ax.set_xlabel("")
 
@@ -624,20 +624,20 @@ def _percent_ticks(ax, which: str = "y") -> None:
     """Whole-percent ticks at 1, 2, 5 or 10 steps (never 2,5 rounded to 3)."""
     from matplotlib.ticker import MaxNLocator
 
-    from analysis import figures
+    from analysis.present import charts
 
     axis = ax.yaxis if which == "y" else ax.xaxis
     axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
-    figures.percent_axis(ax, which)
+    charts.percent_axis(ax, which)
 
 
 def titled_figure(title: str, subtitle: str | None = None, *, figsize=(8.5, 4.6)):
     """A one-panel figure in the house style with a grey subtitle above the plot (never overlapping the title)."""
-    from analysis import figures
+    from analysis.present import charts
 
-    fig, ax = figures.new_figure(title, figsize=figsize)
+    fig, ax = charts.new_figure(title, figsize=figsize)
     if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=9.5, fontweight="normal", color=figures.SOURCE_COLOR, pad=8)
+        ax.set_title(subtitle, loc="left", fontsize=9.5, fontweight="normal", color=charts.SOURCE_COLOR, pad=8)
     return fig, ax
 
 
@@ -645,11 +645,11 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
     """Small multiples: share of recipients in a company-based programme per target group, three areas."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
-    palette = figures.area_palette(setup.municipality, setup.comparison_area)
+    palette = charts.area_palette(setup.municipality, setup.comparison_area)
     groups = [TG_TOTAL, *TARGET_GROUPS]
-    fig, axes = figures.new_figure("Andel af modtagerne i virksomhedsrettede tilbud", nrows=3, ncols=2,
+    fig, axes = charts.new_figure("Andel af modtagerne i virksomhedsrettede tilbud", nrows=3, ncols=2,
                                    figsize=(9.5, 9.0), sharex=True,
                                    subtitle="Procent af modtagerne i målgruppen, pr. måned")
     for ax, g in zip(axes.flat, groups, strict=True):
@@ -665,7 +665,7 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
         _percent_ticks(ax, "y")
         _style_month_axis(ax)
     _area_legend(fig, palette, _present(vol.dropna(subset=["activation_pct"]), setup.areas))
-    figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
+    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
 
 
@@ -680,13 +680,13 @@ def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
     """Horizontal bars: private share of company-based programmes per target group, three areas."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
     data = split[(split["period"] == setup.month)].dropna(subset=["private_share_pct"]).copy()
     order = [g for g in [TG_TOTAL, *TARGET_GROUPS] if g in set(data["target_group"])]
     data["label"] = data["target_group"].replace({TG_TOTAL: "Alle målgrupper"})
     labels = ["Alle målgrupper" if g == TG_TOTAL else g for g in order]
-    palette = figures.area_palette(setup.municipality, setup.comparison_area)
+    palette = charts.area_palette(setup.municipality, setup.comparison_area)
     fig, ax = titled_figure("Andel af virksomhedsrettede tilbud i private virksomheder",
                             f"Seneste 12 måneder til og med {fmt.period_label(setup.month)}; resten er i offentlige virksomheder",
                             figsize=(8.5, 6.0))
@@ -703,16 +703,16 @@ def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
     ax.set_xlim(0, 100)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    figures.percent_axis(ax, "x")
+    charts.percent_axis(ax, "x")
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
+    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
 
 
 def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, programme: str = COMPANY_TOTAL):
     """Dot-and-interval plot: employment share with 95 % intervals per target group, municipality vs Hele landet."""
-    from analysis import figures
+    from analysis.present import charts
 
     rows = compare[compare["programme"] == programme].reset_index(drop=True)
     fig, ax = titled_figure("I beskæftigelse 6 måneder efter et virksomhedsrettet forløb",
@@ -720,8 +720,8 @@ def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, pr
                             "Linjerne er 95 %-konfidensintervaller.", figsize=(8.5, 5.0))
     y = np.arange(len(rows))
     for offset, (share, lo, hi, color, label) in enumerate([
-        ("municipality_share", "ci_low", "ci_high", figures.MUNICIPALITY_COLOR, setup.municipality),
-        ("country_share", "country_ci_low", "country_ci_high", figures.COUNTRY_COLOR, geography.COUNTRY),
+        ("municipality_share", "ci_low", "ci_high", charts.MUNICIPALITY_COLOR, setup.municipality),
+        ("country_share", "country_ci_low", "country_ci_high", charts.COUNTRY_COLOR, geography.COUNTRY),
     ]):
         yy = y + (0.18 if offset else -0.18)
         ok = rows[share].notna()
@@ -734,11 +734,11 @@ def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, pr
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Andel i beskæftigelse")
-    figures.percent_axis(ax, "x")
+    charts.percent_axis(ax, "x")
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8.5)
-    figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
+    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
 
 
@@ -750,9 +750,9 @@ def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
     """Share of aktivitetsparate with ordinary paid hours over time, three areas."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
-    palette = figures.area_palette(setup.municipality, setup.comparison_area)
+    palette = charts.area_palette(setup.municipality, setup.comparison_area)
     data = _month_x(hours.dropna(subset=["share_with_hours_pct"]))
     fig, ax = titled_figure("Aktivitetsparate med ordinære løntimer",
                             "Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned", figsize=(8.5, 4.6))
@@ -766,7 +766,7 @@ def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
     ax.set_ylim(bottom=0)
     _percent_ticks(ax, "y")
     _style_month_axis(ax)
-    figures.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
+    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
     return fig
 
 
@@ -774,7 +774,7 @@ def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
     """Placement rate per quarter: the municipality (blue), the other jobcentres in the area (grey)."""
     import seaborn as sns
 
-    from analysis import figures
+    from analysis.present import charts
 
     codes = sorted(place["period"].unique(), key=lambda c: periods.parse_period(c).end)
     pos = {c: i for i, c in enumerate(codes)}
@@ -788,17 +788,17 @@ def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
         many = others["area"].nunique() > 30
         sns.lineplot(data=others, x="x", y="placement_rate_pct", units="area", estimator=None, ax=ax, color="#b0b0b0",
                      linewidth=0.5 if many else 0.9, alpha=0.5 if many else 1.0, legend=False)
-    ax.plot(own["x"], own["placement_rate_pct"], color=figures.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
+    ax.plot(own["x"], own["placement_rate_pct"], color=charts.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
     for x, v, r in zip(own["x"], own["placement_rate_pct"], own["rank"], strict=True):
         if pd.notna(r):
             ax.annotate(f"nr. {fmt.integer(r)}", (x, v), textcoords="offset points", xytext=(0, 7), ha="center",
-                        fontsize=7.5, color=figures.MUNICIPALITY_COLOR)
+                        fontsize=7.5, color=charts.MUNICIPALITY_COLOR)
     ax.set_xticks(range(len(codes)), [fmt.period_label(c).replace(" kvt. ", " kvt.\n") for c in codes], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("Formidlingsgrad")
     ax.set_ylim(0, 100)
-    figures.percent_axis(ax, "y")
-    figures.finish(fig, source=source, data_source=SOURCE_JOBAG)
+    charts.percent_axis(ax, "y")
+    charts.finish(fig, source=source, data_source=SOURCE_JOBAG)
     return fig
 
 

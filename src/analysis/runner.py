@@ -28,7 +28,7 @@ Output layout::
     outputs/<period>/<code>-<name>/tables/<notebook>__<table>.csv (+ .json)  key tables for machines
 
 CSV files are UTF-8, ``,``-separated, ``.`` decimal point, snake_case columns; each has a
-JSON sidecar naming the columns' Danish headings and dtypes (see :mod:`analysis.report`).
+JSON sidecar naming the columns' Danish headings and dtypes (see :mod:`analysis.present.report`).
 
 Notebook parameter convention (tests/test_notebook_conventions.py enforces it)
 -----------------------------------------------------------------------------
@@ -60,7 +60,7 @@ removed; cells tagged ``remove-cell`` are dropped (``remove-input``/``remove-out
 nbconvert). Figures are embedded PNGs and the page loads nothing from the network. A table
 of contents is added after the title block when a report has three or more ``##`` headings.
 The title block, municipality, period, data source and demo banner come from
-:func:`analysis.report.header`, which every notebook calls first.
+:func:`analysis.present.report.header`, which every notebook calls first.
 
 Failures, re-runs and exit codes
 --------------------------------
@@ -95,7 +95,7 @@ through :mod:`analysis.data.load`'s cache, so later kernels start with all of it
 first kernel, and every kernel waits for that (:meth:`analysis.kernels.Zygote.hold_spawns`).
 A kernel is ready as soon as it has bound its sockets and answered (jupyter_client's own
 start and stop each idle 0.1-0.4 s, which adds up over hundreds of notebooks). Figures
-are laid out once and drawn once (:func:`analysis.figures.fix_layout`). ``--no-fork``
+are laid out once and drawn once (:func:`analysis.present.charts.fix_layout`). ``--no-fork``
 uses ordinary kernels. ``make bench`` (:mod:`analysis.bench`) measures it.
 """
 
@@ -119,9 +119,9 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.present import TEMPLATE_DIR
 
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "analysis_report"
 TOC_MARKER = "<!--analysis-toc-->"
 TOC_MIN_HEADINGS = 3
@@ -579,7 +579,7 @@ def export_html(
     """One self-contained HTML page: variant ``leadership`` (no code), ``analyst`` (code) or ``failed``.
 
     ``header`` is a title block (HTML) put first when the notebook did not display one with
-    :func:`analysis.report.header` (so every report names its municipality, period and data,
+    :func:`analysis.present.report.header` (so every report names its municipality, period and data,
     with the demo banner where it applies).
     """
     import copy
@@ -744,9 +744,9 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
     footer = _footer(plan, run_started)
     header = ""
     if not _header_meta(nb):
-        from analysis import report
+        from analysis.present import report
 
-        header = report.header_html(title, area.name, plan.period, plan.source)
+        header = report.header_html(title, area.name, plan.period, plan.source, vintage=plan.vintage)
     files = {"ipynb": f"{rel}/{name}.ipynb", "html": f"{rel}/{name}.html"}
     if failure:
         page = export_html(nb, variant="failed", title=page_title, footer=footer, result=result, header=header)
@@ -785,7 +785,7 @@ def _replace_paths(nb, old: str, new: str) -> None:
 
 
 def _footer(plan: Plan, run_started: str) -> str:
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     made = fmt.date_da(run_started, style="datetime") if run_started else ""
     vintage = plan.vintage.get("label") or plan.source
@@ -1114,6 +1114,14 @@ def notebook_imports(notebook_paths) -> list[str]:
     found: dict[str, None] = {}
     todo: list[str] = []
 
+    def source_file(name: str) -> Path | None:
+        """The file of an analysis module or package (``analysis.present.report`` -> present/report.py)."""
+        path = package_dir.joinpath(*name.split(".")[1:])
+        for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
     def visit(tree) -> None:
         for node in ast.walk(tree):
             names = []
@@ -1121,8 +1129,9 @@ def notebook_imports(notebook_paths) -> list[str]:
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-                if node.module == "analysis":
-                    names = [f"analysis.{a.name}" for a in node.names]
+                if node.module.split(".")[0] == "analysis":  # `from analysis.present import report`: the module report
+                    submodules = [f"{node.module}.{a.name}" for a in node.names]
+                    names += [m for m in submodules if source_file(m) is not None]
             for name in names:
                 top = name.split(".")[0]
                 if (top == "analysis" or top in HEAVY_PACKAGES) and name not in found:
@@ -1143,8 +1152,8 @@ def notebook_imports(notebook_paths) -> list[str]:
                     continue
     while todo:
         name = todo.pop()
-        source = package_dir.joinpath(*name.split(".")[1:]).with_suffix(".py")
-        if source.is_file():
+        source = source_file(name)
+        if source is not None:
             try:
                 visit(ast.parse(source.read_text(encoding="utf-8")))
             except SyntaxError:
@@ -1198,7 +1207,7 @@ def _esc(x) -> str:
 
 def render_index(record: dict) -> str:
     """The period's index.html (Danish, self-contained)."""
-    from analysis import format as fmt
+    from analysis.present import formats as fmt
 
     run = record["run"]
     demo = record.get("source") == "demo"

@@ -17,7 +17,7 @@ an en dash), never as "0" or "nan". Rounding is half-up on the decimal value as 
 to zero never shows a sign ("-0,0" becomes "0,0").
 
 :func:`format_frame` applies formatters column by column for display. Machine-readable
-files (CSV) are written from the unformatted frame; see :func:`analysis.report.save_table`.
+files (CSV) are written from the unformatted frame; see :func:`analysis.present.report.save_table`.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def integer(x: Any) -> str:
 def percent(x: Any, decimals: int = 1) -> str:
     """A percentage already in percent units: ``percent(54.6) == "54,6 %"`` (a plain space before %).
 
-    HTML tables from :mod:`analysis.report` keep cells on one line, so the space never wraps.
+    HTML tables from :mod:`analysis.present.report` keep cells on one line, so the space never wraps.
     """
     if is_missing(x):
         return MISSING

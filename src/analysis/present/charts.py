@@ -2,11 +2,11 @@
 
 Use it like this in a notebook::
 
-    from analysis import figures
-    fig, ax = figures.new_figure(title="Fuldtidspersoner på offentlig forsørgelse")
-    ax.plot(x, y, color=figures.color_for(area, municipality, comparison))
-    figures.number_axis(ax, "y")                 # 17.200 on the y axis
-    figures.finish(fig, source=source)           # "Kilde: Jobindsats" + demo watermark when demo
+    from analysis.present import charts
+    fig, ax = charts.new_figure(title="Fuldtidspersoner på offentlig forsørgelse")
+    ax.plot(x, y, color=charts.color_for(area, municipality, comparison))
+    charts.number_axis(ax, "y")                  # 17.200 on the y axis
+    charts.finish(fig, source=source)            # "Kilde: Jobindsats" + demo watermark unless source is "real"
 
 Conventions:
 
@@ -43,7 +43,7 @@ if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from analysis import format as fmt  # noqa: E402
+from analysis.present import formats as fmt
 
 __all__ = [
     "DPI",
@@ -339,26 +339,16 @@ def demo_watermark(fig, text: str = DEMO_TEXT) -> None:
     )
 
 
-def _is_demo(source: str) -> bool:
-    if source in ("demo", "real"):
-        return source == "demo"
-    try:
-        from analysis.data import load
-
-        return bool(load.is_demo(source))
-    except Exception:  # noqa: BLE001 - load unavailable or no data: be safe and mark as demo
-        return True
-
-
 def finish(fig, *, source: str, data_source: str = "Jobindsats") -> None:
-    """Add the source line and, when ``source`` is (or resolves to) demo data, the demo watermark;
-    then lay the figure out (:func:`fix_layout`). Make it the last call on a figure.
+    """Add the source line and, unless ``source`` is "real", the demo watermark; then lay the
+    figure out (:func:`fix_layout`). Make it the last call on a figure.
 
-    ``source`` is the notebook's data-source parameter ("demo", "real" or "");
+    ``source`` is the resolved data source, "demo" or "real" (the notebook resolves its parameter
+    with :func:`analysis.data.load.resolve_source`; anything else is marked as demo, to be safe);
     ``data_source`` the publisher named in the source line.
     """
     add_source(fig, data_source)
-    if _is_demo(source):
+    if source != "real":
         demo_watermark(fig)
     fix_layout(fig)
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis import format as fmt
+from analysis.present import formats as fmt
 
 __all__ = [
     "DEMO_TEXT",
@@ -88,8 +88,8 @@ def _inline(text: str) -> str:
 # --------------------------------------------------------------------------- header
 
 
-def _resolve(municipality: str, period: str, source: str) -> tuple[str, str, str, dict | None]:
-    """Canonical municipality name, Danish period label, source ('demo'/'real'), vintage (or None)."""
+def _resolve(municipality: str, period: str) -> tuple[str, str]:
+    """Canonical municipality name and Danish period label."""
     try:
         from analysis.reference.geography import find_area
 
@@ -97,17 +97,8 @@ def _resolve(municipality: str, period: str, source: str) -> tuple[str, str, str
         name = found.name if found is not None else str(municipality)
     except Exception:  # noqa: BLE001 - a header must never fail a report
         name = str(municipality)
-    vintage = None
-    resolved = source or ""
-    try:
-        from analysis.data import load
-
-        resolved = load.resolve_source(source or "")
-        vintage = load.vintage(resolved)
-    except Exception:  # noqa: BLE001 - load.py missing or no data yet: show what we know
-        pass
     label = fmt.period_label(period) if period else "seneste periode i data"
-    return name, label, resolved, vintage
+    return name, label
 
 
 def _vintage_text(vintage: dict | None) -> str:
@@ -128,16 +119,18 @@ def header_html(
     period: str,
     source: str,
     *,
+    vintage: dict | None = None,
     subtitle: str | None = None,
     comparison_area: str | None = None,
 ) -> str:
     """The HTML of :func:`header` (for tests and for custom layouts)."""
-    return _header(title, municipality, period, source, subtitle=subtitle, comparison_area=comparison_area)[0]
+    return _header(title, municipality, period, source, vintage=vintage, subtitle=subtitle,
+                   comparison_area=comparison_area)[0]
 
 
-def _header(title, municipality, period, source, *, subtitle=None, comparison_area=None):
-    name, label, resolved, vintage = _resolve(municipality, period, source)
-    demo = resolved != "real"
+def _header(title, municipality, period, source, *, vintage=None, subtitle=None, comparison_area=None):
+    name, label = _resolve(municipality, period)
+    demo = source != "real"
     parts = [f'<div class="analysis-header" style="{_FONT}margin:0 0 1.2em 0;">']
     if demo:
         parts.append(
@@ -150,7 +143,7 @@ def _header(title, municipality, period, source, *, subtitle=None, comparison_ar
     facts = [("Kommune", name), ("Periode", label)]
     if comparison_area:
         facts.append(("Sammenlignet med", comparison_area))
-    source_text = SOURCE_LABELS.get(resolved, resolved or "ukendt")
+    source_text = SOURCE_LABELS.get(source, source or "ukendt")
     vt = _vintage_text(vintage)
     facts.append(("Datakilde", source_text + (f", {vt}" if vt else "")))
     parts.append('<table class="analysis-facts" style="border:none;margin:0.4em 0 0 0;font-size:0.95em;">')
@@ -161,7 +154,7 @@ def _header(title, municipality, period, source, *, subtitle=None, comparison_ar
             f'<td style="text-align:left;padding:0.1em 0;border:none;">{_esc(value)}</td></tr>'
         )
     parts.append("</table></div>")
-    return "".join(parts), name, label, resolved
+    return "".join(parts), name, label, source
 
 
 def header(
@@ -170,17 +163,20 @@ def header(
     period: str,
     source: str,
     *,
+    vintage: dict | None = None,
     subtitle: str | None = None,
     comparison_area: str | None = None,
 ) -> None:
     """Display the report's title block (call it once, in the first cell after the parameters).
 
     ``municipality`` may be a name or a kommunekode; ``period`` a period code ("" = latest);
-    ``source`` "demo", "real" or "" (resolved the way :mod:`analysis.data.load` resolves it).
+    ``source`` the resolved data source, "demo" or "real" (:func:`analysis.data.load.resolve_source`;
+    anything but "real" gets the demo banner); ``vintage`` what :func:`analysis.data.load.vintage`
+    says about that data (its build time is shown). This module reads no data itself.
     The runner reads the title from this output's metadata for the HTML page title and the index.
     """
     markup, name, label, resolved = _header(
-        title, municipality, period, source, subtitle=subtitle, comparison_area=comparison_area
+        title, municipality, period, source, vintage=vintage, subtitle=subtitle, comparison_area=comparison_area
     )
     text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved != "real" else "")
     meta = {"analysis": {"role": "header", "title": title, "municipality": name, "period": period,
@@ -264,8 +260,8 @@ def show_table(
 
     ``columns_da`` maps column -> Danish heading and selects the columns shown, in that
     order (default: every column under its own name). ``formats`` maps column -> a
-    formatter from :mod:`analysis.format` (e.g. ``{"share": fmt.percent}``); numeric
-    columns without one get :func:`analysis.format.number`. Missing values show as "–".
+    formatter from :mod:`analysis.present.formats` (e.g. ``{"share": fmt.percent}``); numeric
+    columns without one get :func:`analysis.present.formats.number`. Missing values show as "–".
     ``highlight(row) -> bool`` marks rows (e.g. the municipality's own row).
     """
     markup = table_html(df, columns_da=columns_da, formats=formats, caption=caption, highlight=highlight)

@@ -1,0 +1,15 @@
+"""Layer 5, ``present``: how results look to Danish readers, without knowing any analysis or reading any data.
+
+Owns Danish number, date and period formats (:mod:`~analysis.present.formats`), the house style of
+figures (:mod:`~analysis.present.charts`: colours by role, Danish axes, source line, demo watermark),
+the blocks a report notebook shows and the key tables it saves (:mod:`~analysis.present.report`:
+title block, tables, notes, sentences; CSV + JSON sidecar), and the nbconvert template of the HTML
+reports (``templates/``, :data:`TEMPLATE_DIR`). What the data is (demo or real, how fresh) is passed
+in by the caller: a notebook resolves it with :mod:`analysis.data.load`, the runner from its plan.
+
+May import: :mod:`analysis.core`, :mod:`analysis.reference` (never :mod:`analysis.data`: nothing here loads data).
+"""
+
+from pathlib import Path
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
