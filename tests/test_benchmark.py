@@ -1,4 +1,4 @@
-"""The benchmark analysis (analysis.benchmark, analysis.rates) and its notebook `benchmark_ranking`.
+"""The benchmark analysis (analysis.analyses.benchmark, analysis.analyses.benchmark.rates) and its notebook `benchmark_ranking`.
 
 Published facts are checked on the real Y30R21 extract (skipped when it is not here), the
 notebook runs end to end on the demo data and on the real extract, and bad input gives clear
@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import benchmark as bm
-from analysis import rates
+from analysis.analyses import benchmark as bm
+from analysis.analyses.benchmark import rates
 from analysis.core.errors import InputError, ParameterError
 from analysis.present import formats as fmt
 from analysis.sources.jobindsats.reader import read_raw_file
@@ -586,12 +586,12 @@ def test_notebook_stops_with_a_clear_message_for_a_period_without_data(demo_data
 
 
 def test_a_quarter_or_month_period_means_the_latest_rolling_year_ending_by_then(real_y30r21):
-    from analysis import benchmark
+    from analysis.analyses import benchmark
 
     available = ["2020QMAT02", "2020QMAT04", "2021QMAT02", "2021QMAT04"]
-    assert benchmark._period("2021Q4", available) == "2021QMAT04"
-    assert benchmark._period("2021Q3", available) == "2021QMAT02"
-    assert benchmark._period("2021M05", available) == "2020QMAT04"
-    assert benchmark._period("2021QMAT02", available) == "2021QMAT02"
+    assert benchmark.benchmark_period("2021Q4", available) == "2021QMAT04"
+    assert benchmark.benchmark_period("2021Q3", available) == "2021QMAT02"
+    assert benchmark.benchmark_period("2021M05", available) == "2020QMAT04"
+    assert benchmark.benchmark_period("2021QMAT02", available) == "2021QMAT02"
     with pytest.raises(Exception, match="has no Y30R21"):
-        benchmark._period("2019Q4", available)
+        benchmark.benchmark_period("2019Q4", available)

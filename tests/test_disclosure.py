@@ -1,4 +1,4 @@
-"""Disclosure control (analysis.disclosure) and its use on the spell extract's tables (issue 12, point 5).
+"""Disclosure control (analysis.analyses.disclosure) and its use on the spell extract's tables (issue 12, point 5).
 
 Each case is constructed: a share of 0 % or 100 % in a small group, a hidden part that the published
 total would give away, a hidden zero (which reveals nobody), two hidden parts (which protect each
@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import disclosure, effects
+from analysis.analyses import disclosure
+from analysis.analyses.business_programs import effects, effects_text
 from analysis.sources.local.spells import COMPANY_PROGRAMMES, REFERENCE_PROGRAMME
 
 PP, OP, PL, OL = COMPANY_PROGRAMMES
@@ -98,8 +99,8 @@ def test_spell_summary_hides_a_small_programme_and_protects_it_against_the_total
     assert not summary.loc[OL, "suppressed"]  # shown as "–", not "<5": it is not small
     assert summary.loc[effects.TOTAL_LABEL, "spells"] == 393
     assert summary.loc[[PP, PL, REFERENCE_PROGRAMME], "spells"].tolist() == [120, 45, 200]
-    assert effects.count_or_mark(summary.loc[OL, "spells"], False) == "–"
-    assert effects.count_or_mark(summary.loc[OP, "spells"], True) == "<5"
+    assert disclosure.count_or_mark(summary.loc[OL, "spells"], False) == "–"
+    assert disclosure.count_or_mark(summary.loc[OP, "spells"], True) == "<5"
 
 
 def test_spell_summary_hides_all_or_none_shares_of_small_groups():
@@ -137,5 +138,5 @@ def test_a_cell_hidden_in_the_summary_is_hidden_in_the_effects_and_weight_tables
         assert est.loc[(method, PP), "n"] == (keep["programme"] == PP).sum()
     weights = result.weights.set_index("programme")
     assert math.isnan(weights.loc[OL, "spells"]) and weights.loc[PP, "spells"] == (keep["programme"] == PP).sum()
-    shown = effects.effects_display(result.estimates).set_index("programme")
+    shown = effects_text.effects_display(result.estimates).set_index("programme")
     assert shown.loc[OL, "n"] == "–"

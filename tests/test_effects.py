@@ -1,4 +1,4 @@
-"""Adjusted effects (analysis.effects): hand-checked special cases, a simulation with a known effect,
+"""Adjusted effects (analysis.analyses.business_programs.effects): hand-checked special cases, a simulation with a known effect,
 the demo extract against the generator's truth, and the small-cell rule."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import effects
+from analysis.analyses import disclosure
+from analysis.analyses.business_programs import effects, effects_text
 from analysis.sources.local.spells import (
     COMPANY_PROGRAMMES,
     EDUCATIONS,
@@ -36,7 +37,7 @@ def test_suppress_small_marks_and_blanks_cells_under_five():
     assert effects.suppress_small(df, "persons", min_count=10)["suppressed"].sum() == 5
     with pytest.raises(KeyError):
         effects.suppress_small(df, "nope")
-    assert effects.count_or_mark(3, True) == "<5" and effects.count_or_mark(1234, False) == "1.234"
+    assert disclosure.count_or_mark(3, True) == "<5" and disclosure.count_or_mark(1234, False) == "1.234"
 
 
 # --------------------------------------------------------------------------- simulation
@@ -197,7 +198,7 @@ def test_spell_summary_is_aggregate_and_suppressed(simulated):
 
 
 def test_assumptions_are_danish_and_make_no_causal_claim():
-    text = " ".join(effects.assumptions_da())
+    text = " ".join(effects_text.assumptions_da())
     assert "ikke bevis" in text and "Vejledning og opkvalificering" in text and "95 %" in text
 
 
@@ -317,7 +318,7 @@ def test_spells_without_an_observable_outcome_are_left_out_and_counted(simulated
     summary = result.summary.set_index("programme")
     assert summary.loc[effects.TOTAL_LABEL, "spells"] == len(seen)
     assert summary.loc[effects.TOTAL_LABEL, "employed_pct"] == pytest.approx(100 * seen["employed_6m"].mean())
-    text = effects.censoring_sentence(result)
+    text = effects_text.censoring_sentence(result)
     assert "30. september 2024" in text and "31. marts 2024" in text and f"{int(recent.sum()):,}".replace(",", ".") in text
     assert "udeladt" in text
 
@@ -326,7 +327,7 @@ def test_spells_without_an_observable_outcome_are_left_out_and_counted(simulated
 
 
 def test_standardised_differences_by_hand():
-    from analysis import balance
+    from analysis.analyses.business_programs import balance
 
     x = pd.DataFrame({"Kvinder": [1, 1, 0, 0, 1, 0, 0, 0], "Uger": [10, 20, 30, 40, 5, 5, 15, 25]}, dtype=float)
     arm = np.array([1, 1, 1, 1, 0, 0, 0, 0])
@@ -357,10 +358,10 @@ def test_balance_on_a_large_extract_is_good_and_the_effect_is_stated(simulated):
     assert not result.balance["imbalanced"].any() and not result.imbalanced  # and not after
     assert list(result.weights["programme"]) == [REFERENCE_PROGRAMME, *COMPANY_PROGRAMMES]
     assert (result.weights["effective_n"] <= result.weights["spells"]).all()
-    sentences = effects.effect_sentences(result)
+    sentences = effects_text.effect_sentences(result)
     private_wage = next(s for s in sentences if s.startswith("**Privat løntilskud:**"))
     assert "procentpoint oftere i beskæftigelse" in private_wage and "usikkert" not in private_wage
-    assert any("Efter vægtningen er alle standardiserede forskelle under 0,1" in s for s in effects.balance_sentences(result))
+    assert any("Efter vægtningen er alle standardiserede forskelle under 0,1" in s for s in effects_text.balance_sentences(result))
 
 
 def test_failed_balance_makes_the_sentence_say_uncertain():
@@ -371,20 +372,20 @@ def test_failed_balance_makes_the_sentence_say_uncertain():
     for programme, covariates_ in result.imbalanced.items():
         ipw = result.estimates[(result.estimates["method"] == "ipw_ate") & (result.estimates["programme"] == programme)]
         assert effects.NOTE_BALANCE in ipw["note"].iloc[0]
-        sentence = next(s for s in effects.effect_sentences(result) if s.startswith(f"**{programme}"))
+        sentence = next(s for s in effects_text.effect_sentences(result) if s.startswith(f"**{programme}"))
         assert "usikkert" in sentence and "kan derfor ikke læses som en effekt" in sentence
         assert "procentpoint oftere" not in sentence
         assert covariates_[0][:1].lower() + covariates_[0][1:] in sentence
-    shown = effects.balance_display(result.balance)
+    shown = effects_text.balance_display(result.balance)
     assert shown.columns[0] == "covariate" and shown.map(lambda v: str(v).endswith(" *")).any().any()
     # Numbers on the right side of the limit, and Danish grammar for one variable.
-    assert effects.smd_text(0.1004) == "0,1004" and effects.smd_text(-0.0996) == "-0,0996" and effects.smd_text(0.1) == "0,10"
-    assert effects.smd_text(0.2349) == "0,23"
+    assert effects_text.smd_text(0.1004) == "0,1004" and effects_text.smd_text(-0.0996) == "-0,0996" and effects_text.smd_text(0.1) == "0,10"
+    assert effects_text.smd_text(0.2349) == "0,23"
     one = result.balance[result.balance["programme"] == PP_].copy()
     one["imbalanced"] = False
     one.loc[one.index[0], ["imbalanced", "smd_after"]] = [True, 0.1004]
     single = effects.EffectsAnalysis(result.estimates, result.summary, one, result.weights, None, 0, 0)
-    text = " ".join(effects.balance_sentences(single))
+    text = " ".join(effects_text.balance_sentences(single))
     assert "på 1 baggrundsvariabel (størst:" in text and "0,1004)" in text
 
 
@@ -405,7 +406,7 @@ def test_effects_are_holm_adjusted_over_the_programmes_and_intervals_hold_their_
 def test_holm_equals_statsmodels():
     from statsmodels.stats.multitest import multipletests
 
-    from analysis.multiple_testing import holm
+    from analysis.analyses.multiple_testing import holm
 
     rng = np.random.default_rng(4)
     for m in (1, 2, 5, 30):

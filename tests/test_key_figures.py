@@ -1,4 +1,4 @@
-"""The committee's quarterly key figures (analysis.key_figures, analysis.sources.local.local_key_figures) and their notebook."""
+"""The committee's quarterly key figures (analysis.analyses.key_figures, analysis.sources.local.local_key_figures) and their notebook."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import key_figures
+from analysis.analyses import key_figures
 from analysis.core import paths
 from analysis.core.errors import InputError, ParameterError
 from analysis.data import load

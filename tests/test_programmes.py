@@ -1,4 +1,4 @@
-"""Company-based programmes (analysis.programmes) and the notebook `business_programs`.
+"""Company-based programmes (analysis.analyses.business_programs) and the notebook `business_programs`.
 
 Hand-computed Wilson intervals and z-tests, the "too few to say" and suppression rules, the
 Jobindsats analyses on the demo data, and the notebook end to end with papermill: Danish output,
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import programmes as pg
+from analysis.analyses import business_programs as pg
 from analysis.core.errors import ParameterError
 from tests.notebook_run import run_report_notebook
 
@@ -60,7 +60,7 @@ def _after(rows: list[tuple]) -> pd.DataFrame:
     frame["period"] = "2024QMAT04"
     frame["employed_share"] = 100 * frame["employed"] / frame["completed"]
     frame["ci_low"], frame["ci_high"] = pg.wilson_interval(frame["employed"], frame["completed"])
-    from analysis.effects import suppress_small
+    from analysis.analyses.disclosure import suppress_small
 
     return suppress_small(frame, "completed", value_cols=["completed", "employed", "employed_share", "ci_low", "ci_high"])
 

@@ -1,4 +1,4 @@
-"""Target-group trends (analysis.trends) and the notebook target_group_trends."""
+"""Target-group trends (analysis.analyses.trends) and the notebook target_group_trends."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import trends
+from analysis.analyses import trends
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.data import load
-from analysis.reference import geography, periods
+from analysis.present import formats as fmt
+from analysis.reference import geography, periods, tables
 
 
 def _months(first: str, n: int) -> list[str]:
@@ -219,7 +220,7 @@ def test_unknown_target_group_raises():
 
 def test_target_groups_are_data():
     for g in trends.TARGET_GROUPS:
-        spec = trends.tables.spec(g.table)
+        spec = tables.spec(g.table)
         spec.measure(g.measure)
         spec.measure(g.share_measure)
         spec.measure(g.share_weight)
@@ -460,11 +461,11 @@ def test_the_better_or_worse_verdict_uses_the_seasonally_adjusted_change():
     adjusted, year = rest.split(" Fra juli 2023 til juli 2024 (samme måned året før) er ", 1)
     m, c = rows.loc["Slagelse", "adjusted_change_pct"], rows.loc["RAR Sjælland", "adjusted_change_pct"]
     assert adjusted == (
-        f"antallet af forsikrede ledige siden januar 2021 faldet med {trends.fmt.percent(-m)} i Slagelse og faldet med "
-        f"{trends.fmt.percent(-c)} i RAR Sjælland; målt sådan har Slagelse haft en dårligere udvikling end RAR Sjælland."
+        f"antallet af forsikrede ledige siden januar 2021 faldet med {fmt.percent(-m)} i Slagelse og faldet med "
+        f"{fmt.percent(-c)} i RAR Sjælland; målt sådan har Slagelse haft en dårligere udvikling end RAR Sjælland."
     )
     y = rows.loc["Slagelse", "year_on_year_change_pct"]
-    assert year.startswith(f"antallet af forsikrede ledige faldet med {trends.fmt.percent(-y)} i Slagelse og ")
+    assert year.startswith(f"antallet af forsikrede ledige faldet med {fmt.percent(-y)} i Slagelse og ")
     g = trends.GROUPS["a_dagpenge"]
     assert trends.relative_development(g, -20.0, -15.0) == "better"
     assert trends.relative_development(g, -15.0, -20.0) == "worse"

@@ -8,7 +8,7 @@ tend to be in the same programme) and a **person effect** on employment shared b
 spells (what the extract does not show: health, network, motivation). Employment depends on
 the covariates, the programme and the person effect; the true average marginal effect is
 known (:func:`true_effect`, the person effect integrated out). Each replication estimates the
-effect with both estimators of :mod:`analysis.effects`, with the intervals clustered by
+effect with both estimators of :mod:`analysis.analyses.business_programs.effects`, with the intervals clustered by
 person (as the reports do) and as if every spell were independent, and records whether the
 95 % interval covers the truth.
 
@@ -30,6 +30,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from analysis.analyses.business_programs import effects
 from analysis.sources.local.spells import EDUCATIONS, REFERENCE_PROGRAMME, TARGET_GROUPS
 
 PROGRAMME = "Privat løntilskud"
@@ -96,7 +97,6 @@ def coverage(reps: int, persons: int, spells_per_person: int, person_sd: float, 
              taste_sd: float = 1.0, methods=("logit_ame", "ipw_ate")) -> pd.DataFrame:
     """Per method and variance (clustered by person, or naive): coverage of the 95 % interval, its Monte Carlo
     standard error, the mean standard error, the standard deviation and mean of estimate - truth, over ``reps`` draws."""
-    from analysis import effects
 
     estimators = {"logit_ame": effects.logit_ame, "ipw_ate": effects.ipw_ate}
     records = []
@@ -121,7 +121,7 @@ def coverage(reps: int, persons: int, spells_per_person: int, person_sd: float, 
 def demo_coverage(source: str = "demo") -> pd.DataFrame:
     """Coverage on the demo extract (true effects known): every municipality x programme, clustered and naive, by
     municipality size (spells with an observable outcome). Needs the built demo data (``analysis demo``, ``build``)."""
-    from analysis import demo, effects
+    from analysis import demo
     from analysis.data import load
     from analysis.sources.local.spells import split_by_outcome
 

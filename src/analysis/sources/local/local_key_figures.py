@@ -65,7 +65,7 @@ KEY_COLUMNS = ("kommunekode", "kvartal")
 FIGURE_COLUMNS = ("partnerskabsaftaler", "personer_via_partnerskabsaftaler", "voksenlaerlinge")
 OPTIONAL_COLUMNS = ("kommentar",)
 
-# Danish names and descriptions, used by analysis.key_figures and in the notebook.
+# Danish names and descriptions, used by analysis.analyses.key_figures and in the notebook.
 LABELS_DA = {
     "partnerskabsaftaler": "Aktive partnerskabsaftaler (ultimo kvartalet)",
     "personer_via_partnerskabsaftaler": "Borgere startet via partnerskabsaftaler i kvartalet",

@@ -24,8 +24,8 @@ given) or ``{"Kontanthjælp mv.": {2023: 125000, 2024: 130000}}`` (per year).
 each group uses for one year: the rate for that year, else the **nearest year** with a rate
 (the later one when two are equally near), marked ``nearest_year`` so reports can say so; a
 rate without a year applies to every year and has no price year. A group without a rate is
-simply absent: :func:`analysis.benchmark.potential` then shows no kroner for it (never 0) and
-:func:`analysis.benchmark.check` says so. Bad files (not found, not YAML, an unknown group
+simply absent: :func:`analysis.analyses.benchmark.potential` then shows no kroner for it (never 0) and
+:func:`analysis.analyses.benchmark.check` says so. Bad files (not found, not YAML, an unknown group
 name, a rate that is not a positive number, a year given twice, a missing year beside other
 years) raise :class:`ParameterError`.
 """

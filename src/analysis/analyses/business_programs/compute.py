@@ -1,4 +1,10 @@
-"""Company-based programmes (virksomhedsrettede tilbud) from Jobindsats and Jobnet: notebook ``business_programs``.
+"""Company-based programmes (virksomhedsrettede tilbud) from Jobindsats and Jobnet, the numbers (notebook
+``business_programs``).
+
+The Danish sentences are in :mod:`~analysis.analyses.business_programs.sentences`, the report tables'
+headings and display frames in :mod:`~analysis.analyses.business_programs.display`, the figures in
+:mod:`~analysis.analyses.business_programs.figures`; the adjusted effects from the jobcentre's own
+extract in :mod:`~analysis.analyses.business_programs.effects`.
 
 What the status report says about the company-based effort, recomputed for any municipality:
 
@@ -14,7 +20,7 @@ What the status report says about the company-based effort, recomputed for any m
   country (Hele landet minus the municipality, so the two samples are independent). The
   difference shown is to the rest of the country too. The comparison runs up to 30 tests on one
   page (5 programme rows x 6 target groups), so the p-values are **Holm-adjusted** over all the
-  tests of the comparison (``p_holm``, :func:`analysis.multiple_testing.holm`), and the verdict (and the
+  tests of the comparison (``p_holm``, :func:`analysis.analyses.multiple_testing.holm`), and the verdict (and the
   word "signifikant") follows the adjusted p-value; both are published;
 - **ordinary paid hours** (:func:`paid_hours`): the share of aktivitetsparate recipients with ordinary
   paid hours (OTIJ01) over time;
@@ -24,10 +30,10 @@ What the status report says about the company-based effort, recomputed for any m
 Rules for small numbers
 -----------------------
 - a cell built from fewer than ``min_count`` (5) completed spells or persons is suppressed: its values
-  are missing and it is marked (``suppressed``), see :func:`analysis.disclosure.suppress_small`;
+  are missing and it is marked (``suppressed``), see :func:`analysis.analyses.disclosure.suppress_small`;
 - an employment share of 0 % or 100 % of fewer than 10 completed spells is suppressed with its
   interval (it would tell the outcome of every participant; ``share_suppressed``), see
-  :func:`analysis.disclosure.extreme_shares`;
+  :func:`analysis.analyses.disclosure.extreme_shares`;
 - the employment share's difference from the rest of the country is only tested when the
   municipality has at least :data:`MIN_FOR_TEST` completed spells and the normal approximation holds
   (at least 5 expected employed and 5 not employed in both groups); otherwise the verdict says
@@ -44,12 +50,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.analyses.business_programs.effects import quiet
+from analysis.analyses.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
+from analysis.analyses.multiple_testing import holm
 from analysis.core.errors import ParameterError
 from analysis.data import load
-from analysis.disclosure import MIN_COUNT, MIN_GROUP_FOR_EXTREMES, extreme_shares, suppress_small
-from analysis.effects import quiet
-from analysis.multiple_testing import holm
-from analysis.present import formats as fmt
 from analysis.reference import geography, periods
 
 NOTEBOOK = "business_programs"
@@ -80,43 +85,6 @@ VERDICT_HIGHER = "Højere end resten af landet"
 VERDICT_LOWER = "Lavere end resten af landet"
 VERDICT_SAME = "Ingen sikker forskel"
 VERDICT_NO_DATA = "Ingen data"
-
-HEADINGS_DA = {
-    "area": "Område",
-    "period": "Periode",
-    "period_end": "Periodens slutdato",
-    "target_group": "Målgruppe",
-    "programme": "Tilbudstype",
-    "sector": "Sektor",
-    "activation_pct": "Andel af modtagerne i virksomhedsrettet tilbud (pct.)",
-    "completed": "Afsluttede forløb",
-    "employed": "Heraf i beskæftigelse 6 mdr. efter",
-    "employed_share": "Andel i beskæftigelse 6 mdr. efter (pct.)",
-    "ci_low": "95 %-interval, nedre (pct.)",
-    "ci_high": "95 %-interval, øvre (pct.)",
-    "suppressed": f"Diskretioneret (under {MIN_COUNT})",
-    "private_persons": "Personmåneder i private virksomheder",
-    "public_persons": "Personmåneder i offentlige virksomheder",
-    "private_share_pct": "Andel i private virksomheder (pct.)",
-    "months": "Måneder med data",
-    "share_with_hours_pct": "Andel med ordinære løntimer (pct.)",
-    "persons_with_hours": "Personer med ordinære løntimer",
-    "placement_rate_pct": "Formidlingsgrad (pct.)",
-    "orders": "Oprettede jobordrer",
-    "rank": "Placering i sammenligningsområdet (1 = højest)",
-    "ranked": "Jobcentre med data",
-    "recipients": "Modtagere (gns. pr. måned)",
-    "per_100_recipients": "Afsluttede forløb pr. 100 modtagere",
-    "municipality_share": "Kommunen (pct.)",
-    "country_share": "Hele landet (pct.)",
-    "rest_completed": "Resten af landet: afsluttede forløb",
-    "rest_share": "Resten af landet (pct.)",
-    "difference_pp": "Forskel til resten af landet (pct.-point)",
-    "p_value": "p-værdi (ujusteret)",
-    "p_holm": "p-værdi, Holm-justeret for alle test i sammenligningen",
-    "verdict": "Vurdering (efter Holm-justering, 5 %-niveau)",
-    "share_suppressed": "Andel diskretioneret (0 % eller 100 % af under 10)",
-}
 
 
 # --------------------------------------------------------------------------- set-up
@@ -187,7 +155,8 @@ def _period_ends(codes: pd.Series) -> pd.Series:
     return codes.map({c: periods.parse_period(c).end for c in codes.unique()}).astype("datetime64[ns]")
 
 
-def _present(frame: pd.DataFrame, areas: list[str]) -> list[str]:
+def areas_in_data(frame: pd.DataFrame, areas: list[str]) -> list[str]:
+    """The areas, in the order given, that have rows in the frame."""
     have = set(frame["area"])
     return [a for a in areas if a in have]
 
@@ -537,386 +506,6 @@ def placement_table(place: pd.DataFrame, setup: Setup) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --------------------------------------------------------------------------- words for leadership
-
-
-def leadership_sentences(setup: Setup, vol_summary: pd.DataFrame, split: pd.DataFrame, compare: pd.DataFrame,
-                         place_table: pd.DataFrame, hours_summary: pd.DataFrame | None = None) -> list[str]:
-    """Danish key sentences like the status report's, from the computed tables (missing parts are skipped)."""
-    m, area = setup.municipality, setup.comparison_area
-    out = []
-    tot = vol_summary.set_index("target_group")
-    if TG_TOTAL in tot.index and pd.notna(tot.loc[TG_TOTAL, m]):
-        r = tot.loc[TG_TOTAL]
-        groups = [g for g in TARGET_GROUPS if g in tot.index and pd.notna(tot.loc[g, "diff_country"])]
-        above = [g for g in groups if tot.loc[g, "diff_country"] > 0]
-        comp = "" if area == geography.COUNTRY or pd.isna(r.get(area)) else f"{area} {fmt.percent(r[area])}, "
-        out.append(
-            f"I gennemsnit de seneste 12 måneder var **{fmt.percent(r[m])}** af modtagerne i {m} i et virksomhedsrettet "
-            f"tilbud ({comp}Hele landet {fmt.percent(r[geography.COUNTRY])}). {m} ligger over landsgennemsnittet for "
-            f"{len(above)} af {len(groups)} målgrupper."
-        )
-    last = split[(split["period"] == setup.month) & (split["area"] == m)].set_index("target_group")
-    parts = [f"{fmt.percent(last.loc[g, 'private_share_pct'], 0)} for {_group_phrase(g)}"
-             for g in (AKTIVITETSPARAT, "Ressourceforløb") if g in last.index and pd.notna(last.loc[g, "private_share_pct"])]
-    if parts:
-        out.append("Andelen af de virksomhedsrettede tilbud, der foregår i private virksomheder, er " + " og ".join(parts)
-                   + " (seneste 12 måneder).")
-    row = compare[(compare["programme"] == COMPANY_TOTAL) & (compare["target_group"] == "A-dagpenge")]
-    if len(row) and pd.notna(row["municipality_share"].iloc[0]):
-        r = row.iloc[0]
-        verdict = {VERDICT_HIGHER: "signifikant højere end i resten af landet, også efter justering for de mange test",
-                   VERDICT_LOWER: "signifikant lavere end i resten af landet, også efter justering for de mange test",
-                   VERDICT_SAME: "ikke sikkert forskellig fra resten af landet, når der justeres for de mange test",
-                   VERDICT_TOO_FEW: "baseret på for få forløb til en sikker sammenligning"}.get(r["verdict"], "")
-        rest = (f" mod {fmt.percent(r['rest_share'], 0)} i resten af landet" if pd.notna(r["rest_share"])
-                else f" mod {fmt.percent(r['country_share'], 0)} på landsplan")
-        out.append(
-            f"**{fmt.percent(r['municipality_share'], 0)}** af dagpengemodtagerne var i beskæftigelse seks måneder efter "
-            f"et virksomhedsrettet forløb ({fmt.period_label(setup.qmat)}){rest}" + (f" – {verdict}." if verdict else ".")
-        )
-    if len(place_table) and pd.notna(place_table["rank"].iloc[-1]):
-        r = place_table.iloc[-1]
-        out.append(
-            f"Formidlingsgraden på jobordrer var {fmt.percent(r['placement_rate_pct'])} i {fmt.period_label(r['period'])}: "
-            f"nr. {fmt.integer(r['rank'])} af {fmt.integer(r['ranked'])} jobcentre {geography_phrase(area)}."
-        )
-    if hours_summary is not None and len(hours_summary):
-        h = hours_summary.set_index("area")
-        if m in h.index and pd.notna(h.loc[m, "latest"]):
-            change = "" if pd.isna(h.loc[m, "change_pp"]) else f" ({fmt.pp(h.loc[m, 'change_pp'])} på et år)"
-            out.append(f"{fmt.percent(h.loc[m, 'latest'])} af de aktivitetsparate kontanthjælpsmodtagere havde ordinære "
-                       f"løntimer{change}.")
-    return out
-
-
-def _group_phrase(group: str) -> str:
-    return {AKTIVITETSPARAT: "aktivitetsparate kontanthjælpsmodtagere", "Ressourceforløb": "borgere i ressourceforløb",
-            "Kontanthjælp, jobparat": "jobparate kontanthjælpsmodtagere", "A-dagpenge": "dagpengemodtagere",
-            "Sygedagpenge": "sygedagpengemodtagere", TG_TOTAL: "alle målgrupper"}.get(group, group)
-
-
-def geography_phrase(area: str) -> str:
-    """'i RAR Sjælland', 'i hele landet'."""
-    return "i hele landet" if area == geography.COUNTRY else f"i {area}"
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def _month_x(frame: pd.DataFrame) -> pd.DataFrame:
-    """Plot months at their first day, so the year ticks (1 January) line up with the data."""
-    return frame.assign(x=pd.to_datetime(frame["period_end"]).dt.to_period("M").dt.start_time)
-
-
-def _style_month_axis(ax) -> None:
-    import matplotlib.dates as mdates
-
-    from analysis.present import charts
-
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    charts.date_axis(ax, "year")
-    ax.margins(x=0.01)
-    ax.set_xlabel("")
-
-
-def _percent_ticks(ax, which: str = "y") -> None:
-    """Whole-percent ticks at 1, 2, 5 or 10 steps (never 2,5 rounded to 3)."""
-    from matplotlib.ticker import MaxNLocator
-
-    from analysis.present import charts
-
-    axis = ax.yaxis if which == "y" else ax.xaxis
-    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
-    charts.percent_axis(ax, which)
-
-
-def titled_figure(title: str, subtitle: str | None = None, *, figsize=(8.5, 4.6)):
-    """A one-panel figure in the house style with a grey subtitle above the plot (never overlapping the title)."""
-    from analysis.present import charts
-
-    fig, ax = charts.new_figure(title, figsize=figsize)
-    if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=9.5, fontweight="normal", color=charts.SOURCE_COLOR, pad=8)
-    return fig, ax
-
-
-def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
-    """Small multiples: share of recipients in a company-based programme per target group, three areas."""
-    import seaborn as sns
-
-    from analysis.present import charts
-
-    palette = charts.area_palette(setup.municipality, setup.comparison_area)
-    groups = [TG_TOTAL, *TARGET_GROUPS]
-    fig, axes = charts.new_figure("Andel af modtagerne i virksomhedsrettede tilbud", nrows=3, ncols=2,
-                                   figsize=(9.5, 9.0), sharex=True,
-                                   subtitle="Procent af modtagerne i målgruppen, pr. måned")
-    for ax, g in zip(axes.flat, groups, strict=True):
-        data = _month_x(vol[vol["target_group"] == g].dropna(subset=["activation_pct"]))
-        if data.empty:
-            ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
-        else:
-            sns.lineplot(data=data, x="x", y="activation_pct", hue="area", hue_order=_present(data, setup.areas),
-                         palette=palette, ax=ax, linewidth=1.6, legend=False)
-        ax.set_title("Alle målgrupper" if g == TG_TOTAL else g, fontsize=10.5)
-        ax.set_ylabel("")
-        ax.set_ylim(bottom=0)
-        _percent_ticks(ax, "y")
-        _style_month_axis(ax)
-    _area_legend(fig, palette, _present(vol.dropna(subset=["activation_pct"]), setup.areas))
-    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
-    return fig
-
-
-def _area_legend(fig, palette: dict, areas: list[str]) -> None:
-    from matplotlib.lines import Line2D
-
-    handles = [Line2D([0], [0], color=palette[a], linewidth=2.2) for a in areas]
-    fig.legend(handles, areas, loc="outside upper right", ncols=len(areas), fontsize=9)
-
-
-def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
-    """Horizontal bars: private share of company-based programmes per target group, three areas."""
-    import seaborn as sns
-
-    from analysis.present import charts
-
-    data = split[(split["period"] == setup.month)].dropna(subset=["private_share_pct"]).copy()
-    order = [g for g in [TG_TOTAL, *TARGET_GROUPS] if g in set(data["target_group"])]
-    data["label"] = data["target_group"].replace({TG_TOTAL: "Alle målgrupper"})
-    labels = ["Alle målgrupper" if g == TG_TOTAL else g for g in order]
-    palette = charts.area_palette(setup.municipality, setup.comparison_area)
-    fig, ax = titled_figure("Andel af virksomhedsrettede tilbud i private virksomheder",
-                            f"Seneste 12 måneder til og med {fmt.period_label(setup.month)}; resten er i offentlige virksomheder",
-                            figsize=(8.5, 6.0))
-    if data.empty:
-        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
-    else:
-        sns.barplot(data=data, y="label", x="private_share_pct", hue="area", hue_order=_present(data, setup.areas),
-                    order=labels, palette=palette, ax=ax, orient="h")
-        for container in ax.containers:
-            values = [b.get_width() for b in container]
-            ax.bar_label(container, labels=[fmt.percent(v, 0) if np.isfinite(v) and v > 0 else "" for v in values],
-                         padding=3, fontsize=7.5, color="#333")
-        ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=8.5)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    charts.percent_axis(ax, "x")
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
-    return fig
-
-
-def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, programme: str = COMPANY_TOTAL):
-    """Dot-and-interval plot: employment share with 95 % intervals per target group, municipality vs Hele landet."""
-    from analysis.present import charts
-
-    rows = compare[compare["programme"] == programme].reset_index(drop=True)
-    fig, ax = titled_figure("I beskæftigelse 6 måneder efter et virksomhedsrettet forløb",
-                            f"{_programme_phrase(programme)}, {fmt.period_label(setup.qmat)}. "
-                            "Linjerne er 95 %-konfidensintervaller.", figsize=(8.5, 5.0))
-    y = np.arange(len(rows))
-    for offset, (share, lo, hi, color, label) in enumerate([
-        ("municipality_share", "ci_low", "ci_high", charts.MUNICIPALITY_COLOR, setup.municipality),
-        ("country_share", "country_ci_low", "country_ci_high", charts.COUNTRY_COLOR, geography.COUNTRY),
-    ]):
-        yy = y + (0.18 if offset else -0.18)
-        ok = rows[share].notna()
-        ax.errorbar(rows.loc[ok, share], yy[ok], xerr=[rows.loc[ok, share] - rows.loc[ok, lo], rows.loc[ok, hi] - rows.loc[ok, share]],
-                    fmt="o", color=color, ecolor=color, elinewidth=1.6, capsize=3, markersize=6, label=label)
-    for i, r in rows.iterrows():
-        if r["verdict"] in (VERDICT_SUPPRESSED, VERDICT_TOO_FEW, VERDICT_NO_DATA) and pd.isna(r["municipality_share"]):
-            ax.text(1, i - 0.18, r["verdict"], va="center", fontsize=8, color="#777")
-    ax.set_yticks(y, ["Alle målgrupper" if g == TG_TOTAL else g for g in rows["target_group"]])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Andel i beskæftigelse")
-    charts.percent_axis(ax, "x")
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8.5)
-    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
-    return fig
-
-
-def _programme_phrase(programme: str) -> str:
-    return "Alle virksomhedsrettede tilbud" if programme == COMPANY_TOTAL else programme
-
-
-def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
-    """Share of aktivitetsparate with ordinary paid hours over time, three areas."""
-    import seaborn as sns
-
-    from analysis.present import charts
-
-    palette = charts.area_palette(setup.municipality, setup.comparison_area)
-    data = _month_x(hours.dropna(subset=["share_with_hours_pct"]))
-    fig, ax = titled_figure("Aktivitetsparate med ordinære løntimer",
-                            "Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned", figsize=(8.5, 4.6))
-    if data.empty:
-        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
-    else:
-        sns.lineplot(data=data, x="x", y="share_with_hours_pct", hue="area",
-                     hue_order=_present(data, setup.areas), palette=palette, ax=ax, linewidth=1.8)
-        ax.legend(title="", loc="upper left", fontsize=8.5)
-    ax.set_ylabel("")
-    ax.set_ylim(bottom=0)
-    _percent_ticks(ax, "y")
-    _style_month_axis(ax)
-    charts.finish(fig, source=source, data_source=SOURCE_JOBINDSATS)
-    return fig
-
-
-def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
-    """Placement rate per quarter: the municipality (blue), the other jobcentres in the area (grey)."""
-    import seaborn as sns
-
-    from analysis.present import charts
-
-    codes = sorted(place["period"].unique(), key=lambda c: periods.parse_period(c).end)
-    pos = {c: i for i, c in enumerate(codes)}
-    data = place.assign(x=place["period"].map(pos))
-    others = data[data["is_member"] & (data["area"] != setup.municipality)].dropna(subset=["placement_rate_pct"])
-    own = data[data["area"] == setup.municipality]
-    fig, ax = titled_figure("Formidlingsgrad på jobordrer",
-                            f"{setup.municipality} (blå) og de øvrige jobcentre {geography_phrase(setup.comparison_area)} (grå). "
-                            f"Tallet er {setup.municipality}s placering.", figsize=(8.5, 4.8))
-    if len(others):
-        many = others["area"].nunique() > 30
-        sns.lineplot(data=others, x="x", y="placement_rate_pct", units="area", estimator=None, ax=ax, color="#b0b0b0",
-                     linewidth=0.5 if many else 0.9, alpha=0.5 if many else 1.0, legend=False)
-    ax.plot(own["x"], own["placement_rate_pct"], color=charts.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
-    for x, v, r in zip(own["x"], own["placement_rate_pct"], own["rank"], strict=True):
-        if pd.notna(r):
-            ax.annotate(f"nr. {fmt.integer(r)}", (x, v), textcoords="offset points", xytext=(0, 7), ha="center",
-                        fontsize=7.5, color=charts.MUNICIPALITY_COLOR)
-    ax.set_xticks(range(len(codes)), [fmt.period_label(c).replace(" kvt. ", " kvt.\n") for c in codes], fontsize=8)
-    ax.set_xlabel("")
-    ax.set_ylabel("Formidlingsgrad")
-    ax.set_ylim(0, 100)
-    charts.percent_axis(ax, "y")
-    charts.finish(fig, source=source, data_source=SOURCE_JOBAG)
-    return fig
-
-
-# --------------------------------------------------------------------------- display (Danish strings for report tables)
-
-
-def interval_text(low, high, decimals: int = 1) -> str:
-    """'45,2-53,1' style interval in Danish numbers ("–" when missing)."""
-    if fmt.is_missing(low) or fmt.is_missing(high):
-        return fmt.MISSING
-    return f"{fmt.number(low, decimals)} til {fmt.number(high, decimals)}"
-
-
-def share_with_interval(share, low, high, decimals: int = 1) -> str:
-    """'77,8 % (74,1 til 81,1)'."""
-    if fmt.is_missing(share):
-        return fmt.MISSING
-    return f"{fmt.percent(share, decimals)} ({interval_text(low, high, decimals)})"
-
-
-def group_label(group: str) -> str:
-    return "Alle målgrupper" if group == TG_TOTAL else group
-
-
-def programme_label(programme: str) -> str:
-    return "Alle virksomhedsrettede tilbud" if programme == COMPANY_TOTAL else programme
-
-
-def employment_display(compare: pd.DataFrame, *, by: str = "target_group", min_count: int = MIN_COUNT) -> pd.DataFrame:
-    """Display rows for the employment comparison: all programmes by target group (``by="target_group"``) or all
-    target groups by programme (``by="programme"``). Suppressed counts show as "<5"."""
-    if by == "target_group":
-        rows = compare[compare["programme"] == COMPANY_TOTAL]
-        label = rows["target_group"].map(group_label)
-    else:
-        rows = compare[compare["target_group"] == TG_TOTAL]
-        label = rows["programme"].map(programme_label)
-    out = pd.DataFrame({
-        "label": label,
-        "completed": [f"<{min_count}" if s else fmt.integer(c) for c, s in zip(rows["completed"], rows["suppressed"], strict=True)],
-        "municipality": [share_with_interval(*v) for v in zip(rows["municipality_share"], rows["ci_low"], rows["ci_high"], strict=True)],
-        "country": [share_with_interval(*v) for v in zip(rows["country_share"], rows["country_ci_low"], rows["country_ci_high"], strict=True)],
-        "rest": [fmt.percent(v) for v in rows["rest_share"]],
-        "difference": [fmt.signed(v, 1) for v in rows["difference_pp"]],
-        "p_value": [p_text(v) for v in rows["p_value"]],
-        "p_holm": [p_text(v) for v in rows["p_holm"]],
-        "verdict": rows["verdict"].tolist(),
-    })
-    return out.reset_index(drop=True)
-
-
-def p_text(p) -> str:
-    """A p-value in Danish: '0,047', '<0,001', '–' when there is none."""
-    if fmt.is_missing(p):
-        return fmt.MISSING
-    return "<0,001" if p < 0.001 else fmt.number(p, 3)
-
-
-def employment_csv(after: pd.DataFrame) -> pd.DataFrame:
-    """The key table ``business_programs__employment_after``: exactly the published columns, suppressed cells empty."""
-    out = after[["area", "period", "programme", "target_group", "completed", "employed_share", "ci_low", "ci_high"]].copy()
-    out["completed"] = out["completed"].round().astype("Int64")  # whole spells; empty where suppressed
-    return out
-
-
 def period_end(setup: Setup) -> pd.Timestamp:
     """The last day the report covers: the end of the latest period among its tables."""
     return max(periods.parse_period(code).end for code in setup.tables.values())
-
-
-# --------------------------------------------------------------------------- the methods, in Danish
-
-
-def about_da(min_count: int = MIN_COUNT) -> list[str]:
-    """The "Om tallene" section: every method the report uses, in plain Danish, one bullet each."""
-    from analysis import balance, effects
-    from analysis.disclosure import MIN_GROUP_FOR_EXTREMES
-    from analysis.sources.local.spells import OUTCOME_MONTHS
-
-    covs = ", ".join(effects.COVARIATES_DA[:-1]) + " og " + effects.COVARIATES_DA[-1]
-    limit = fmt.number(balance.BALANCE_LIMIT, 1)
-    return [
-        "**Kilder:** Jobindsats (tabellerne PTVC01, Y14D03 og OTIJ01), Jobnet for Arbejdsgivere (jobordrer) og "
-        "jobcentrets eget udtræk af afsluttede forløb.",
-        "**Konfidensintervaller** for andele er Wilson-intervaller ud fra antallet af afsluttede forløb. Andelene i "
-        "Jobindsats er afrundede, så antallet i beskæftigelse er tilbageregnet og kan afvige med ét forløb. Et "
-        "interval indeholder altid sin egen andel, også ved 0 % og 100 %.",
-        "**Sammenligning med resten af landet:** Kommunen sammenlignes med resten af landet, dvs. hele landet uden "
-        "kommunen selv, så de to grupper ikke overlapper. Både forskellen i tabellerne og testen (en z-test af to "
-        f"andele) er mod resten af landet. Under {MIN_FOR_TEST} afsluttede forløb, eller når andelene er meget "
-        "skæve, testes der ikke: så er der for få forløb til at sige noget.",
-        "**Mange test på én side (Holm-justering):** Sammenligningen med resten af landet omfatter op til 30 test. "
-        "Selv hvis kommunen overalt lå på niveau med resten af landet, ville 30 test læst én ad gangen på "
-        "5 %-niveau i gennemsnit give 1,5 \"forskelle\" alene ved tilfældighed. "
-        "P-værdierne er derfor justeret med Holms metode over alle test i sammenligningen. Tabellerne viser både den "
-        "ujusterede og den justerede p-værdi, og en forskel kaldes kun sikker eller signifikant, når den justerede "
-        "p-værdi er under 5 %. De justerede effekter af tilbuddene justeres på samme måde over tilbuddene.",
-        f"**Diskretionering:** Tal bygget på færre end {min_count} personer eller forløb vises ikke (vist som "
-        f"<{min_count}). En andel på 0 % eller 100 % for en gruppe på under {MIN_GROUP_FOR_EXTREMES} personer vises "
-        "heller ikke, fordi den ville afsløre hver enkelt deltagers resultat. Hvor en tabel viser både en total og "
-        "dens dele, skjules desuden den mindste anden del (vist som –), så et skjult tal ikke kan regnes ud som "
-        "totalen minus de øvrige – og det samme tal skjules i rapportens andre tabeller. Forløbs- og person-id "
-        "forlader aldrig beregningen; kun samlede tal vises og gemmes.",
-        "**Flere forløb pr. person:** Mange borgere har mere end ét forløb i udtrækket, og forløb for den samme "
-        "person ligner hinanden mere end forløb for forskellige personer. Usikkerheden på de justerede effekter er "
-        "derfor beregnet med personen som enhed (klyngerobuste standardfejl for den logistiske regression, og "
-        "bidragene summeret pr. person for IPW), så intervallerne ikke bliver for smalle.",
-        f"**Forløb uden kendt udfald:** Om en borger er i beskæftigelse {OUTCOME_MONTHS} måneder efter et forløb, kan "
-        f"først ses {OUTCOME_MONTHS} måneder efter forløbets slutning. Forløb, der sluttede mindre end "
-        f"{OUTCOME_MONTHS} måneder før udtræksdatoen, er derfor udeladt af tabellen over forløb og af effekterne i "
-        "stedet for at tælle som \"ikke i beskæftigelse\"; antallet står i afsnit 6. Udtræksdatoen står i udtrækket "
-        "selv (ikke rapportens periode).",
-        "**Justerede effekter:** logistisk regression med gennemsnitlige marginale effekter (intervaller med "
-        "delta-metoden) og vægtning med tilbudssandsynligheder (IPW, intervaller med sandwich-metoden, der også tager "
-        f"højde for, at sandsynlighederne er beregnet). Begge justerer for {covs}.",
-        "**Balance efter vægtning:** IPW er kun troværdig, når de vægtede grupper ligner hinanden. For hver "
-        "baggrundsvariabel vises den standardiserede forskel (forskellen i gennemsnit målt i standardafvigelser) "
-        f"mellem deltagerne og sammenligningsgruppen før og efter vægtningen. Er den over {limit} efter vægtningen, "
-        "kaldes resultatet for tilbuddet usikkert i stedet for en effekt. Vægtenes fordeling (største vægt, de "
-        f"{balance.TOP_WEIGHTS} største vægtes andel og det effektive antal forløb) vises også.",
-    ]

@@ -1,0 +1,17 @@
+"""Layer 6, ``analyses``: one sub-package per report notebook, named like the notebook.
+
+- :mod:`~analysis.analyses.benchmark` (notebook ``benchmark_ranking``): the ministry's benchmark;
+- :mod:`~analysis.analyses.trends` (``target_group_trends``): target groups against the region and the country;
+- :mod:`~analysis.analyses.key_figures` (``quarterly_key_figures``): the committee's quarterly key figures;
+- :mod:`~analysis.analyses.business_programs` (``business_programs``): company-based programmes and
+  their adjusted effects.
+
+Each holds its computation (``compute``), its Danish sentences (``sentences``), its report tables'
+headings and display frames (``display``) and its figures (``figures``); its ``__init__`` gathers
+them into the one namespace the notebook uses. Shared by the analyses: small-cell suppression
+(:mod:`~analysis.analyses.disclosure`) and the Holm adjustment (:mod:`~analysis.analyses.multiple_testing`).
+
+May import: :mod:`analysis.core`, :mod:`analysis.reference`, :mod:`analysis.sources`,
+:mod:`analysis.data`, :mod:`analysis.present`; one analysis may use another's computation
+(key figures use the trends' area series), never in a cycle.
+"""

@@ -1,0 +1,325 @@
+"""The committee's quarterly key figures (notebook ``quarterly_key_figures``).
+
+The status report ends with the figures Erhvervs-, Beskæftigelses- og Uddannelsesudvalget
+follows in every quarterly key-figures case ("Løbende opfølgning"). :func:`dashboard` makes
+them into one table for the latest quarter, each with the previous quarter, the same quarter
+a year earlier, the comparison area where a share makes the areas comparable, and the
+target where one is set (:mod:`~analysis.analyses.key_figures.targets`).
+
+The figures and their sources are listed in :mod:`~analysis.analyses.key_figures.definitions`.
+
+How a quarter's value is made
+-----------------------------
+Jobindsats publishes these tables by month. A quarter's value is the **average of its three
+months**; if any of the three is missing the quarter is missing ("–"), never an average of
+fewer months. A ratio (delvis raskmelding) is the ratio of the quarter's averages, i.e.
+the quarter's sums. **Helårspersoner**: a month's full-time persons (fuldtidspersoner: weeks
+on the benefit / weeks in the month) are already full-year equivalents for that month, so
+the quarter's helårspersoner are the average of the quarter's three monthly full-time
+figures. We use the quarter, not the last twelve months, so every figure on the dashboard
+compares quarter with quarter; the average of four quarters is the year's helårspersoner.
+Local figures are delivered per quarter and used as they are.
+
+Which quarter
+-------------
+``period`` ``""``: the latest complete quarter in the data (the latest quarter whose last
+month is at or before the latest month of the Jobindsats tables used). A quarter
+(``2024Q2``) is used as given; a month (``2024M06``) means the latest quarter ending at or
+before it. Comparison areas and sums of members follow :func:`analysis.analyses.trends.compute.area_series`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.analyses import trends
+from analysis.analyses.key_figures.definitions import FIGURES, KeyFigure
+from analysis.analyses.key_figures.targets import Target, join_da, judge, load_targets, period_da
+from analysis.core.errors import ParameterError
+from analysis.data import load
+from analysis.present import formats as fmt
+from analysis.reference import geography, periods, tables
+from analysis.sources.local import local_key_figures
+
+NOTEBOOK = "quarterly_key_figures"
+HISTORY_QUARTERS = 12
+
+TABLE_COLUMNS = [
+    "figure", "label_da", "unit", "quarter", "value", "previous_quarter", "previous_value", "year_earlier_quarter",
+    "year_earlier_value", "change_year", "comparison_area", "comparison_value", "target", "target_direction",
+    "target_source", "target_assumed", "status", "status_da", "target_applies_to", "target_basis", "target_basis_da",
+    "target_compared_value", "target_compared_target",
+]
+STATUS_DA = {"met": "Nået", "not_met": "Ikke nået", "no_data": "Ingen data", "not_in_period": "Intet mål for perioden",
+             "": fmt.MISSING}
+
+
+# --------------------------------------------------------------------------- quarters
+
+
+def quarter_of(month: str) -> str:
+    p = periods.parse_period(month)
+    return f"{p.end.year}Q{(p.end.month - 1) // 3 + 1}"
+
+
+def quarter_months(quarter: str) -> list[str]:
+    q = periods.parse_period(quarter)
+    first = f"{q.start.year}M{q.start.month:02d}"
+    return periods.month_range(first, periods.shift(first, 2))
+
+
+def quarterly_mean(monthly: pd.Series) -> pd.Series:
+    """Quarter averages of a monthly series (index: month codes) -> index: quarter codes.
+
+    A quarter with fewer than three months present (a gap, or outside the series) is NaN.
+    """
+    values = monthly.astype(float)
+    quarters = pd.Index([quarter_of(c) for c in values.index])
+    grouped = values.groupby(quarters, sort=False)
+    out = grouped.mean().where(grouped.count() == 3)
+    return out.reindex(periods.sort_codes(out.index))
+
+
+def resolve_quarter(period: str, latest_month: str) -> str:
+    """The dashboard's quarter: see the module docstring. ParameterError for a period after the data."""
+    latest = periods.parse_period(latest_month)
+    if period and str(period).strip():
+        p = periods.parse_period(period)
+        if p.kind == "QMAT":
+            raise ParameterError(f"period {period!r} is a rolling year; expected a quarter (2024Q2) or a month (2024M06)")
+        if p.end > latest.end:
+            raise ParameterError(f"period {period!r} is after the latest month in the data ({latest.code})")
+        if p.kind == "Q":
+            return p.code
+        end = p
+    else:
+        end = latest
+    q = quarter_of(end.code)
+    if end.end.month % 3 != 0:
+        q = periods.shift(q, -1)
+    return q
+
+
+# --------------------------------------------------------------------------- series
+
+
+def _otij01_group(text: str, source: str) -> str:
+    values = load.load_table("OTIJ01", source, measures="persons_with_hours")["target_group"].unique()
+    matches = sorted(v for v in values if text in str(v).casefold())
+    if not matches:
+        raise ParameterError(f"table OTIJ01 has no target group containing {text!r}; it has {sorted(values)}")
+    return matches[0]
+
+
+def monthly_series(
+    fig: KeyFigure, areas: list[str], source: str = ""
+) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame | None]:
+    """The monthly series behind a Jobindsats figure, one column per area: ``(values, basis, denominator)``.
+
+    ``denominator`` is the monthly denominator of a ratio figure, else None.
+    """
+    dims = dict(fig.dims)
+    if fig.match_target_group:
+        dims["target_group"] = _otij01_group(fig.match_target_group, source)
+    if fig.sum_over:
+        dim, values = fig.sum_over
+        parts = []
+        basis: dict[str, str] = {}
+        for v in values:
+            wide, b = trends.area_series(fig.table, fig.measure, areas, source, **{**dims, dim: v})
+            parts.append(wide)
+            basis = {a: (b[a] if basis.get(a, trends.BASIS_PUBLISHED) == trends.BASIS_PUBLISHED else basis[a]) for a in b}
+        out = parts[0].copy()
+        for a in basis:
+            stacked = pd.concat([p[a] for p in parts], axis=1)
+            out[a] = stacked.sum(axis=1, min_count=len(parts)).where(stacked.notna().all(axis=1))
+        return out, basis, None
+    if fig.denominator:
+        num, basis = trends.area_series(fig.table, fig.measure, areas, source, **dims)
+        den, _ = trends.area_series(fig.table, fig.denominator, areas, source, **dims)
+        return num, basis, den
+    wide, basis = trends.area_series(fig.table, fig.measure, areas, source, weight_measure=fig.weight, **dims)
+    return wide, basis, None
+
+
+def quarterly_parts(
+    fig: KeyFigure, areas: list[str], source: str = ""
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, str]]:
+    """Quarterly averages of a Jobindsats figure's monthly series: ``(values, denominator, basis)``.
+
+    For a ratio figure ``values`` are the numerator's quarterly averages and ``denominator`` the
+    denominator's (their ratio is the figure); otherwise ``denominator`` is None.
+    """
+    wide, basis, den = monthly_series(fig, areas, source)
+    cols = [a for a in wide.columns if a != "period_end"]
+    q_num = pd.DataFrame({a: quarterly_mean(wide[a]) for a in cols})
+    q_den = pd.DataFrame({a: quarterly_mean(den[a]) for a in cols}) if den is not None else None
+    return q_num, q_den, basis
+
+
+def quarterly_series(fig: KeyFigure, areas: list[str], source: str = "") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Quarterly values (rows: quarter codes, columns: areas) of a Jobindsats figure; see the module docstring."""
+    q_num, q_den, basis = quarterly_parts(fig, areas, source)
+    if q_den is not None:
+        return q_num / q_den.where(q_den != 0) * 100.0, basis
+    return q_num, basis
+
+
+def local_quarterly(municipality: str, source: str = "") -> pd.DataFrame | None:
+    """The municipality's local figures by quarter (index: quarter codes), or None when the file is absent."""
+    try:
+        frame = load.local_input(local_key_figures.NAME, source)
+    except ParameterError:
+        return None
+    kom = geography.municipality(municipality)
+    own = frame[frame["kommunekode"].astype(str) == kom.code]
+    return own.set_index("quarter")[list(local_key_figures.FIGURE_COLUMNS)].astype(float)
+
+
+# --------------------------------------------------------------------------- the dashboard
+
+
+@dataclass
+class Dashboard:
+    municipality: str
+    comparison_area: str
+    quarter: str
+    previous_quarter: str
+    year_earlier_quarter: str
+    table: pd.DataFrame  # TABLE_COLUMNS
+    history: pd.DataFrame  # figure, area, quarter, period_end, value
+    targets: dict[str, Target]
+    targets_file: Path | None
+    notes: list[str] = field(default_factory=list)
+    latest_month: str = ""
+
+
+def _latest_month(source: str) -> str:
+    have = set(load.available_tables(source))
+    used = sorted({tables.spec(f.table).id for f in FIGURES if f.kind == "jobindsats"} & have)
+    if not used:
+        raise ParameterError(f"none of the key-figure tables ({', '.join(sorted({f.table for f in FIGURES if f.table}))}) is in the data")
+    return max((load.latest_period(t, source) for t in used), key=lambda c: periods.parse_period(c).end)
+
+
+def dashboard(
+    municipality: str,
+    period: str = "",
+    source: str = "",
+    comparison_area: str = "",
+    targets_file: str = "",
+) -> Dashboard:
+    """Compute the key-figure table for the quarter (see the module docstring)."""
+    mun = geography.municipality(municipality).name
+    comp = geography.comparison_area(mun, comparison_area or None)
+    latest_month = _latest_month(source)
+    quarter = resolve_quarter(period, latest_month)
+    prev, year = periods.shift(quarter, -1), periods.shift(quarter, -4)
+    first_hist = periods.shift(quarter, -(HISTORY_QUARTERS - 1))
+    hist_quarters = periods.quarter_range(first_hist, quarter)
+    targets, tfile = load_targets(targets_file, mun)
+    have = set(load.available_tables(source))
+    notes: list[str] = []
+    rows, history = [], []
+    local = None
+    local_checked = False
+    summed: list[str] = []
+    outside: list[Target] = []
+    for fig in FIGURES:
+        areas = [mun, comp] if fig.compare and comp != mun else [mun]
+        values = numerator = denominator = None
+        if fig.kind == "jobindsats":
+            if tables.spec(fig.table).id not in have:
+                notes.append(f"{fig.title_da}: tabellen {tables.spec(fig.table).id} findes ikke i data, så nøgletallet vises som –.")
+            else:
+                try:
+                    numerator, denominator, basis = quarterly_parts(fig, areas, source)
+                    values = numerator / denominator.where(denominator != 0) * 100.0 if denominator is not None \
+                        else numerator
+                except ParameterError as exc:
+                    notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
+                    values = None
+                if values is not None and basis.get(comp) == trends.BASIS_MEMBERS and comp in areas:
+                    summed.append(fig.title_da[0].lower() + fig.title_da[1:])
+        else:
+            if not local_checked:
+                local, local_checked = local_quarterly(mun, source), True
+                if local is None:
+                    notes.append(
+                        f"Jobcentrets egne tal for partnerskabsaftaler og voksenlærlinge ({local_key_figures.FILENAME}) er ikke "
+                        "indberettet, så de vises som –."
+                    )
+                elif quarter not in local.index:
+                    notes.append(f"Jobcentrets egne tal ({local_key_figures.FILENAME}) har ingen række for {mun} i {fmt.period_label(quarter)}.")
+            if local is not None:
+                values = numerator = pd.DataFrame({mun: local[fig.key]})
+        get = (lambda a, q: float(values[a].get(q, np.nan)) if values is not None and a in values.columns else np.nan)
+        value, p_value, y_value = get(mun, quarter), get(mun, prev), get(mun, year)
+        c_value = get(comp, quarter) if fig.compare and comp != mun else np.nan
+        if values is not None and pd.isna(value) and fig.kind == "jobindsats":
+            notes.append(
+                f"{fig.title_da}: der mangler data for en eller flere måneder i {fmt.period_label(quarter)}, "
+                "så kvartalet vises som – (der beregnes ikke gennemsnit af færre måneder)."
+            )
+        target = targets.get(fig.key)
+        if denominator is not None:
+            judged = judge(fig, target, quarter, numerator[mun], denominator[mun])
+        else:
+            judged = judge(fig, target, quarter, values[mun] if values is not None and mun in values.columns else None)
+        if judged.status == "not_in_period":
+            outside.append(target)
+        rows.append({
+            "figure": fig.key,
+            "label_da": fig.title_da,
+            "unit": fig.unit,
+            "quarter": quarter,
+            "value": value,
+            "previous_quarter": prev,
+            "previous_value": p_value,
+            "year_earlier_quarter": year,
+            "year_earlier_value": y_value,
+            "change_year": value - y_value if pd.notna(value) and pd.notna(y_value) else np.nan,
+            "comparison_area": comp if fig.compare and comp != mun else "",
+            "comparison_value": c_value,
+            "target": target.value if target else np.nan,
+            "target_direction": target.direction if target else "",
+            "target_source": target.source if target else "",
+            "target_assumed": bool(target.assumed) if target else False,
+            "status": judged.status,
+            "status_da": STATUS_DA[judged.status],
+            "target_applies_to": target.applies_to if target else "",
+            "target_basis": judged.basis,
+            "target_basis_da": judged.basis_da,
+            "target_compared_value": judged.value,
+            "target_compared_target": judged.target,
+        })
+        if values is not None:
+            for a in areas:
+                if a in values.columns:
+                    s = values[a].reindex(hist_quarters)
+                    history.append(pd.DataFrame({
+                        "figure": fig.key, "area": a, "quarter": hist_quarters,
+                        "period_end": [periods.parse_period(q).end for q in hist_quarters], "value": s.to_numpy(dtype=float),
+                    }))
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["figure", "area", "quarter", "period_end", "value"])
+    if summed:
+        notes.append(
+            f"{comp} findes ikke som offentliggjort område i data; tallene for {comp} er beregnet ud fra områdets "
+            f"kommuner ({', '.join(summed)})."
+        )
+    if not targets:
+        notes.append(f"Der er ikke sat mål for {mun} i målfilen, så kolonnerne Mål og Status viser –.")
+    if outside:
+        periods_da = sorted({period_da(t) for t in outside})
+        which = ("Målene" if len(outside) == len(targets) else f"{len(outside)} af målene") if len(outside) > 1 \
+            else ("Målet" if len(targets) == 1 else "Et af målene")
+        notes.append(
+            f"{which} i målfilen gælder {join_da(periods_da)}. For {fmt.period_label(quarter)} er der derfor intet mål, "
+            f"og status står som »{STATUS_DA['not_in_period']}«."
+        )
+    return Dashboard(mun, comp, quarter, prev, year, table, hist, targets, tfile, notes, latest_month)

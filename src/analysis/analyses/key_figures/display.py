@@ -1,0 +1,137 @@
+"""The key figures' report table: each value, change and target as Danish text, Danish headings, and the targets table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.analyses.key_figures.compute import Dashboard
+from analysis.analyses.key_figures.definitions import FIGURE_KEYS, FIGURES
+from analysis.analyses.key_figures.targets import applies_to_da
+from analysis.present import formats as fmt
+
+HEADINGS_DA = {
+    "figure": "Nøgletal (kode)",
+    "label_da": "Nøgletal",
+    "unit": "Enhed",
+    "quarter": "Kvartal",
+    "value": "Værdi i kvartalet",
+    "previous_quarter": "Forrige kvartal",
+    "previous_value": "Værdi i forrige kvartal",
+    "year_earlier_quarter": "Samme kvartal året før",
+    "year_earlier_value": "Værdi samme kvartal året før",
+    "change_year": "Ændring fra året før",
+    "comparison_area": "Sammenligningsområde",
+    "comparison_value": "Værdi i sammenligningsområdet",
+    "target": "Mål",
+    "target_direction": "Måltype (max = højst, min = mindst)",
+    "target_source": "Kilde til målet",
+    "target_assumed": "Antaget mål (ikke vedtaget)",
+    "status": "Status (kode)",
+    "status_da": "Status",
+    "target_applies_to": "Målet gælder for",
+    "target_basis": "Sammenlignet med (kode: quarter, year_to_date, rolling_four_quarters)",
+    "target_basis_da": "Tallet, der er sammenlignet med målet",
+    "target_compared_value": "Værdi sammenlignet med målet",
+    "target_compared_target": "Mål for den sammenlignede periode (forholdsmæssigt for optællinger år til dato)",
+}
+
+
+# --------------------------------------------------------------------------- display
+
+
+def format_value(value: float, unit: str, decimals: int = 0) -> str:
+    """A figure's value in Danish: percentages with "%", counts whole."""
+    if unit == "pct":
+        return fmt.percent(value, decimals or 1)
+    return fmt.number(value, decimals)
+
+
+def format_change(value: float, unit: str, decimals: int = 0) -> str:
+    if unit == "pct":
+        return fmt.pp(value, decimals or 1)
+    return fmt.signed(value, decimals)
+
+
+def display_table(d: Dashboard) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The dashboard as display strings and its Danish headings (quarter labels as column headings)."""
+    t = d.table
+    dec = {f.key: f.decimals for f in FIGURES}
+
+    def fv(value, r):
+        return format_value(value, r.unit, dec.get(r.figure, 0))
+
+    shown = pd.DataFrame({
+        "label": [("\u2003" if r.figure == "kh_aktivitetsparate_over_2_aar" else "") + FIGURE_KEYS[r.figure].label_da
+                  for r in t.itertuples()],
+        "value": [fv(r.value, r) for r in t.itertuples()],
+        "previous_value": [fv(r.previous_value, r) for r in t.itertuples()],
+        "year_earlier_value": [fv(r.year_earlier_value, r) for r in t.itertuples()],
+        "change_year": [format_change(r.change_year, r.unit, dec.get(r.figure, 0)) for r in t.itertuples()],
+        "comparison_value": [fv(r.comparison_value, r) if r.comparison_area else fmt.MISSING for r in t.itertuples()],
+        "target": [
+            (("højst " if r.target_direction == "max" else "mindst ") + fv(r.target, r) + ("*" if r.target_assumed else "")
+             + (f" ({applies_to_da(d.targets[r.figure])})" if r.figure in d.targets else ""))
+            if pd.notna(r.target) else fmt.MISSING
+            for r in t.itertuples()
+        ],
+        "target_compared": [_compared_text(r, dec.get(r.figure, 0)) for r in t.itertuples()],
+        "status_da": list(t["status_da"]),
+        "status": list(t["status"]),
+    })
+    headings = {
+        "label": "Nøgletal",
+        "value": fmt.period_label(d.quarter),
+        "previous_value": fmt.period_label(d.previous_quarter),
+        "year_earlier_value": fmt.period_label(d.year_earlier_quarter),
+        "change_year": "Ændring fra året før",
+        "comparison_value": f"{d.comparison_area}, {fmt.period_label(d.quarter)}",
+        "target": "Mål (gælder for)",
+        "target_compared": "Sammenlignet med målet",
+        "status_da": "Status",
+    }
+    return shown, headings
+
+
+def _compared_text(r, decimals: int) -> str:
+    """The figure a target was compared with, for the table: "1.114 (gennemsnit 1.-4. kvt. 2024, hele året)"."""
+    if r.target_basis == "quarter":
+        return "kvartalets tal"
+    if not r.target_basis:
+        return fmt.MISSING
+    value, goal = r.target_compared_value, r.target_compared_target
+    if pd.notna(value) and pd.notna(goal):
+        # One or two more decimals where the rounded figure would look equal to a target it misses or beats.
+        while (decimals < 4 and value != goal and
+               format_value(value, r.unit, decimals or (1 if r.unit == "pct" else 0))
+               == format_value(goal, r.unit, decimals or (1 if r.unit == "pct" else 0))):
+            decimals += 1
+    text = f"{format_value(value, r.unit, decimals)} ({r.target_basis_da})"
+    if goal != r.target and pd.notna(goal):
+        text += f"; mål {format_value(goal, r.unit, decimals)}"
+    return text
+
+
+def targets_table(d: Dashboard) -> pd.DataFrame:
+    """The municipality's targets with their sources, for the report's list of sources."""
+    rows = []
+    for fig in FIGURES:
+        t = d.targets.get(fig.key)
+        if t is None:
+            continue
+        rows.append({
+            "label_da": fig.title_da,
+            "target": ("højst " if t.direction == "max" else "mindst ") + format_value(t.value, fig.unit, fig.decimals),
+            "applies_to": applies_to_da(t),
+            "compared_with": COMPARED_WITH_DA[t.compare_with] if t.per == "year" else "Hvert kvartals tal",
+            "assumed": "Ja" if t.assumed else "Nej",
+            "source": t.source,
+        })
+    return pd.DataFrame(rows, columns=["label_da", "target", "applies_to", "compared_with", "assumed", "source"])
+
+
+COMPARED_WITH_DA = {
+    "year_to_date": "Året til dato (årets kvartaler indtil nu)",
+    "rolling_four_quarters": "De seneste fire kvartaler",
+    "quarter": "Hvert kvartals tal",
+}

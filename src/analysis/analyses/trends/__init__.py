@@ -1,0 +1,100 @@
+"""Target-group trends against the region and the country, notebook ``target_group_trends``.
+
+One namespace for the notebook (``from analysis.analyses import trends``), made of:
+
+- :mod:`~analysis.analyses.trends.compute`: the numbers (area series, the comparison area without the
+  municipality, indexes and changes, seasonal adjustment, composition by duration; the whole analysis
+  in :func:`~analysis.analyses.trends.compute.analyse`, with its Danish notes about the data);
+- :mod:`~analysis.analyses.trends.display`: the report tables' Danish headings and display frames;
+- :mod:`~analysis.analyses.trends.sentences`: the key sentences and notes for leadership;
+- :mod:`~analysis.analyses.trends.figures`: the figures.
+
+Order inside the package: compute < display, sentences < figures.
+"""
+
+from __future__ import annotations
+
+from analysis.analyses.trends.compute import (  # noqa: F401
+    BASIS_DA,
+    BASIS_MEMBERS,
+    BASIS_MEMBERS_LESS,
+    BASIS_MISSING,
+    BASIS_PUBLISHED,
+    BASIS_PUBLISHED_LESS,
+    CHANGE_COLUMNS,
+    COUNT_UNITS,
+    COUNTRY,
+    DURATIONS,
+    GROUPS,
+    OVER_2_YEARS,
+    OVER_3_YEARS,
+    SEASONAL_STATUS_DA,
+    TARGET_GROUPS,
+    UNIT_DA,
+    WITHOUT,
+    TargetGroup,
+    TrendAnalysis,
+    analyse,
+    area_in_text,
+    area_name,
+    area_series,
+    area_without,
+    basis_notes,
+    change_table,
+    check_base_period,
+    composition,
+    count_without,
+    duration_series,
+    gap_notes,
+    group_panel,
+    has_durations,
+    index_to_base,
+    indexed_panel,
+    latest_period_of,
+    long_duration_history,
+    long_duration_share,
+    longest_complete_stretch,
+    missing_reason,
+    pct_change,
+    resolve_end,
+    resolve_groups,
+    seasonal_adjust,
+    seasonal_panel,
+    seasonal_status,
+    share_unit,
+    share_unit_text,
+    share_without,
+    split_area,
+    target_group,
+    weighted_share,
+    year_on_year,
+)
+from analysis.analyses.trends.display import (  # noqa: F401
+    CHANGE_HEADINGS_DA,
+    COMPOSITION_HEADINGS_DA,
+    YOY_HEADINGS_DA,
+    changes_for_display,
+    composition_wide,
+    latest_shares,
+    yoy_headings_da,
+)
+from analysis.analyses.trends.figures import (  # noqa: F401
+    figure_changes,
+    figure_composition,
+    figure_index,
+    figure_seasonal,
+    figure_shares,
+)
+from analysis.analyses.trends.sentences import (  # noqa: F401
+    SIMILAR_CHANGE_PP,
+    adjusted_span,
+    basis_sentence,
+    change_sentences,
+    comparison_note,
+    composition_sentence,
+    month_long,
+    relative_development,
+    seasonal_notes,
+    share_sentences,
+    subtitle_da,
+)
