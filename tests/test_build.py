@@ -359,6 +359,7 @@ def test_demo_removes_what_an_interrupted_demo_left_and_nothing_else(tmp_path, m
 
     from analysis import demo
     from analysis.core import atomic
+    from analysis.demo import dataset, generator
 
     def fake(folder, seed):
         (folder / "local").mkdir(parents=True)
@@ -366,8 +367,8 @@ def test_demo_removes_what_an_interrupted_demo_left_and_nothing_else(tmp_path, m
         (folder / "jobindsats" / "Y01A02.json").write_text(json_.dumps({"seed": seed}), encoding="utf-8")
         return {"jobindsats/Y01A02.json": 1}
 
-    monkeypatch.setattr(demo, "_generate_into", fake)
-    monkeypatch.setattr(demo, "DEMO_HOOKS", ())
+    monkeypatch.setattr(generator, "write_files", fake)
+    monkeypatch.setattr(dataset, "DEMO_HOOKS", ())
     parent = tmp_path / "raw"
     target = parent / "demo"
     demo.write_demo(target, seed=1)

@@ -16,6 +16,7 @@ import pytest
 
 from analysis import cli, demo
 from analysis.core.errors import ParameterError
+from analysis.demo import dataset, generator
 from analysis.reference import geography, tables
 
 MUNICIPALITIES = set(geography.municipalities()["name"])
@@ -439,8 +440,8 @@ def quick(monkeypatch):
         (folder / "jobindsats" / "Y01A02.json").write_text(json.dumps({"seed": seed}), encoding="utf-8")
         return {"jobindsats/Y01A02.json": 1}
 
-    monkeypatch.setattr(demo, "_generate_into", fake)
-    monkeypatch.setattr(demo, "DEMO_HOOKS", ())
+    monkeypatch.setattr(generator, "write_files", fake)
+    monkeypatch.setattr(dataset, "DEMO_HOOKS", ())
 
 
 def test_previous_demo_is_replaced_and_other_folders_are_refused(quick, tmp_path, data_root):
@@ -478,11 +479,11 @@ def test_hooks_run_inside_the_dataset_and_missing_modules_are_skipped(quick, tmp
         "def write_demo(local_dir, seed):\n    (local_dir / 'extra.csv').write_text(f'seed,{seed}\\n')\n", encoding="utf-8")
     (module_dir / "demo_hook_broken.py").write_text("import not_a_module_anywhere\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(module_dir))
-    monkeypatch.setattr(demo, "DEMO_HOOKS", ("analysis.no_such_module:write_demo", "demo_hook_ok:write_demo"))
+    monkeypatch.setattr(dataset, "DEMO_HOOKS", ("analysis.no_such_module:write_demo", "demo_hook_ok:write_demo"))
     target = demo.write_demo(tmp_path / "demo", seed=5)
     assert (target / "local" / "extra.csv").read_text() == "seed,5\n"
     # A hook module that exists but fails to import is an error, and nothing is left half-written.
-    monkeypatch.setattr(demo, "DEMO_HOOKS", ("demo_hook_broken:write_demo",))
+    monkeypatch.setattr(dataset, "DEMO_HOOKS", ("demo_hook_broken:write_demo",))
     with pytest.raises(ModuleNotFoundError):
         demo.write_demo(tmp_path / "demo2")
     assert not (tmp_path / "demo2").exists()

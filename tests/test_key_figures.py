@@ -12,6 +12,7 @@ from analysis.analyses import key_figures
 from analysis.core import paths
 from analysis.core.errors import InputError, ParameterError
 from analysis.data import load
+from analysis.demo.local_key_figures import write_local_key_figures
 from analysis.reference import geography, periods
 from analysis.sources.local import local_key_figures
 
@@ -216,12 +217,12 @@ def test_read_local_bad_header(tmp_path):
 
 
 def test_write_demo_round_trips(tmp_path):
-    path = local_key_figures.write_demo(tmp_path, 7)
+    path = write_local_key_figures(tmp_path, 7)
     assert path.name == local_key_figures.FILENAME
     frame = local_key_figures.read_local(path, tmp_path)
     assert frame["kommunekode"].nunique() == 98 and frame["quarter"].nunique() == 24
     assert (frame[list(local_key_figures.FIGURE_COLUMNS)].dropna() >= 0).all().all()
-    assert path.read_text(encoding="utf-8") == local_key_figures.write_demo(tmp_path / "again", 7).read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == write_local_key_figures(tmp_path / "again", 7).read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the dashboard on demo data

@@ -3,7 +3,7 @@
 Jobindsats has no figures for the committee's follow-up item "Aktiv brug af
 partnerskabsaftalerne og voksenlærlingeordningen", so the analyst keeps them in one small
 CSV file, ``data/raw/local/lokale_noegletal.csv`` (the demo version is written to
-``data/raw/demo/local/`` by ``analysis demo``). ``analysis build`` validates it with
+``data/raw/demo/local/`` by ``analysis demo``, :mod:`analysis.demo.local_key_figures`). ``analysis build`` validates it with
 :func:`read_local` and stores it as the local input ``local_key_figures``; the notebook
 ``quarterly_key_figures`` reads it with ``load.local_input("local_key_figures", source)``.
 
@@ -47,10 +47,8 @@ from __future__ import annotations
 
 import csv
 import re
-import zlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.core.errors import InputError, ParameterError
@@ -181,54 +179,3 @@ def _number(text: str, column: str, where: str, line_no: int) -> float:
     raise InputError(
         f"{where} line {line_no}: column {column!r} has {text!r}, expected a whole number >= 0 (or an empty cell if not reported)"
     )
-
-
-# --------------------------------------------------------------------------- demo
-
-
-def write_demo(local_dir: Path | str, seed: int) -> Path:
-    """Write a plausible synthetic ``lokale_noegletal.csv`` for all 98 municipalities, 2019Q1-2024Q4.
-
-    Sizes follow the municipality's population 16-66 (the demo generator's table); agreements
-    grow after the 2021 strategy note, and a few cells are left empty (not reported) so reports
-    show how missing values look. Called by ``analysis demo`` as a hook.
-    """
-    local_dir = Path(local_dir)
-    local_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        from analysis import demo
-
-        population = dict(demo.POPULATION_16_66)
-        first, last = demo.FIRST_QUARTER, demo.LAST_QUARTER
-    except ImportError:  # pragma: no cover - the demo module ships with the package
-        population, first, last = {}, "2019Q1", "2024Q4"
-    rng = np.random.default_rng([int(seed), zlib.crc32(b"local_figures")])
-    quarters = periods.quarter_range(first, last, "Q")
-    kom = geography.municipalities()
-    t = np.arange(len(quarters)) / 4.0  # years since the first quarter
-    strategy = np.clip((t - 2.5) / 2.0, 0.0, 1.0)  # from mid-2021 the agreements are worked on
-    season = np.array([0.9, 1.0, 1.25, 0.85])[[int(q[-1]) - 1 for q in quarters]]  # apprenticeships start after summer
-    rows = [
-        "# Demodata – syntetiske tal. Jobcentrets egne kvartalstal: partnerskabsaftaler og voksenlærlinge.",
-        "# Skema: se analysis/local_figures.py. Tomme celler = ikke indberettet.",
-        ";".join(KEY_COLUMNS + FIGURE_COLUMNS + OPTIONAL_COLUMNS),
-    ]
-    for code, name in zip(kom["code"], kom["name"], strict=True):
-        size = population.get(code, 25000) / 1000.0
-        effort = np.exp(rng.normal(0.0, 0.3)) * (1.4 if name == geography.DEFAULT_MUNICIPALITY else 1.0)
-        base = max(1.0, 0.5 * size * effort)
-        agreements = np.rint(base * (1.0 + 0.6 * strategy * effort) + np.cumsum(rng.normal(0.0, 0.4, len(quarters))))
-        agreements = np.maximum(agreements, 0)
-        placed = rng.poisson(np.maximum(agreements, 1) * 0.7 * (0.6 + 0.4 * strategy))
-        apprentices = rng.poisson(np.maximum(0.15 * size * effort * season * (0.8 + 0.4 * strategy), 0.1))
-        for i, q in enumerate(quarters):
-            values = [str(int(agreements[i])), str(int(placed[i])), str(int(apprentices[i]))]
-            comment = ""
-            # A few cells not reported (never the default municipality's latest year).
-            if name != geography.DEFAULT_MUNICIPALITY and rng.random() < 0.01:
-                values[int(rng.integers(0, 3))] = ""
-                comment = "Ikke indberettet"
-            rows.append(";".join([code, q, *values, comment]))
-    path = local_dir / FILENAME
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
