@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import cli
 from analysis.core import paths
 from analysis.data import build, load
+from analysis.run import cli, plan
 from analysis.sources.jobindsats import reader
 
 
@@ -99,11 +99,10 @@ def _run_plan(*argv):
     """The runner's up-front checks (no kernel is started)."""
     import argparse
 
-    from analysis import runner
 
     parser = argparse.ArgumentParser()
-    runner.configure_parser(parser)
-    return runner.make_plan(parser.parse_args(list(argv)))
+    plan.configure_parser(parser)
+    return plan.make_plan(parser.parse_args(list(argv)))
 
 
 def _mtimes(folder):

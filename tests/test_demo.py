@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cli, demo
+from analysis import demo
 from analysis.core.errors import ParameterError
 from analysis.demo import dataset, generator
 from analysis.reference import geography, tables
+from analysis.run import cli
 
 MUNICIPALITIES = set(geography.municipalities()["name"])
 AREAS = MUNICIPALITIES | set(geography.RAR_AREAS) | {geography.COUNTRY}

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli
 from analysis.core import paths
 from analysis.core.errors import AnalysisError, InputError
 from analysis.data import build
 from analysis.reference import regional, tables
+from analysis.run import cli
 from analysis.sources import fetch, fetching, http
 from analysis.sources.jobindsats import api as jobindsats_api
 from analysis.sources.jobindsats import description as jobindsats_description

@@ -1,4 +1,4 @@
-"""Kernels forked from the zygote (analysis.kernels): start, run code, stop; a kernel that cannot start."""
+"""Kernels forked from the zygote (analysis.run.kernels): start, run code, stop; a kernel that cannot start."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from analysis import kernels
+from analysis.run import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="forked kernels need os.fork (POSIX)")
 

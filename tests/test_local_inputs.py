@@ -7,10 +7,10 @@ import warnings
 
 import pytest
 
-from analysis import cli
 from analysis.core import paths
 from analysis.core.errors import InputError
 from analysis.data import build
+from analysis.run import cli
 from analysis.sources import textfile
 from analysis.sources.local import local_key_figures, spells
 

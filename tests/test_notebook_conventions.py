@@ -1,4 +1,4 @@
-"""Conventions every report notebook follows (see the module docstring of analysis.runner).
+"""Conventions every report notebook follows (see the module docstring of analysis.run.execute).
 
 Checked for every notebook in notebooks/ (and the runner's test fixtures in tests/notebooks/):
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import cli, runner
+from analysis.run import cli, execute, export, imports, plan
 from tests.fake_processed import write_fake_processed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def _env(data_root: Path) -> dict:
 
 def _run(args: list[str], data_root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "analysis.cli", "run", "--notebooks-dir", str(FIXTURES), *args],
+        [sys.executable, "-m", "analysis.run.cli", "run", "--notebooks-dir", str(FIXTURES), *args],
         env=_env(data_root),
         capture_output=True,
         text=True,
@@ -128,7 +128,7 @@ def test_index_lists_every_report_with_run_facts(first_run):
     assert index.count("Fejlet") >= 2 and "OK" in index
     assert "bevidst fejl i testnotebook" in index
     assert "Demodata" in index and "2. kvt. 2024" in index
-    assert runner.git_commit() in index
+    assert execute.git_commit() in index
     assert "Varighed" in index and "Y01A02: 2024M06" in index
     record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
     assert record["period"] == PERIOD and record["source"] == "demo"
@@ -235,7 +235,7 @@ class _NoKernelZygote:
 @pytest.fixture
 def no_kernels(monkeypatch, fake_root, tmp_path):
     """Point at the fake data and fail loudly if anything tries to start a kernel."""
-    from analysis import kernels
+    from analysis.run import kernels
 
     monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fake_root))
     monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "outputs"))
@@ -283,16 +283,16 @@ def test_no_notebooks(no_kernels, capsys, tmp_path):
 
 def test_default_period_is_latest_complete_quarter(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_DATA_DIR", str(write_fake_processed(tmp_path / "a", last="2024M05")))
-    assert runner.resolve_period("", "demo") == "2024Q1"
-    assert runner.resolve_period("2023K3", "demo") == "2023Q3"  # Danish K accepted, canonical code
-    assert runner.resolve_period("2024M05", "demo") == "2024M05"
+    assert plan.resolve_period("", "demo") == "2024Q1"
+    assert plan.resolve_period("2023K3", "demo") == "2023Q3"  # Danish K accepted, canonical code
+    assert plan.resolve_period("2024M05", "demo") == "2024M05"
 
 
 # ----------------------------------------------------------------------------- staging and swap
 
 
 def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys):
-    from analysis import kernels
+    from analysis.run import kernels
 
     out = no_kernels
     (out / PERIOD / "330-Slagelse").mkdir(parents=True)
@@ -304,7 +304,7 @@ def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys)
     def crash(*a, **k):
         raise RuntimeError("simulated crash in the middle of a run")
 
-    monkeypatch.setattr(runner, "_run_one", crash)
+    monkeypatch.setattr(execute, "_run_one", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         cli.main(["run", "--notebooks-dir", str(FIXTURES), "--notebooks", "ok_report"])
     assert (out / PERIOD / "330-Slagelse" / "ok_report.html").read_text(encoding="utf-8") == "old report"
@@ -321,7 +321,7 @@ def test_concurrent_run_of_same_period_is_refused(no_kernels):
     with open(no_kernels / f".{PERIOD}.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(ParameterError, match="another `analysis run`"):
-            with runner._period_lock(no_kernels, PERIOD):
+            with execute._period_lock(no_kernels, PERIOD):
                 pass
 
 
@@ -345,31 +345,31 @@ def _nb_with_outputs():
 
 
 def test_leadership_filter():
-    nb = runner._leadership_cells(_nb_with_outputs(), keep_errors=False)
+    nb = export._leadership_cells(_nb_with_outputs(), keep_errors=False)
     assert [c.cell_type for c in nb.cells] == ["code", "markdown"]  # parameters and noise-only cells gone
     outputs = nb.cells[0].outputs
     assert len(outputs) == 1 and outputs[0].text == "hello\n"
 
 
 def test_export_html_leadership_has_no_code_or_noise():
-    page = runner.export_html(_nb_with_outputs(), variant="leadership", title="T")
+    page = export.export_html(_nb_with_outputs(), variant="leadership", title="T")
     assert "hello" in page and "careful" not in page and "FutureWarning" not in page
     assert "Traceback" not in page and "Line2D" not in page and not re.search(r"In(\s|&nbsp;|\xa0)\[", page)
     assert "<title>T</title>" in page
 
 
 def test_toc_only_for_longer_reports():
-    page = f'{runner.TOC_MARKER}<h2 id="a">A<a class="anchor-link" href="#a"></a></h2><h2 id="b">B</h2>'
-    assert "analysis-toc" not in runner._apply_toc(page)
+    page = f'{export.TOC_MARKER}<h2 id="a">A<a class="anchor-link" href="#a"></a></h2><h2 id="b">B</h2>'
+    assert "analysis-toc" not in export._apply_toc(page)
     page += '<h2 id="c">C &amp; D</h2>'
-    toc = runner._apply_toc(page)
-    assert '<a href="#a">A</a>' in toc and '<a href="#c">C &amp; D</a>' in toc and runner.TOC_MARKER not in toc
+    toc = export._apply_toc(page)
+    assert '<a href="#a">A</a>' in toc and '<a href="#c">C &amp; D</a>' in toc and export.TOC_MARKER not in toc
 
 
 def test_sheet_names_are_valid_and_unique():
     used: set[str] = set()
-    a = runner._sheet_name("Placering: over tid / år [alle]", used)
-    b = runner._sheet_name("Placering: over tid / år [alle]", used)
+    a = export._sheet_name("Placering: over tid / år [alle]", used)
+    b = export._sheet_name("Placering: over tid / år [alle]", used)
     assert len(a) <= 31 and len(b) <= 31 and a != b
     assert not set("[]:*?/\\") & set(a + b)
 
@@ -377,7 +377,7 @@ def test_sheet_names_are_valid_and_unique():
 @pytest.mark.slow
 def test_falls_back_to_plain_kernels_when_forking_fails(fake_root, tmp_path, monkeypatch, capsys):
     """If a forked kernel cannot start, the notebook is retried with an ordinary kernel."""
-    from analysis import kernels
+    from analysis.run import kernels
 
     monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fake_root))
 
@@ -398,7 +398,7 @@ def test_stale_staging_is_cleaned_and_a_half_swapped_period_restored(tmp_path):
     (tmp_path / ".old-2024Q1-123" / "index.html").write_text("previous", encoding="utf-8")
     (tmp_path / "2023Q4").mkdir()
     (tmp_path / ".old-2023Q4-456").mkdir()
-    runner._clean_stale_staging(tmp_path)
+    execute._clean_stale_staging(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2023Q4", "2024Q1"]
     assert (tmp_path / "2024Q1" / "index.html").read_text(encoding="utf-8") == "previous"
 
@@ -409,7 +409,7 @@ def test_notebook_imports_follow_analysis_modules(tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("from analysis.data.load import load_table\nimport statsmodels.api as sm"))
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
-    found = runner.notebook_imports([path])
+    found = imports.notebook_imports([path])
     assert "analysis.present.report" in found and "analysis.data.load" in found and "statsmodels.api" in found
     assert "analysis.present.formats" in found  # imported by analysis.present.report itself
     assert "os" not in found and "pandas" not in found
@@ -419,7 +419,7 @@ def test_export_adds_a_title_block_when_the_notebook_has_none():
     from analysis.present import report
 
     header = report.header_html("Rapport", "Slagelse", "2024Q2", "demo")
-    page = runner.export_html(_nb_with_outputs(), variant="leadership", title="T", header=header)
+    page = export.export_html(_nb_with_outputs(), variant="leadership", title="T", header=header)
     assert "Demodata – syntetiske tal" in page and "2. kvt. 2024" in page
     assert page.index("analysis-header") < page.index("hello")
 
@@ -435,7 +435,7 @@ PROJECT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
     """Every notebook in notebooks/ makes a clean leadership report on the demo data."""
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis.cli", "run", "--municipality", "Roskilde", "--out", str(tmp_path), "--source", "demo"],
+        [sys.executable, "-m", "analysis.run.cli", "run", "--municipality", "Roskilde", "--out", str(tmp_path), "--source", "demo"],
         env=_env(demo_data_root), capture_output=True, text=True, timeout=600, cwd=str(ROOT),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from analysis.core import paths
+from analysis.run import plan
 
 TARGET_RATIO = 0.35
 TARGET_ALL_SECONDS = 600
@@ -53,7 +54,7 @@ def _tool(name: str) -> str:
 
 
 def _analysis_cmd() -> list[str]:
-    return [sys.executable, "-m", "analysis.cli"]
+    return [sys.executable, "-m", "analysis.run.cli"]
 
 
 # ----------------------------------------------------------------------------- memory
@@ -361,21 +362,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  -> {root / 'bench-large.json'}")
         return 0
 
-    from analysis import runner
     from analysis.data import load
     from analysis.reference import geography
 
     source = load.resolve_source(args.source)
-    period = runner.resolve_period("", source)
+    period = plan.resolve_period("", source)
     area = geography.municipality(args.municipality)
-    notebooks = runner.list_notebooks(paths.NOTEBOOKS_DIR)
+    notebooks = plan.list_notebooks(paths.NOTEBOOKS_DIR)
     if args.notebooks:
-        notebooks = {k: v for k, v in notebooks.items() if k in set(runner._split(args.notebooks))}
+        notebooks = {k: v for k, v in notebooks.items() if k in set(plan.split_names(args.notebooks))}
     if not notebooks:
         print(f"no notebooks in {paths.NOTEBOOKS_DIR}", file=sys.stderr)
         return 2
     names = list(notebooks)
-    jobs = args.jobs or runner._cores()
+    jobs = args.jobs or plan.cores()
     root = paths.PROJECT_ROOT / ".bench"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("ANALYSIS_OUTPUT_DIR", None)
     common = ["--source", source, "--jobs", str(jobs), "--quiet", "--notebooks", ",".join(names)]
     results: dict = {
-        "machine": {"cores": runner._cores(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cores": plan.cores(), "python": platform.python_version(), "platform": platform.platform()},
         "source": source,
         "period": period,
         "municipality": area.name,
@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         "jobs": jobs,
     }
     print(f"bench: {len(names)} notebooks ({', '.join(names)}), {source} data, period {period}, {jobs} jobs, "
-          f"{runner._cores()} cores", flush=True)
+          f"{plan.cores()} cores", flush=True)
 
     # Warm the OS file cache and .pyc files so neither side pays for the first import.
     subprocess.run([sys.executable, "-c", "import pandas, matplotlib.pyplot, papermill, nbconvert, pyarrow.parquet"],
@@ -443,8 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio runner / command lines, CPU:     {results['cpu_ratio'] or float('nan'):9.2f}", flush=True)
         load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         results["load_average_1min_after"] = round(load1, 2)
-        if load1 > runner._cores() + 0.5:
-            print(f"  note: the machine was busy (load {load1:.1f} on {runner._cores()} cores); wall times are inflated",
+        if load1 > plan.cores() + 0.5:
+            print(f"  note: the machine was busy (load {load1:.1f} on {plan.cores()} cores); wall times are inflated",
                   flush=True)
 
     # 5. (printed before the long all-municipalities run) the large raw file

@@ -10,7 +10,7 @@ shared, copy-on-write, exactly as if the kernel had imported them itself.
 
 Pieces:
 
-- :class:`Zygote` — starts ``python -m analysis.kernels`` (the server, :func:`serve`) and
+- :class:`Zygote` — starts ``python -m analysis.run.kernels`` (the server, :func:`serve`) and
   asks it for kernels over a pipe (one JSON line per request and reply); :meth:`Zygote.warm`
   has it import more modules and decode the processed data tables before later forks;
   preloaded objects are moved out of the garbage collector's reach (``gc.freeze``) so the
@@ -44,7 +44,7 @@ import time
 from typing import Any
 
 # Modules imported once in the zygote (each kernel then has them already). The runner adds
-# the modules its notebooks import (see analysis.runner.notebook_imports) after the first kernels.
+# the modules its notebooks import (see analysis.run.imports.notebook_imports) after the first kernels.
 PRELOAD = (
     "numpy",
     "pandas",
@@ -191,7 +191,7 @@ def _wait_readable(fd: int, seconds: float) -> None:
 
 
 def serve() -> None:
-    """The zygote server loop (``python -m analysis.kernels``): preload, say ready, fork on request."""
+    """The zygote server loop (``python -m analysis.run.kernels``): preload, say ready, fork on request."""
     os.environ.update(THREAD_LIMITS)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -272,7 +272,7 @@ class Zygote:
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
         stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.kernels"],
+            [sys.executable, "-m", "analysis.run.kernels"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,

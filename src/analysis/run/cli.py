@@ -17,7 +17,7 @@ from analysis.core.errors import AnalysisError
 COMMANDS = {
     "demo": ("analysis.demo.dataset", "write the synthetic demo dataset (Demodata) to data/raw/demo"),
     "build": ("analysis.data.build", "turn the raw files under data/raw into validated tidy data in data/processed"),
-    "run": ("analysis.runner", "execute the notebooks and write HTML reports to outputs/"),
+    "run": ("analysis.run.execute", "execute the notebooks and write HTML reports to outputs/"),
     "fetch": ("analysis.sources.fetch", "fetch real data from the Jobindsats API and Statistics Denmark into data/raw"),
 }
 

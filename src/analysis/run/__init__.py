@@ -1,0 +1,13 @@
+"""Layer 8, ``run``: the ``analysis`` command and the batch runner that turns notebooks into reports.
+
+Owns the command line (:mod:`~analysis.run.cli`: ``demo``, ``build``, ``run``, ``fetch``, each
+command's options in its own module), and ``analysis run``: the plan checked before any kernel
+starts (:mod:`~analysis.run.plan`), the execution in parallel kernels, staged and swapped in
+(:mod:`~analysis.run.execute`), the fast kernels forked from a warm process
+(:mod:`~analysis.run.kernels`, ``python -m analysis.run.kernels`` is its server) and the modules
+they preload (:mod:`~analysis.run.imports`), what is read back from an executed notebook
+(:mod:`~analysis.run.results`), the HTML and Excel export (:mod:`~analysis.run.export`) and the
+period's index page (:mod:`~analysis.run.index`).
+
+May import: every layer below (core, reference, sources, data, present, analyses, demo).
+"""

@@ -1,0 +1,569 @@
+"""``analysis run``: execute the report notebooks with Papermill and export self-contained HTML reports.
+
+This module runs a validated plan (:mod:`analysis.run.plan`): kernels (:mod:`analysis.run.kernels`) in
+threads, a staging folder swapped in at the end, the HTML and Excel export of each report
+(:mod:`analysis.run.export`) and the period's index page (:mod:`analysis.run.index`).
+
+Usage (``make reports`` runs the first line after setting everything up)::
+
+    analysis run                                   # every notebook, Slagelse, the latest period
+    analysis run --municipality Roskilde --period 2024Q2 --notebooks benchmark_ranking
+    analysis run --municipality 330,Roskilde       # several municipalities (names or kommunekoder)
+    analysis run --all-municipalities --jobs 2 --quiet   # all 98, e.g. from cron
+
+Output layout::
+
+    outputs/<period>/index.html                              every report, run parameters, data, commit, duration
+    outputs/<period>/run.json                                the same, machine-readable
+    outputs/<period>/<code>-<name>/<notebook>.html           leadership report (no code)
+    outputs/<period>/<code>-<name>/<notebook>.analyst.html   with code, warnings and errors (--with-code)
+    outputs/<period>/<code>-<name>/<notebook>.ipynb          the executed notebook
+    outputs/<period>/<code>-<name>/<notebook>.xlsx           the notebook's key tables, Danish headings
+    outputs/<period>/<code>-<name>/tables/<notebook>__<table>.csv (+ .json)  key tables for machines
+
+CSV files are UTF-8, ``,``-separated, ``.`` decimal point, snake_case columns; each has a
+JSON sidecar naming the columns' Danish headings and dtypes (see :mod:`analysis.present.report`).
+
+Failures, re-runs and exit codes
+--------------------------------
+Bad parameters (unknown municipality or notebook, a period outside the data, no data) fail
+with one line before any kernel starts (exit 2), and so does processed data that is not what
+the current raw files give (a raw file new, changed or gone since ``analysis build``:
+:func:`analysis.data.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
+others: its HTML page shows a failure banner, the code and the traceback for the analyst,
+the index marks it, the run ends with a summary (notebook, cell, the error's last line)
+and the exit code is 1.
+
+A run is staged in ``outputs/.staging-<period>-...`` and replaces ``outputs/<period>/`` only
+when every report of the run was produced (failed ones as error pages); an interrupted or
+crashed run leaves the previous folder exactly as it was. Reports of the period that this
+run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
+in the index, so re-running one failed notebook does not drop the rest. Other periods are
+never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
+A notebook whose forked kernel cannot start is retried once with an ordinary kernel; when a
+report failed, the kernels' own log is kept as ``outputs/<period>/.kernels.log``.
+
+Speed
+-----
+Notebooks run in parallel kernels (``--jobs``) driven from threads of this process; the
+HTML export happens in-process. Kernels are forked from a warm process that has already
+imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.run.kernels`).
+In batches of at least three notebooks per job, once the first kernels run, the zygote
+also imports what the notebooks import (found with
+``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
+:func:`notebook_imports`) and decodes the processed tables (up to 3 million rows each)
+through :mod:`analysis.data.load`'s cache, so later kernels start with all of it; this saves
+2-5 s of CPU per notebook. In smaller batches the zygote imports those modules before the
+first kernel, and every kernel waits for that (:meth:`analysis.run.kernels.Zygote.hold_spawns`).
+A kernel is ready as soon as it has bound its sockets and answered (jupyter_client's own
+start and stop each idle 0.1-0.4 s, which adds up over hundreds of notebooks). Figures
+are laid out once and drawn once (:func:`analysis.present.charts.fix_layout`). ``--no-fork``
+uses ordinary kernels. ``make bench`` (:mod:`analysis.bench`) measures it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from analysis.core import paths
+from analysis.core.errors import ParameterError
+from analysis.run.export import export_html, write_workbook
+from analysis.run.imports import notebook_imports
+from analysis.run.index import render_index
+from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
+from analysis.run.plan import Plan, make_plan
+from analysis.run.results import Result, find_failure, header_meta, notebook_title, one_line
+
+WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from analysis.run import kernels
+
+    # The kernel zygote (a process that imports the libraries; it starts no kernel by itself)
+    # starts while the parameters are checked, so the first kernel is ready half a second
+    # sooner. A bad parameter closes it before any kernel was started.
+    zygote = kernels.Zygote() if not args.no_fork and kernels.available() else None
+    try:
+        plan = make_plan(args)
+    except BaseException:
+        if zygote is not None:
+            zygote.close()
+        raise
+    return execute(plan, zygote=zygote)
+
+
+# ----------------------------------------------------------------------------- one notebook
+
+
+def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> Result:
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by the runner itself
+    started = time.perf_counter()
+    rel = area.slug
+    folder = staging / rel
+    folder.mkdir(parents=True, exist_ok=True)
+    out_nb = folder / f"{name}.ipynb"
+    params = {
+        "municipality": area.name,
+        "period": plan.period,
+        "source": plan.source,
+        "comparison_area": plan.comparison_area,
+        "output_dir": str(folder),
+    }
+    crash = ""
+    executed = None
+    for manager in kmc if isinstance(kmc, (list, tuple)) else [kmc]:
+        crash = ""
+        try:
+            import papermill
+
+            executed = papermill.execute_notebook(
+                str(plan.notebooks[name]),
+                str(out_nb),
+                parameters=params,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                start_timeout=120,
+                execution_timeout=plan.timeout,
+                kernel_manager_class=manager,
+                shutdown_kernel="immediate",
+            )
+        except PapermillExecutionError:
+            pass  # recorded in the saved notebook
+        except Exception as exc:  # noqa: BLE001 - a kernel that dies or cannot start fails this report only
+            crash = one_line(f"{type(exc).__name__}: {exc}")
+        if not crash:
+            break
+        if out_nb.is_file() and any(
+            c.get("execution_count") for c in nbformat.read(out_nb, as_version=4).cells if c.cell_type == "code"
+        ):
+            break
+        # The kernel never ran a cell (e.g. a forked kernel could not start): retry with the next manager.
+    if executed is not None and not crash:
+        nb = executed  # what papermill saved to out_nb
+    elif out_nb.is_file():
+        nb = nbformat.read(out_nb, as_version=4)
+    else:
+        nb = nbformat.read(plan.notebooks[name], as_version=4)
+        crash = crash or "the notebook was not executed"
+    failure = find_failure(nb)
+    if failure is None and crash:
+        failure = (None, None, crash)
+    # The notebook ran in the staging folder; record where its outputs end up.
+    _replace_paths(nb, str(folder), str(final / rel))
+    nbformat.write(nb, out_nb)
+
+    title = notebook_title(nb, name)
+    result = Result(
+        notebook=name,
+        municipality=area.name,
+        code=area.code,
+        folder=rel,
+        status="failed" if failure else "ok",
+        seconds=0.0,
+        title=title,
+        run_started=run_started,
+    )
+    if failure:
+        result.cell, result.execution_count, result.error = failure
+    page_title = f"{title} – {area.name} – {plan.period_label}"
+    footer = _footer(plan, run_started)
+    header = ""
+    if not header_meta(nb):
+        from analysis.present import report
+
+        header = report.header_html(title, area.name, plan.period, plan.source, vintage=plan.vintage)
+    files = {"ipynb": f"{rel}/{name}.ipynb", "html": f"{rel}/{name}.html"}
+    if failure:
+        page = export_html(nb, variant="failed", title=page_title, footer=footer, result=result, header=header)
+    else:
+        page = export_html(nb, variant="leadership", title=page_title, footer=footer, header=header)
+    (folder / f"{name}.html").write_text(page, encoding="utf-8")
+    if plan.with_code and not failure:
+        analyst = export_html(nb, variant="analyst", title=page_title + " (analytiker)", footer=footer, header=header)
+        (folder / f"{name}.analyst.html").write_text(analyst, encoding="utf-8")
+        files["analyst_html"] = f"{rel}/{name}.analyst.html"
+    try:
+        workbook = write_workbook(folder, name)
+    except Exception as exc:  # noqa: BLE001 - a broken table file fails this report, not the run
+        workbook = None
+        if not failure:
+            result.status, result.error = "failed", one_line(f"Excel workbook: {type(exc).__name__}: {exc}")
+    if workbook is not None:
+        files["xlsx"] = f"{rel}/{workbook.name}"
+    tables = sorted((folder / "tables").glob(f"{name}__*.csv"))
+    files["tables"] = [f"{rel}/tables/{t.name}" for t in tables]
+    result.files = files
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _replace_paths(nb, old: str, new: str) -> None:
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = cell.source.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1]).replace(old, new)
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    if params.get("output_dir") == old:
+        params["output_dir"] = new
+    pm = nb.metadata.get("papermill", {})
+    if isinstance(pm.get("output_path"), str):
+        pm["output_path"] = pm["output_path"].replace(old, new)
+
+
+def _footer(plan: Plan, run_started: str) -> str:
+    from analysis.present import formats as fmt
+
+    made = fmt.date_da(run_started, style="datetime") if run_started else ""
+    vintage = plan.vintage.get("label") or plan.source
+    commit = git_commit()
+    return f"Lavet {made} · Data: {vintage} · Version {commit}"
+
+
+# ----------------------------------------------------------------------------- run bookkeeping
+
+
+_GIT: dict[str, str] = {}
+
+
+def git_commit() -> str:
+    """``abc1234`` (``abc1234+ændringer`` with uncommitted changes), or ``ukendt`` outside git."""
+    if "commit" not in _GIT:
+        try:
+            sha = subprocess.run(
+                ["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                capture_output=True, text=True, timeout=10, check=True,
+            ).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "-C", str(paths.PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True, text=True, timeout=10,
+            ).stdout.strip()
+            _GIT["commit"] = sha + ("+ændringer" if dirty else "")
+        except (OSError, subprocess.SubprocessError):
+            _GIT["commit"] = "ukendt"
+    return _GIT["commit"]
+
+
+class Progress:
+    """A tqdm bar on a terminal, plain lines otherwise, nothing with --quiet."""
+
+    def __init__(self, total: int, *, quiet: bool, stream=None):
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+        self.bar = None
+        if not quiet and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="reports", unit="nb", file=self.stream, dynamic_ncols=True)
+            self.bar.set_postfix_str("failed: 0")
+
+    def update(self, result: Result) -> None:
+        self.done += 1
+        self.failed += result.status != "ok"
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix_str(f"failed: {self.failed}")
+            if result.status != "ok":
+                self.bar.write(f"FAILED {result.summary_line()}", file=self.stream)
+            return
+        elapsed = time.perf_counter() - self.started
+        status = "ok" if result.status == "ok" else f"FAILED ({result.error})"
+        print(
+            f"[{self.done}/{self.total}] {result.folder}/{result.notebook}: {status} {result.seconds:.1f} s"
+            f" | elapsed {elapsed:.0f} s, failures {self.failed}",
+            file=self.stream,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@contextlib.contextmanager
+def _period_lock(out: Path, period: str):
+    out.mkdir(parents=True, exist_ok=True)
+    lock_path = out / f".{period}.lock"
+    handle = open(lock_path, "w")  # noqa: SIM115
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - Windows: no lock
+            pass
+        except OSError:
+            raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
+        yield
+    finally:
+        handle.close()  # the (empty, hidden) lock file stays: removing it would race with a waiting run
+
+
+def _expected_seconds(plan: Plan):
+    """A key giving each notebook its expected run time, to start the slowest first (so the
+    last kernels of a batch do not run alone): the mean time of its reports in earlier runs
+    under ``plan.out``, else its number of code cells."""
+    times: dict[str, list[float]] = {}
+    for record in sorted(plan.out.glob("*/run.json"))[-4:]:
+        with contextlib.suppress(ValueError, OSError, AttributeError, TypeError):
+            for r in json.loads(record.read_text(encoding="utf-8")).get("reports", []):
+                if r.get("status") == "ok" and r.get("seconds"):
+                    times.setdefault(r["notebook"], []).append(float(r["seconds"]))
+    if all(name in times for name in plan.notebooks):
+        return lambda name: sum(times[name]) / len(times[name])
+
+    def code_cells(name: str) -> float:
+        import nbformat
+
+        try:
+            nb = nbformat.read(plan.notebooks[name], as_version=4)
+        except Exception:  # noqa: BLE001 - a broken notebook fails visibly when it runs
+            return 0.0
+        return float(sum(c.cell_type == "code" for c in nb.cells))
+
+    return code_cells
+
+
+def _clean_stale_staging(out: Path) -> None:
+    for d in out.glob(".staging-*"):
+        m = re.search(r"-p(\d+)$", d.name)
+        alive = False
+        if m:
+            try:
+                os.kill(int(m.group(1)), 0)
+                alive = True
+            except OSError:
+                alive = False
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
+    for d in sorted(out.glob(".old-*")):
+        # A run that died between its two renames left the previous period folder here: put it back.
+        m = re.match(r"^\.old-(.+)-\d+$", d.name)
+        if m and not (out / m.group(1)).exists():
+            d.rename(out / m.group(1))
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _link_copy(src: Path, dst: Path) -> None:
+    """Copy a folder tree using hard links where possible (cheap, and the original is never written)."""
+
+    def link(s, d):
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, copy_function=link)
+
+
+def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
+    """Stage the period folder: previous reports carried over, minus those this run re-makes.
+
+    Returns the previous run.json's report entries that are carried over.
+    """
+    carried: list[dict] = []
+    if final.is_dir():
+        _link_copy(final, staging)
+        for name in ("index.html", "run.json"):
+            with contextlib.suppress(FileNotFoundError):
+                (staging / name).unlink()
+        previous = {}
+        run_json = final / "run.json"
+        if run_json.is_file():
+            with contextlib.suppress(ValueError, OSError):
+                previous = json.loads(run_json.read_text(encoding="utf-8"))
+        redo = {(a.slug, nb) for a in plan.areas for nb in plan.notebooks}
+        for entry in previous.get("reports", []):
+            if (entry.get("folder"), entry.get("notebook")) not in redo:
+                carried.append(entry)
+        for slug, nb in redo:
+            folder = staging / slug
+            if not folder.is_dir():
+                continue
+            for suffix in (".html", ".analyst.html", ".ipynb", ".xlsx"):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / f"{nb}{suffix}").unlink()
+            for f in (folder / "tables").glob(f"{nb}__*"):
+                f.unlink()
+    else:
+        staging.mkdir(parents=True)
+    return carried
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def execute(plan: Plan, zygote=None) -> int:
+    """Run every (municipality, notebook) of a validated plan; see the module docstring. Returns the exit code.
+
+    ``zygote``: an already started :class:`analysis.run.kernels.Zygote` to use (closed at the end).
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from analysis.core import atomic
+    from analysis.run import kernels
+
+    t0 = time.perf_counter()
+    run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    final = plan.out / plan.period
+    with _period_lock(plan.out, plan.period):
+        _clean_stale_staging(plan.out)
+        staging = plan.out / f".staging-{plan.period}-{time.strftime('%Y%m%d%H%M%S')}-p{os.getpid()}"
+        managers: list = []
+        try:
+            carried = _prepare_staging(plan, final, staging)
+            log_path = str(staging / ".kernels.log")
+            if zygote is None and plan.fork and kernels.available():
+                zygote = kernels.Zygote(log_path=log_path)
+            if zygote is not None:
+                n_tasks = len(plan.areas) * len(plan.notebooks)
+                modules = notebook_imports(plan.notebooks.values())
+                if n_tasks >= WARM_MIN_TASKS_PER_JOB * plan.jobs:
+                    # Once the first kernels are running, have the zygote import what the notebooks
+                    # import and decode the data tables, once instead of once per notebook.
+                    warm = (zygote, plan.source, modules, min(plan.jobs, n_tasks), None)
+                else:
+                    # A small batch: the zygote imports the notebooks' modules before the first kernel
+                    # (each kernel would import them itself), but reads no data (each kernel reads only
+                    # what its notebook needs, while the cores are busy anyway).
+                    warm = (zygote, plan.source, modules, 0, 0)
+                    zygote.hold_spawns()  # the first kernels wait for these imports instead of doing them too
+                threading.Thread(target=_warm, args=warm, daemon=True).start()
+            kmc = kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir))
+            managers = [kmc]
+            if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
+                plain = kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir))
+                managers.append(plain)
+            threading.Thread(target=_prepare_export, daemon=True).start()
+            slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
+            tasks = [(nb, area) for area in plan.areas for nb in slowest_first]
+            progress = Progress(len(tasks), quiet=plan.quiet)
+            results: list[Result] = []
+            futures = []
+            pool = ThreadPoolExecutor(max_workers=min(plan.jobs, len(tasks)), thread_name_prefix="report")
+            try:
+                futures = [
+                    pool.submit(_run_one, plan, nb, area, staging, final, managers, run_started) for nb, area in tasks
+                ]
+                for future in as_completed(futures):
+                    result = future.result()
+                    results.append(result)
+                    progress.update(result)
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                for manager in managers:
+                    kernels.kill_kernels(manager)
+                if zygote is not None:
+                    zygote.close()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            finally:
+                pool.shutdown(wait=True)
+                progress.close()
+            order = {(a.slug, nb): i for i, (nb, a) in enumerate((nb, a) for a in plan.areas for nb in plan.notebooks)}
+            results.sort(key=lambda r: order[(r.folder, r.notebook)])
+            duration = time.perf_counter() - t0
+            record = _run_record(plan, results, carried, run_started, duration)
+            (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            (staging / "index.html").write_text(render_index(record), encoding="utf-8")
+            if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
+                with contextlib.suppress(FileNotFoundError):
+                    (staging / ".kernels.log").unlink()
+            atomic.swap_in(staging, final)
+        except BaseException:
+            for manager in managers:
+                kernels.kill_kernels(manager)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            if zygote is not None:
+                zygote.close()
+    return _summarise(plan, results, final, time.perf_counter() - t0)
+
+
+def _prepare_export() -> None:
+    """Load the HTML and Excel writers and compile the report template while the first kernels start.
+
+    Otherwise this (about 1 s of CPU) happens when the first notebook has finished, on the
+    batch's critical path, while at the start one core waits for the zygote's imports.
+    """
+    try:
+        import nbformat
+        import openpyxl  # noqa: F401
+
+        export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# -")]), variant="leadership", title="-")
+    except Exception:  # noqa: BLE001 - an optimisation only; the reports load them themselves
+        pass
+
+
+def _warm(zygote, source: str, modules: list[str], after_spawns: int, max_rows: int | None) -> None:
+    """Warm the zygote (see :meth:`analysis.run.kernels.Zygote.warm`); ``max_rows=None``: its default."""
+    rows = {} if max_rows is None else {"max_rows": max_rows}
+    try:
+        zygote.warm(source, modules=modules, after_spawns=after_spawns, **rows)
+    except Exception:  # noqa: BLE001 - an optimisation only; kernels import and read the data themselves
+        pass
+
+
+def _summarise(plan: Plan, results: list[Result], final: Path, seconds: float) -> int:
+    failed = [r for r in results if r.status != "ok"]
+    if not plan.quiet:
+        print(
+            f"{len(results) - len(failed)} of {len(results)} reports ok in {seconds:.1f} s -> {final / 'index.html'}",
+            file=sys.stderr,
+        )
+    if failed:
+        print(f"{len(failed)} report(s) failed:", file=sys.stderr)
+        for r in failed:
+            print(f"  {r.summary_line()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_record(plan: Plan, results: list[Result], carried: list[dict], run_started: str, duration: float) -> dict:
+    import platform
+
+    return {
+        "period": plan.period,
+        "period_label": plan.period_label,
+        "run": {
+            "started": run_started,
+            "duration_seconds": round(duration, 1),
+            "command": "analysis run " + " ".join(plan.argv[1:] if plan.argv[:1] == ["run"] else plan.argv),
+            "municipalities": [a.name for a in plan.areas],
+            "notebooks": list(plan.notebooks),
+            "comparison_area": plan.comparison_area,
+            "jobs": plan.jobs,
+            "with_code": plan.with_code,
+            "forked_kernels": plan.fork,
+            "git_commit": git_commit(),
+            "python": platform.python_version(),
+        },
+        "source": plan.source,
+        "vintage": plan.vintage,
+        "reports": [asdict(r) for r in results] + carried,
+    }

@@ -1,0 +1,266 @@
+"""The plan of an ``analysis run``: its command-line options, checked before any kernel starts.
+
+Options: ``--municipality NAME|CODE[,...]`` (default Slagelse), ``--all-municipalities``,
+``--period CODE`` (the end period; default: the latest complete quarter in the data),
+``--notebooks a,b`` (default: every ``notebooks/*.ipynb``), ``--jobs N`` (parallel kernels;
+default: the number of cores), ``--source demo|real`` (default: real processed data where
+present, else demo), ``--out DIR`` (default ``outputs/``), ``--comparison-area AREA``
+(default: each municipality's RAR area), ``--with-code`` (also write the analyst variant),
+``--quiet`` (print nothing unless something failed), ``--timeout SECONDS`` (per cell),
+``--no-fork`` (start every kernel from scratch, see :mod:`analysis.run.execute`), ``--notebooks-dir DIR`` (run
+notebooks from another folder; used by the tests).
+
+Notebook parameter convention (tests/test_notebook_conventions.py enforces it)
+-----------------------------------------------------------------------------
+Every notebook has exactly one code cell tagged ``parameters`` holding *literals only*,
+with defaults that run as they are (open in JupyterLab, run all)::
+
+    municipality = "Slagelse"   # name or kommunekode
+    period = ""                 # end period code; empty: the latest in the data
+    source = ""                 # "demo", "real" or empty: real processed data if present, else demo
+    comparison_area = ""        # empty: the municipality's RAR area
+    output_dir = ""             # where key tables are written; empty: not written (interactive use)
+
+A notebook may add its own literal parameters after these. Derived values (the canonical
+area, the resolved source and period, ...) are computed in the cells *after* the parameters
+cell. Keep ``=`` out of the comments: Papermill's parameter parser skips any line with two
+``=`` (``papermill --help-notebook`` would not list it). The runner passes all five through
+Papermill: ``municipality`` as the canonical name, ``period`` resolved (a quarter code such
+as ``2024Q2`` unless ``--period`` says otherwise; a notebook uses, for each table, the latest
+period of that table ending on or before the period's end), ``source`` resolved
+(``demo``/``real``), ``comparison_area`` as given ("" by default) and ``output_dir`` = the
+report folder. Notebooks are committed without outputs and with the ``python3`` kernelspec,
+and also run with the plain command line
+(``papermill notebooks/X.ipynb out.ipynb -p municipality Roskilde``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.core import paths
+from analysis.core.errors import ParameterError
+
+NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--municipality",
+        metavar="NAME|CODE",
+        default=None,
+        help="municipality name or kommunekode, or several separated by commas (default: Slagelse)",
+    )
+    parser.add_argument("--all-municipalities", action="store_true", help="run for all 98 municipalities")
+    parser.add_argument("--period", default="", help="end period code, e.g. 2024Q2 (default: the latest complete quarter in the data)")
+    parser.add_argument("--notebooks", default="", metavar="A,B", help="notebook names, comma-separated (default: all)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels running at once (default: the number of cores)")
+    parser.add_argument(
+        "--source",
+        choices=("demo", "real"),
+        default=None,
+        help="data source (default: real processed data where present, else demo)",
+    )
+    parser.add_argument("--out", default=None, metavar="DIR", help="output root (default: outputs/)")
+    parser.add_argument(
+        "--comparison-area",
+        default="",
+        metavar="AREA",
+        help="comparison area passed to every notebook (default: each municipality's RAR area)",
+    )
+    parser.add_argument("--with-code", action="store_true", help="also write <notebook>.analyst.html with code, warnings and errors")
+    parser.add_argument("--quiet", action="store_true", help="print nothing unless a report failed (for cron)")
+    parser.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS", help="time limit per cell (default: 900)")
+    parser.add_argument("--no-fork", action="store_true", help="start each kernel from scratch instead of forking a warm one")
+    parser.add_argument(
+        "--notebooks-dir",
+        default=None,
+        metavar="DIR",
+        help="folder of the notebooks (default: notebooks/ in the project; tests use their own)",
+    )
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+@dataclass
+class Plan:
+    areas: list  # list[geography.Area]
+    period: str
+    period_label: str
+    source: str
+    notebooks: dict[str, Path]
+    notebooks_dir: Path
+    out: Path
+    jobs: int
+    comparison_area: str
+    with_code: bool
+    quiet: bool
+    timeout: float
+    fork: bool
+    argv: list[str] = field(default_factory=list)
+    vintage: dict = field(default_factory=dict)
+
+
+def list_notebooks(folder: Path) -> dict[str, Path]:
+    """``{name: path}`` of the report notebooks in a folder (``_``/``.``-prefixed names are skipped)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.stem: p
+        for p in sorted(folder.glob("*.ipynb"))
+        if not p.name.startswith(("_", ".")) and not p.stem.endswith("-checkpoint")
+    }
+
+
+def split_names(text: str | None) -> list[str]:
+    """The items of a comma-separated option, stripped; empty items dropped."""
+    return [t.strip() for t in str(text or "").split(",") if t.strip()]
+
+
+def cores() -> int:
+    """The CPU cores this process may run on (the default of ``--jobs``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    """Validate every parameter (raises ParameterError with one clear line) before any kernel starts."""
+    from analysis.data import load
+    from analysis.reference import geography, periods
+
+    if args.all_municipalities and args.municipality:
+        raise ParameterError("give either --municipality or --all-municipalities, not both")
+    if args.all_municipalities:
+        areas = [geography.municipality(code) for code in geography.municipalities()["code"]]
+    else:
+        names = split_names(args.municipality) or [geography.DEFAULT_MUNICIPALITY]
+        areas = []
+        for name in names:
+            area = geography.municipality(name)
+            if area not in areas:
+                areas.append(area)
+    if args.comparison_area:
+        for area in areas:
+            geography.comparison_area(area.name, args.comparison_area)
+
+    nb_dir = Path(args.notebooks_dir).resolve() if args.notebooks_dir else paths.NOTEBOOKS_DIR
+    available = list_notebooks(nb_dir)
+    if not available:
+        raise ParameterError(f"no notebooks in {nb_dir}")
+    wanted = split_names(args.notebooks)
+    if wanted:
+        chosen = {}
+        for name in wanted:
+            key = name[:-6] if name.endswith(".ipynb") else name
+            if key not in available:
+                raise ParameterError(f"unknown notebook {name!r}; the notebooks are: {', '.join(available)}")
+            chosen[key] = available[key]
+    else:
+        chosen = dict(available)
+
+    jobs = cores() if args.jobs is None else int(args.jobs)
+    if jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1, not {jobs}")
+    if args.timeout <= 0:
+        raise ParameterError(f"--timeout must be positive, not {args.timeout}")
+
+    source = load.resolve_source(args.source or "")
+    from analysis.data import build
+
+    # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
+    build.check_current(source, chosen_automatically=not args.source)
+    period = resolve_period(args.period, source)
+    out = Path(args.out).resolve() if args.out else paths.outputs_dir()
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {out} is a file, expected a folder")
+    try:
+        vintage = load.vintage(source)
+    except Exception:  # noqa: BLE001 - the vintage is informative only
+        vintage = {}
+    return Plan(
+        areas=areas,
+        period=period,
+        period_label=periods.parse_period(period).label_da,
+        source=source,
+        notebooks=chosen,
+        notebooks_dir=nb_dir,
+        out=out,
+        jobs=jobs,
+        comparison_area=args.comparison_area or "",
+        with_code=bool(args.with_code),
+        quiet=bool(args.quiet),
+        timeout=float(args.timeout),
+        fork=not args.no_fork,
+        argv=list(sys.argv[1:]),
+        vintage=vintage,
+    )
+
+
+def _table_periods(source: str) -> dict[str, list[str]]:
+    """{table: its period codes}, from the build manifest (first to latest period) where it says,
+    else by reading the tables' period columns."""
+    from analysis.data import load
+    from analysis.reference import periods
+
+    try:
+        tables = load.manifest(source).get("tables", {})
+    except AttributeError:  # an older load API
+        tables = {}
+    out: dict[str, list[str]] = {}
+    for table, info in tables.items():
+        first, last = info.get("first_period"), info.get("latest_period")
+        if not first or not last:
+            continue
+        kind = periods.parse_period(last).kind
+        out[table] = periods.month_range(first, last) if kind == "M" else periods.quarter_range(first, last, kind)
+    if out:
+        return out
+    table_ids = load.available_tables(source) if hasattr(load, "available_tables") else list(load.vintage(source).get("latest_period", {}))
+    return {t: load.available_periods(t, source) for t in table_ids}
+
+
+def data_period_ends(source: str):
+    """(every period end in the data, the quarter codes that some table has complete) for a source."""
+    from analysis.reference import periods
+
+    ends = set()
+    quarters = set()
+    for codes in _table_periods(source).values():
+        for code in codes:
+            p = periods.parse_period(code)
+            ends.add(p.end)
+            if p.end.month % 3 == 0 and p.end.is_month_end:
+                quarters.add((p.end, f"{p.end.year}Q{(p.end.month - 1) // 3 + 1}"))
+    return sorted(ends), [q for _, q in sorted(quarters)]
+
+
+def resolve_period(text: str, source: str) -> str:
+    """The canonical end period: the given code if inside the data, else the latest complete quarter."""
+    from analysis.reference import periods
+
+    ends, quarters = data_period_ends(source)
+    if not ends:
+        raise ParameterError(f"the {source} data has no periods; run `analysis build`")
+    first = min(ends).strftime("%Y-%m-%d")
+    last = max(ends).strftime("%Y-%m-%d")
+    if not str(text or "").strip():
+        if not quarters:
+            raise ParameterError(f"the {source} data ({first} to {last}) has no complete quarter; give --period")
+        return quarters[-1]
+    p = periods.parse_period(text)
+    if p.end < min(ends) or p.end > max(ends):
+        latest = f"; the latest complete quarter is {quarters[-1]}" if quarters else ""
+        raise ParameterError(
+            f"period {p.code} is outside the {source} data, which covers periods ending {first} to {last}{latest}"
+        )
+    return p.code

@@ -1,0 +1,94 @@
+"""What a run reads from an executed notebook: the first failed cell and its error, the report's title
+(from the title block :func:`analysis.present.report.header` displayed), and the :class:`Result` of
+one report that the index and ``run.json`` record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class Result:
+    notebook: str
+    municipality: str
+    code: str
+    folder: str  # relative to the period folder
+    status: str  # "ok" | "failed"
+    seconds: float
+    title: str = ""
+    cell: int | None = None
+    execution_count: int | None = None
+    error: str = ""
+    files: dict = field(default_factory=dict)  # kind -> path relative to the period folder
+    run_started: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.folder, self.notebook)
+
+    def summary_line(self) -> str:
+        where = f"cell {self.cell}" if self.cell else "before the first cell"
+        if self.execution_count:
+            where += f" (In [{self.execution_count}])"
+        return f"{self.folder}/{self.notebook}: {where}: {self.error or 'failed'}"
+
+
+# ----------------------------------------------------------------------------- notebook inspection
+
+
+def find_failure(nb) -> tuple[int | None, int | None, str] | None:
+    """(cell number, execution count, the error's last line) of the first failed cell, or None.
+
+    The cell number counts the notebook's own cells from 1 (Papermill's injected-parameters and
+    error-marker cells are not counted).
+    """
+    number = 0
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or cell.get("id") == "papermill-error-cell" or (
+            cell.cell_type == "markdown" and "papermill-error-cell-tag" in tags
+        ):
+            continue
+        number += 1
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                line = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ").strip()
+                return number, cell.get("execution_count"), one_line(line)
+        pm = cell.get("metadata", {}).get("papermill", {})
+        if pm.get("exception"):
+            return number, cell.get("execution_count"), "the cell did not finish (kernel died or timed out)"
+    return None
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header_meta(nb) -> dict:
+    """The metadata of the report.header() output, if the notebook displayed one."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("analysis")
+            if isinstance(meta, dict) and meta.get("role") == "header":
+                return meta
+    return {}
+
+
+def notebook_title(nb, fallback: str) -> str:
+    meta = header_meta(nb)
+    if meta.get("title"):
+        return str(meta["title"])
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return fallback.replace("_", " ").capitalize()
