@@ -57,8 +57,8 @@ lab: $(STAMP)
 bench: $(STAMP)
 	@if [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
 	$(ANALYSIS) build --source demo
-	$(BIN)/python -m analysis.bench $(ARGS)
+	$(BIN)/python -m analysis.tools.timing $(ARGS)
 
 # Options after ARGS, e.g. make coverage ARGS="--reps 1000 --persons 300 --spells 4"
 coverage: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m analysis.coverage_check $(ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m analysis.tools.coverage_check $(ARGS)

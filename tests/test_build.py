@@ -344,9 +344,9 @@ def test_a_value_outside_its_domain_stops_the_build(raw_real, capsys, value, sho
 
 
 def test_the_benchmark_large_file_is_a_valid_table_of_the_size_asked_for(demo_data, tmp_path):
-    from analysis import bench
+    from analysis.tools import timing
 
-    path = bench.make_large_csv(tmp_path / "PTVC01.csv", 36)  # a little more than the demo table once
+    path = timing.make_large_csv(tmp_path / "PTVC01.csv", 36)  # a little more than the demo table once
     assert 35.9e6 < path.stat().st_size <= 36e6 + 200 and path.read_bytes().endswith(b"\n")
     frame = reader.read_raw_file(path, compact=True)  # valid: known areas, unique keys, values in their domains
     years = {int(p[:4]) for p in frame["period"].unique()}

@@ -255,11 +255,11 @@ def test_demo_extract_whole_country(demo_spells):
 
 
 def test_clustered_intervals_cover_the_truth_when_persons_have_several_spells():
-    """A seeded simulation (analysis.coverage_check, small): 100 persons x 6 spells, a strong person effect on
+    """A seeded simulation (analysis.tools.coverage_check, small): 100 persons x 6 spells, a strong person effect on
     employment and a lasting taste for the programme. Over 50 extracts the 95 % intervals clustered by person cover
     the true effect at close to the nominal rate; intervals that treat every spell as independent are too narrow
-    and undercover. The larger run is `make coverage` (python -m analysis.coverage_check)."""
-    from analysis import coverage_check
+    and undercover. The larger run is `make coverage` (python -m analysis.tools.coverage_check)."""
+    from analysis.tools import coverage_check
 
     table = coverage_check.coverage(50, 100, 6, 2.0, seed=21, taste_sd=4.0).set_index(["method", "clustered"])
     for method in effects.METHODS:

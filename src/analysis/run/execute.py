@@ -58,7 +58,7 @@ first kernel, and every kernel waits for that (:meth:`analysis.run.kernels.Zygot
 A kernel is ready as soon as it has bound its sockets and answered (jupyter_client's own
 start and stop each idle 0.1-0.4 s, which adds up over hundreds of notebooks). Figures
 are laid out once and drawn once (:func:`analysis.present.charts.fix_layout`). ``--no-fork``
-uses ordinary kernels. ``make bench`` (:mod:`analysis.bench`) measures it.
+uses ordinary kernels. ``make bench`` (:mod:`analysis.tools.timing`) measures it.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ Outcomes that could not be seen yet
     :func:`effects_analysis` reports how many.
 
 How well the intervals work (measured 2026-12-02 with ``make coverage``)
-    ``python -m analysis.coverage_check`` simulates extracts with several spells per person and a
+    ``python -m analysis.tools.coverage_check`` simulates extracts with several spells per person and a
     person effect (1,000 extracts of 700 persons x 3 spells, strong person effect and programme
     persistence): the clustered 95 % intervals covered the true effect in 95.2 % (logit) and
     95.0 % (IPW) of the extracts, the intervals that treat every spell as independent in 89.5 %

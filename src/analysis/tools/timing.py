@@ -1,4 +1,4 @@
-"""``python -m analysis.bench`` (``make bench``): how fast is the batch runner on this machine?
+"""``python -m analysis.tools.timing`` (``make bench``): how fast is the batch runner on this machine?
 
 Measured in one go, on the demo data by default:
 
@@ -341,7 +341,7 @@ def bench_large_file(megabytes: float = 210.0) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.tools.timing", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default="demo", choices=("demo", "real"))
     parser.add_argument("--municipality", default="Slagelse")
     parser.add_argument("--notebooks", default="", help="comma-separated notebook names (default: all)")

@@ -1,4 +1,4 @@
-"""Do the effect intervals cover the truth when persons have several spells? ``python -m analysis.coverage_check``.
+"""Do the effect intervals cover the truth when persons have several spells? ``python -m analysis.tools.coverage_check``.
 
 A benchmark, not a test (``make coverage``; the test suite runs a small version of the same
 simulation in tests/test_effects.py). Each replication simulates a spell extract the way a
@@ -143,7 +143,7 @@ def demo_coverage(source: str = "demo") -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.coverage_check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.tools.coverage_check", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1000, help="replications (default 1000)")
     parser.add_argument("--persons", type=int, default=700, help="persons per extract (default 700)")
     parser.add_argument("--spells", type=int, default=3, help="spells per person (default 3)")
