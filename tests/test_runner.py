@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.run import cli, execute, export, imports, plan
+from analysis.run import cli, execute, export, plan, preload
 from tests.fake_processed import write_fake_processed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -409,7 +409,7 @@ def test_notebook_imports_follow_analysis_modules(tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("from analysis.data.load import load_table\nimport statsmodels.api as sm"))
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
-    found = imports.notebook_imports([path])
+    found = preload.notebook_imports([path])
     assert "analysis.present.report" in found and "analysis.data.load" in found and "statsmodels.api" in found
     assert "analysis.present.formats" in found  # imported by analysis.present.report itself
     assert "os" not in found and "pandas" not in found

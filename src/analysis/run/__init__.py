@@ -5,7 +5,7 @@ command's options in its own module), and ``analysis run``: the plan checked bef
 starts (:mod:`~analysis.run.plan`), the execution in parallel kernels, staged and swapped in
 (:mod:`~analysis.run.execute`), the fast kernels forked from a warm process
 (:mod:`~analysis.run.kernels`, ``python -m analysis.run.kernels`` is its server) and the modules
-they preload (:mod:`~analysis.run.imports`), what is read back from an executed notebook
+they preload (:mod:`~analysis.run.preload`), what is read back from an executed notebook
 (:mod:`~analysis.run.results`), the HTML and Excel export (:mod:`~analysis.run.export`) and the
 period's index page (:mod:`~analysis.run.index`).
 

@@ -51,7 +51,7 @@ imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.ru
 In batches of at least three notebooks per job, once the first kernels run, the zygote
 also imports what the notebooks import (found with
 ``ast`` in the notebooks and the analysis modules they use, e.g. seaborn and statsmodels:
-:func:`notebook_imports`) and decodes the processed tables (up to 3 million rows each)
+:func:`analysis.run.preload.notebook_imports`) and decodes the processed tables (up to 3 million rows each)
 through :mod:`analysis.data.load`'s cache, so later kernels start with all of it; this saves
 2-5 s of CPU per notebook. In smaller batches the zygote imports those modules before the
 first kernel, and every kernel waits for that (:meth:`analysis.run.kernels.Zygote.hold_spawns`).
@@ -81,10 +81,10 @@ from pathlib import Path
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.run.export import export_html, write_workbook
-from analysis.run.imports import notebook_imports
 from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, make_plan
+from analysis.run.preload import notebook_imports
 from analysis.run.results import Result, find_failure, header_meta, notebook_title, one_line
 
 WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job

@@ -44,7 +44,7 @@ import time
 from typing import Any
 
 # Modules imported once in the zygote (each kernel then has them already). The runner adds
-# the modules its notebooks import (see analysis.run.imports.notebook_imports) after the first kernels.
+# the modules its notebooks import (see analysis.run.preload.notebook_imports) after the first kernels.
 PRELOAD = (
     "numpy",
     "pandas",

@@ -99,7 +99,7 @@ def leadership_sentences(
     E.g. "I perioden har Slagelse forbedret sig 19 pladser på Beskæftigelsesministeriets benchmark af
     jobcentrene, hvor kommunen er rykket fra plads nr. 83 i året til og med 2. kvt. 2020 til plads
     nr. 64 ved den seneste måling (2021)." Parts whose figures are missing are left out (never
-    written with a 0); :func:`check` reports the gaps.
+    written with a 0); :func:`~analysis.analyses.benchmark.compute.check` reports the gaps.
     """
     y30 = wide(y30)  # once; the steps below reuse it
     name = municipality_name(municipality)
@@ -224,7 +224,7 @@ def leadership_sentences(
 
 
 def rank_attribution_sentences(attribution: pd.DataFrame, municipality: str, first: str, last: str) -> list[str]:
-    """Danish text for :func:`rank_attribution` (the total ranking): own development, the others', rounding."""
+    """Danish text for :func:`~analysis.analyses.benchmark.compute.rank_attribution` (the total ranking): own development, the others', rounding."""
     row = attribution.set_index("benefit_group").loc[TOTAL]
     need = ["rank_first", "rank_last", "own_places", "others_places", "rounding_places"]
     if row[need].isna().any() or first == last:

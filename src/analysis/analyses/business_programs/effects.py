@@ -67,7 +67,7 @@ How well the intervals work (measured 2026-12-02 with ``make coverage``)
     are too narrow. The table therefore notes "Få forløb" for programmes with fewer than
     :data:`IPW_SMALL` spells; the logit is the main estimate.
 
-Both rest on the same assumptions (stated in Danish by :func:`assumptions_da`): no
+Both rest on the same assumptions (stated in Danish by :func:`~analysis.analyses.business_programs.effects_text.assumptions_da`): no
 unmeasured differences between groups that affect employment once the covariates are
 accounted for, every kind of person could have been in every programme (overlap), and one
 person's programme does not change another's outcome. The logit additionally assumes its

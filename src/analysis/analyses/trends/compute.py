@@ -63,9 +63,9 @@ The status report's change "since January 2021" compares a seasonal peak with a 
 :func:`change_table` keeps that **raw** change (analysts compare it with the status report)
 and adds beside it the change on the **seasonally adjusted** series (fitted on the months up to
 the latest month) and the change from the **same month a year earlier**. Every sentence of
-:func:`change_sentences` says which change it uses, and only the seasonally adjusted change
+:func:`~analysis.analyses.trends.sentences.change_sentences` says which change it uses, and only the seasonally adjusted change
 says whether the municipality did better or worse than its comparison area
-(:func:`relative_development`). A series that cannot be adjusted (no two gap-free years, or
+(:func:`~analysis.analyses.trends.sentences.relative_development`). A series that cannot be adjusted (no two gap-free years, or
 the base or latest month outside the fitted stretch) gets no adjusted change, no verdict, and
 a sentence and figure that say so.
 """

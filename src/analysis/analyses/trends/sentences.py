@@ -55,7 +55,7 @@ SIMILAR_CHANGE_PP = 1.0
 def relative_development(group: TargetGroup, municipality_pct: float, comparison_pct: float) -> str | None:
     """``better``, ``worse`` or ``similar`` for two percent changes of a group; None when either is missing.
 
-    For every target group in :data:`TARGET_GROUPS` fewer recipients is the better development
+    For every target group in :data:`~analysis.analyses.trends.compute.TARGET_GROUPS` fewer recipients is the better development
     (:attr:`TargetGroup.fewer_is_better`). Differences under :data:`SIMILAR_CHANGE_PP` are ``similar``.
     """
     if pd.isna(municipality_pct) or pd.isna(comparison_pct):
@@ -237,7 +237,7 @@ def composition_sentence(comp: pd.DataFrame, municipality: str, comparison_area:
 
 
 def adjusted_span(seasonal: pd.DataFrame, group_key: str, area: str) -> tuple[str, str] | None:
-    """First and last month with a seasonally adjusted value for one series of :func:`seasonal_panel`; None if none."""
+    """First and last month with a seasonally adjusted value for one series of :func:`~analysis.analyses.trends.compute.seasonal_panel`; None if none."""
     s = seasonal[(seasonal["target_group"] == group_key) & (seasonal["area"] == area)]
     months = s.loc[s["adjusted"].notna(), "period"]
     return (str(months.iloc[0]), str(months.iloc[-1])) if len(months) else None
