@@ -1,7 +1,8 @@
 """Imports only go downwards through the layers of src/analysis, and no modules import each other in a cycle.
 
 The layers, bottom to top (see src/analysis/__init__.py): core < reference < sources < data < present
-< analyses < demo < run < tools. A module may import from its own layer and any layer below.
+< analyses < demo < run < tools. A module may import from its own layer and any layer below, except that
+``present`` reads no data: it imports neither ``sources`` nor ``data``.
 
 Every import counts: at the top of a module, inside a function, ``from analysis.x import y`` (the
 module ``y`` when it is one), and any string that names an analysis module as a whole
@@ -20,6 +21,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 LAYERS = ("core", "reference", "sources", "data", "present", "analyses", "demo", "run", "tools")
 MODULE_STRING = re.compile(r"^(analysis(?:\.\w+)+)(?::\w+)?$")
+# Below it, but still not to be imported: presentation reads no data (what the data is, demo or real and
+# how fresh, is passed in by the notebook or the runner).
+NOT_IMPORTED = {"present": ("sources", "data")}
 
 
 def module_names(package: Path) -> dict[str, Path]:
@@ -73,8 +77,8 @@ def import_graph(package: Path) -> tuple[dict[str, Path], dict[str, list[tuple[s
     return modules, graph
 
 
-def upward_imports(package: Path, layers: tuple[str, ...] = LAYERS) -> list[str]:
-    """One line per import of a higher layer (or of a module outside every layer)."""
+def upward_imports(package: Path, layers: tuple[str, ...] = LAYERS, not_imported: dict = NOT_IMPORTED) -> list[str]:
+    """One line per import of a higher layer, of a layer in ``not_imported``, or of a module outside every layer."""
     modules, graph = import_graph(package)
     rank = {layer: i for i, layer in enumerate(layers)}
     problems = []
@@ -93,6 +97,11 @@ def upward_imports(package: Path, layers: tuple[str, ...] = LAYERS) -> list[str]
                 problems.append(
                     f"{_where(modules[name], package)}:{line}: {name} (layer {here}) imports {target} (layer {there}, "
                     f"above it) by {how}; imports only go downwards: {' < '.join(layers)}"
+                )
+            elif there in not_imported.get(here, ()):
+                problems.append(
+                    f"{_where(modules[name], package)}:{line}: {name} (layer {here}) imports {target} (layer {there}) "
+                    f"by {how}; {here} may not import {' or '.join(not_imported[here])}"
                 )
     return problems
 
@@ -199,6 +208,16 @@ def test_an_upward_import_is_named_with_its_file_and_line(tmp_path, code, how):
     assert len(problems) == 1, problems
     assert problems[0].startswith("src/analysis/core/paths.py:")
     assert "analysis.core.paths (layer core) imports analysis.run.cli (layer run" in problems[0] and how in problems[0]
+
+
+def test_presentation_may_not_load_data(tmp_path):
+    package = _package(tmp_path, {
+        "data/__init__.py": "", "data/load.py": "",
+        "present/__init__.py": "", "present/report.py": "def header():\n    from analysis.data import load\n",
+    })
+    problems = upward_imports(package)
+    assert len(problems) == 1 and "src/analysis/present/report.py:2:" in problems[0]
+    assert "present may not import sources or data" in problems[0]
 
 
 def test_a_cycle_is_found_also_through_a_string(tmp_path):

@@ -14,9 +14,10 @@ The package is layered; each layer is a sub-package, listed here bottom to top:
 9. :mod:`analysis.tools` — measurement scripts (``make bench``, ``make coverage``).
 
 Imports only go downwards: a module may import from its own layer and the layers below it,
-never from a layer above, and no two modules import each other, directly or round a cycle
-(``tests/test_layers.py`` checks every import, also inside functions and as
-``importlib.import_module("analysis....")`` strings).
+never from a layer above, and no two modules import each other, directly or round a cycle;
+``present`` also reads no data (it imports neither ``sources`` nor ``data``: callers pass in what the
+data is). ``tests/test_layers.py`` checks every import, also inside functions and as
+``importlib.import_module("analysis....")`` strings.
 """
 
 __version__ = "0.1.0"
