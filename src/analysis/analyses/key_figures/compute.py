@@ -42,7 +42,7 @@ from analysis.analyses.key_figures.targets import Target, join_da, judge, load_t
 from analysis.core.errors import ParameterError
 from analysis.data import load
 from analysis.present import formats as fmt
-from analysis.reference import geography, periods, tables
+from analysis.reference import geography, periods, regional, tables
 from analysis.sources.local import local_key_figures
 
 NOTEBOOK = "quarterly_key_figures"
@@ -196,6 +196,8 @@ class Dashboard:
     targets_file: Path | None
     notes: list[str] = field(default_factory=list)
     latest_month: str = ""
+    #: Which regional level (RAR area or region) the quarters shown use in Jobindsats, for "Om tallene".
+    regional_note: str = ""
 
 
 def _latest_month(source: str) -> str:
@@ -281,7 +283,7 @@ def load_figures(q: Quarter, source: str = "") -> KeyFigureData:
                 except ParameterError as exc:
                     notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
                     data.values = None
-                if data.values is not None and basis.get(comp) == trends.BASIS_MEMBERS and comp in data.areas:
+                if data.values is not None and basis.get(comp) in trends.SUMMED_BASES and comp in data.areas:
                     summed.append(fig.title_da[0].lower() + fig.title_da[1:])
         else:
             if not local_checked:
@@ -303,8 +305,8 @@ def load_figures(q: Quarter, source: str = "") -> KeyFigureData:
         figures.append(data)
     if summed:
         notes.append(
-            f"{comp} findes ikke som offentliggjort område i data; tallene for {comp} er beregnet ud fra områdets "
-            f"kommuner ({', '.join(summed)})."
+            f"{comp} er ikke offentliggjort i data for alle kvartaler; hvor området mangler, er tallene for {comp} "
+            f"beregnet ud fra områdets kommuner ({', '.join(summed)})."
         )
     return KeyFigureData(q, figures, notes)
 
@@ -374,6 +376,10 @@ def compare_with_targets(data: KeyFigureData, table: pd.DataFrame, history: pd.D
     judged_frame = pd.DataFrame(judged_rows, columns=TABLE_COLUMNS[TABLE_COLUMNS.index("target"):], index=table.index)
     full = pd.concat([table, judged_frame], axis=1)[TABLE_COLUMNS]
     notes = list(data.notes)
+    regional_note = ""
+    if geography.area(q.comparison_area).level in regional.LEVELS:
+        regional_note = (f"{regional.comparison_note_da(mun, q.history_quarters)} Nøgletallene sammenligner i alle "
+                         f"kvartaler med {q.comparison_area}.")
     if not targets:
         notes.append(f"Der er ikke sat mål for {mun} i målfilen, så kolonnerne Mål og Status viser –.")
     if outside:
@@ -385,7 +391,7 @@ def compare_with_targets(data: KeyFigureData, table: pd.DataFrame, history: pd.D
             f"og status står som »{STATUS_DA['not_in_period']}«."
         )
     return Dashboard(mun, q.comparison_area, q.quarter, q.previous_quarter, q.year_earlier_quarter, full, history,
-                     targets, tfile, notes, q.latest_month)
+                     targets, tfile, notes, q.latest_month, regional_note)
 
 
 def dashboard(
