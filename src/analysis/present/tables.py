@@ -30,7 +30,8 @@ def text(value: Any) -> str:
 class TableSpec:
     """One report table: what the reader sees and, for a key table, what is written to disk.
 
-    - ``columns_da``: column -> Danish heading, the columns shown and their order;
+    - ``columns_da``: column -> Danish heading, the columns shown and their order (empty: every column
+      under its own name; a key table that is only saved needs none);
     - ``formats``: column -> formatter (:mod:`analysis.present.formats`); numbers without one get
       Danish defaults, and a column with a formatter is right-aligned;
     - ``caption``: the line above the table; ``highlight(row) -> bool`` marks rows;
@@ -41,7 +42,7 @@ class TableSpec:
     - ``to_csv(frame) -> frame``: the frame written, made from the table's data (default: as is).
     """
 
-    columns_da: Mapping[str, str]
+    columns_da: Mapping[str, str] = field(default_factory=dict)
     formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
     caption: str | None = None
     highlight: Callable[[Any], bool] | None = None

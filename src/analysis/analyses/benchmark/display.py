@@ -338,5 +338,5 @@ def comparison_spec(area: str, name: str, last: str) -> TableSpec:
 
 def ranking_spec(last: str) -> TableSpec:
     """The whole latest ranking (saved only: ``ranking``), with its period."""
-    return _key_table("ranking", "Hele ranglisten, seneste måling", columns_da={},
+    return _key_table("ranking", "Hele ranglisten, seneste måling",
                       to_csv=lambda frame: csv_ready(frame.assign(period=last)))

@@ -251,7 +251,7 @@ def employment_spec(setup: Setup, by: str, min_count: int = MIN_COUNT) -> TableS
 
 
 EMPLOYMENT_AFTER_SPEC = _key("employment_after", "Beskæftigelse 6 måneder efter virksomhedsrettede forløb",
-                             {"area": "Område"}, columns_da={}, to_csv=employment_csv)
+                             {"area": "Område"}, to_csv=employment_csv)
 
 
 def comparison_spec(setup: Setup) -> TableSpec:
@@ -261,8 +261,7 @@ def comparison_spec(setup: Setup) -> TableSpec:
                 {"ci_low": f"{name}: 95 %-interval, nedre (pct.)", "ci_high": f"{name}: 95 %-interval, øvre (pct.)",
                  "country_completed": "Hele landet: afsluttede forløb",
                  "country_ci_low": "Hele landet: 95 %-interval, nedre (pct.)",
-                 "country_ci_high": "Hele landet: 95 %-interval, øvre (pct.)", "z": "Teststørrelse (z)"},
-                columns_da={})
+                 "country_ci_high": "Hele landet: 95 %-interval, øvre (pct.)", "z": "Teststørrelse (z)"})
 
 
 def hours_spec(setup: Setup) -> TableSpec:
@@ -359,10 +358,10 @@ def effects_spec(min_count: int = MIN_COUNT) -> TableSpec:
     )
 
 
-ADJUSTED_EFFECTS_SPEC = TableSpec(columns_da={}, notebook=NOTEBOOK, name="adjusted_effects", title_da="Justerede effekter",
+ADJUSTED_EFFECTS_SPEC = TableSpec(notebook=NOTEBOOK, name="adjusted_effects", title_da="Justerede effekter",
                                   headings_da=effects_text.HEADINGS_DA, to_csv=effects_text.effects_csv)
 ADJUSTED_EFFECTS_DETAILS_SPEC = TableSpec(
-    columns_da={}, notebook=NOTEBOOK, name="adjusted_effects_details", title_da="Justerede effekter, detaljer",
+    notebook=NOTEBOOK, name="adjusted_effects_details", title_da="Justerede effekter, detaljer",
     headings_da={**effects_text.HEADINGS_DA, "suppressed": "Diskretioneret"})
 
 
