@@ -696,3 +696,75 @@ def test_the_report_says_which_regional_level_its_months_use(demo_data):
     # Compared with the country only: the regional sentence alone, no claim about a regional comparison area.
     b = trends.analyse("Slagelse", comparison_area="Hele landet", source="demo", groups="langtidsledige")
     assert "Rapporten sammenligner" not in trends.regional_level_note(b)
+
+
+# --------------------------------------------------------------------------- quarterly series (StatBank AUK01, issue 16.2)
+
+
+def _quarterly_panel(values: dict[str, list[float]], first: str = "2019Q1") -> pd.DataFrame:
+    frames = []
+    for area, series in values.items():
+        codes = periods.quarter_range(first, periods.shift(first, len(series) - 1))
+        frames.append(pd.DataFrame({"target_group": "sygedagpenge", "area": area, "period": codes,
+                                    "period_end": [periods.parse_period(c).end for c in codes], "value": series}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_quarterly_seasonal_adjustment_uses_period_four_and_needs_eight_quarters():
+    season = np.tile([1.10, 0.95, 0.90, 1.05], 6)
+    trend = np.linspace(1000.0, 1230.0, 24)
+    codes = periods.quarter_range("2019Q1", "2024Q4")
+    sa = trends.seasonal_adjust(pd.Series(trend * season, index=codes))
+    assert sa["in_fit"].all()
+    assert np.allclose(sa["adjusted"], trend, rtol=0.02)  # the quarterly pattern is removed, the trend kept
+    assert trends.periods_per_year(codes) == 4 and trends.periods_per_year(["2024M01"]) == 12
+    short = trends.seasonal_adjust(pd.Series(trend[:7] * season[:7], index=codes[:7]))
+    assert not short["in_fit"].any() and short["adjusted"].isna().all()
+    assert trends.seasonal_adjust(pd.Series(trend[:8] * season[:8], index=codes[:8]))["in_fit"].all()
+
+
+def test_quarterly_change_table_and_sentences_are_told_in_quarters():
+    rng = np.random.default_rng(4)
+    season = np.tile([1.10, 0.95, 0.90, 1.05], 6)
+    slagelse = np.rint(np.linspace(1200, 1000, 24) * season + rng.normal(0, 5, 24))
+    region = np.rint(np.linspace(9000, 9300, 24) * season + rng.normal(0, 20, 24))
+    panel = _quarterly_panel({"Slagelse": list(slagelse), "Region Sjælland": list(region)})
+    changes = trends.change_table(panel, "2021Q1")
+    row = changes.set_index("area").loc["Slagelse"]
+    assert (row["base_period"], row["latest_period"], row["year_earlier_period"]) == ("2021Q1", "2024Q4", "2023Q4")
+    assert row["change"] == slagelse[23] - slagelse[8] and row["year_earlier_value"] == slagelse[19]
+    assert row["change_pct"] == pytest.approx((slagelse[23] - slagelse[8]) / slagelse[8] * 100)
+    assert row["seasonal_status"] == "ok" and row["adjusted_change_pct"] < 0
+    text = trends.change_sentences(changes, "Slagelse", "Region Sjælland", [trends.GROUPS["sygedagpenge"]])[0]
+    assert text.startswith("Siden 1. kvt. 2021 er antallet af sygedagpengemodtagere i Slagelse faldet med ")
+    assert "Sæsonkorrigeret er antallet af sygedagpengemodtagere siden 1. kvt. 2021 faldet med" in text
+    assert "Fra 4. kvt. 2023 til 4. kvt. 2024 (samme kvartal året før)" in text and "måned" not in text
+    # Too short to adjust: said honestly, in quarters, with no verdict.
+    short = trends.change_table(_quarterly_panel({"Slagelse": list(slagelse[:7]), "Region Sjælland": list(region[:7])}), "2019Q2")
+    assert set(short["seasonal_status"]) == {"too_short"} and short["adjusted_change"].isna().all()
+    text = trends.change_sentences(short, "Slagelse", "Region Sjælland", [trends.GROUPS["sygedagpenge"]])[0]
+    assert "fordi der ikke er to års sammenhængende kvartalstal" in text and "målt sådan" not in text
+    assert "derfor vurderer rapporten ikke" in text
+    assert trends.seasonal_status_da("too_short", quarterly=True).endswith("under to års sammenhængende kvartalstal")
+    assert trends.seasonal_status_da("too_short") == trends.SEASONAL_STATUS_DA["too_short"]
+
+
+def test_statbank_quarters_through_the_trend_computation_equal_the_raw_file_by_hand(demo_data):
+    """Slagelse's sickness benefit recipients since 1. kvt. 2021 (AUK01), against the raw demo file's lines."""
+    import csv
+    import io
+
+    raw = {}
+    for path in sorted((demo_data / "raw" / "demo" / "dst").glob("AUK01__*.csv")):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            if row[0] == "Slagelse" and row[1] in ("Sygedagpenge mv.", "Sickness benefits etc."):
+                raw[row[4].replace("K", "Q")] = float(row[5])
+    wide, basis = trends.area_series("AUK01", "fulltime_persons", ["Slagelse", "Region Sjælland"], "demo",
+                                     benefit_type="Sygedagpenge mv.")
+    assert list(wide.index) == periods.quarter_range("2019Q1", "2024Q4") and basis["Slagelse"] == trends.BASIS_PUBLISHED
+    panel = wide.drop(columns="period_end").rename_axis("period").reset_index().melt(
+        id_vars="period", var_name="area", value_name="value").assign(target_group="sygedagpenge")
+    row = trends.change_table(panel, "2021Q1").set_index("area").loc["Slagelse"]
+    assert row["change"] == raw["2024Q4"] - raw["2021Q1"]
+    assert row["change_pct"] == pytest.approx((raw["2024Q4"] - raw["2021Q1"]) / raw["2021Q1"] * 100)
+    assert row["seasonal_status"] == "ok"
