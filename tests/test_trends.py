@@ -768,3 +768,49 @@ def test_statbank_quarters_through_the_trend_computation_equal_the_raw_file_by_h
     assert row["change"] == raw["2024Q4"] - raw["2021Q1"]
     assert row["change_pct"] == pytest.approx((raw["2024Q4"] - raw["2021Q1"]) / raw["2021Q1"] * 100)
     assert row["seasonal_status"] == "ok"
+
+
+def test_statbank_group_mapping_is_read_from_its_config_file():
+    groups, not_covered = trends.load_mapping()
+    by_key = {g.key: g for g in groups}
+    assert by_key["a_dagpenge"].benefit_types == ("DP", "AKDP") and not by_key["a_dagpenge"].confirmed
+    assert by_key["sygedagpenge"].benefit_types == ("SY",) and by_key["sygedagpenge"].confirmed
+    assert all(g.source.startswith("Danmarks Statistik, AUK01") for g in groups)
+    assert trends.not_covered_lines(not_covered) == [
+        "Langtidsledige: ikke i denne kilde (AUK01 opgør ikke ledigheden efter varighed).",
+        "Aktivitetsparate kontanthjælpsmodtagere: ikke i denne kilde (AUK01 opdeler ikke kontanthjælpsmodtagerne "
+        "efter visitationskategori).",
+    ]
+    assert trends.about_lines(groups)[1].startswith("Sygedagpengemodtagere: Sygedagpenge mv., opgjort som fuldtidsmodtagere pr. kvartal.")
+
+
+def test_statbank_mapping_with_an_unknown_code_names_the_file_and_group(tmp_path):
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n  x:\n    name_da: X\n    benefit_types: [NOPE]\n    about_da: x\n    source: y\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"groups.yaml: group 'x' has benefit type 'NOPE'; AUK01 codes known: TOT, "):
+        trends.load_mapping(path)
+
+
+def test_statbank_panel_sums_benefit_types_as_the_raw_file_does_by_hand(demo_data):
+    import csv
+    import io
+
+    raw = {}
+    for path in sorted((demo_data / "raw" / "demo" / "dst").glob("AUK01__*.csv")):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            if row[0] in ("Slagelse", "Roskilde") and row[4] in ("2021K1", "2024Q4"):
+                raw[(row[0], row[1], row[4][:4])] = float(row[5])
+    groups, _ = trends.load_mapping()
+    panel = trends.statbank_panel(groups, ["Slagelse", "RAR Sjælland uden Slagelse"], "demo")
+    adp = panel[(panel["target_group"] == "a_dagpenge") & (panel["area"] == "Slagelse")].set_index("period")["value"]
+    by_hand = {  # 2021 is in the file saved with Danish texts, 2024 in the one saved with English texts
+        "2021": raw[("Slagelse", "Nettoledige dagpengemodtagere", "2021")] + raw[("Slagelse", "Aktiverede dagpengemodtagere", "2021")],
+        "2024": raw[("Slagelse", "Net unemployed recipients of unemployment benefits", "2024")]
+        + raw[("Slagelse", "Activated recipients of unemployment benefits", "2024")],
+    }
+    assert adp["2021Q1"] == by_hand["2021"] and adp["2024Q4"] == by_hand["2024"]
+    changes = trends.change_table(panel, "2021Q1").set_index(["target_group", "area"])
+    assert changes.loc[("a_dagpenge", "Slagelse"), "change"] == by_hand["2024"] - by_hand["2021"]
+    assert panel["share_pct"].isna().all() and set(panel["target_group"]) == {g.key for g in groups}
+    without = panel[(panel["target_group"] == "sygedagpenge") & (panel["area"] == "RAR Sjælland uden Slagelse")]
+    assert without["basis"].iloc[0] == trends.BASIS_MEMBERS_LESS and without["value"].notna().all()

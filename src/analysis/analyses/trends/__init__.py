@@ -5,11 +5,13 @@ One namespace for the notebook (``from analysis.analyses import trends``), made 
 - :mod:`~analysis.analyses.trends.compute`: the numbers (area series, the comparison area without the
   municipality, indexes and changes, seasonal adjustment, composition by duration; the whole analysis
   in :func:`~analysis.analyses.trends.compute.analyse`, with its Danish notes about the data);
+- :mod:`~analysis.analyses.trends.statbank`: the target groups on StatBank's AUK01 (quarterly), from
+  ``config/statbank_groups.yaml``, and the groups that source does not cover;
 - :mod:`~analysis.analyses.trends.display`: the report tables' Danish headings and display frames;
 - :mod:`~analysis.analyses.trends.sentences`: the key sentences and notes for leadership;
 - :mod:`~analysis.analyses.trends.figures`: the figures.
 
-Order inside the package: compute < display, sentences < figures.
+Order inside the package: compute < statbank, display, sentences < figures.
 """
 
 from __future__ import annotations
@@ -76,6 +78,14 @@ from analysis.analyses.trends.compute import (  # noqa: F401
     target_group,
     weighted_share,
     year_on_year,
+)
+from analysis.analyses.trends.statbank import (  # noqa: F401
+    NOT_IN_SOURCE_DA,
+    StatBankGroup,
+    about_lines,
+    load_mapping,
+    not_covered_lines,
+    statbank_panel,
 )
 from analysis.analyses.trends.display import (  # noqa: F401
     CHANGE_HEADINGS_DA,

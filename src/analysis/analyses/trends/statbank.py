@@ -1,0 +1,112 @@
+"""The target groups on Statistics Denmark's StatBank (AUK01) instead of Jobindsats (issue 16, point 1).
+
+The mapping lives in ``config/statbank_groups.yaml``: each group is the sum of AUK01 benefit types
+(``YDELSESTYPE`` codes, :mod:`analysis.sources.statbank.auk01`), with what the group is in this
+source and where the definition comes from; groups AUK01 cannot show are listed with the reason,
+so the report says "ikke i denne kilde" instead of leaving them out.
+
+:func:`statbank_panel` gives the quarterly series in the long form of
+:func:`~analysis.analyses.trends.compute.group_panel`, so the index, change table, seasonal
+adjustment (period 4) and sentences of the trends analysis run on it unchanged. AUK01 has no
+population share: ``share_pct`` is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from analysis.analyses.trends.compute import GROUPS, BASIS_MISSING, TargetGroup, area_series
+from analysis.core import paths
+from analysis.core.errors import ParameterError
+from analysis.sources.statbank import auk01
+
+DEFAULT_MAPPING = paths.CONFIG_DIR / "statbank_groups.yaml"
+TABLE = auk01.TABLE
+NOT_IN_SOURCE_DA = "ikke i denne kilde"
+
+
+@dataclass(frozen=True)
+class StatBankGroup:
+    key: str
+    name_da: str
+    benefit_types: tuple[str, ...]
+    about_da: str
+    source: str
+    confirmed: bool
+
+    @property
+    def target_group(self) -> TargetGroup:
+        """The group as the trends analysis knows it (nouns of the Jobindsats group of the same key)."""
+        known = GROUPS.get(self.key)
+        noun = known.noun_da if known else f"antallet af {self.name_da[0].lower()}{self.name_da[1:]}"
+        return TargetGroup(self.key, self.name_da, noun, known.pronoun_da if known else "det", TABLE,
+                           measure="fulltime_persons", share_weight="fulltime_persons")
+
+
+def load_mapping(path: str | Path | None = None) -> tuple[list[StatBankGroup], dict[str, str]]:
+    """The groups and the groups not covered (key -> reason) from the mapping file (default ``config/statbank_groups.yaml``)."""
+    file = Path(path) if path else DEFAULT_MAPPING
+    shown = file.name
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{shown}: cannot read the StatBank group mapping ({exc})") from None
+    groups = []
+    for key, entry in (doc.get("groups") or {}).items():
+        try:
+            codes = tuple(str(c) for c in entry["benefit_types"])
+            group = StatBankGroup(str(key), str(entry["name_da"]), codes, " ".join(str(entry["about_da"]).split()),
+                                  str(entry["source"]), bool(entry.get("confirmed", False)))
+        except (KeyError, TypeError) as exc:
+            raise ParameterError(f"{shown}: group {key!r} needs name_da, benefit_types, about_da and source ({exc})") from None
+        for code in codes:
+            try:
+                auk01.benefit_type(code)
+            except KeyError:
+                known = ", ".join(v.code for v in auk01.BENEFIT_TYPES)
+                raise ParameterError(f"{shown}: group {key!r} has benefit type {code!r}; AUK01 codes known: {known}") from None
+        groups.append(group)
+    not_covered = {str(k): str(v) for k, v in (doc.get("not_covered") or {}).items()}
+    return groups, not_covered
+
+
+def statbank_panel(groups: Sequence[StatBankGroup], areas: Sequence[str], source: str = "", *, end: str | None = None) -> pd.DataFrame:
+    """Quarterly full-time recipients per group and area, long form like ``group_panel`` (share_pct missing).
+
+    A group's value is the sum of its benefit types; a quarter where one of them is missing is missing.
+    """
+    frames = []
+    for g in groups:
+        parts, bases = [], []
+        for code in g.benefit_types:
+            wide, basis = area_series(TABLE, "fulltime_persons", areas, source, end=end, benefit_type=auk01.benefit_type(code).da)
+            parts.append(wide)
+            bases.append(basis)
+        index = parts[0].index
+        for area in parts[0].columns.drop("period_end"):
+            values = sum(p[area].reindex(index).to_numpy(dtype=float) for p in parts)  # NaN in any part stays NaN
+            area_bases = {b[area] for b in bases}
+            frames.append(pd.DataFrame({
+                "target_group": g.key, "area": area, "period": index, "period_end": parts[0]["period_end"].to_numpy(),
+                "value": values, "share_pct": np.nan,
+                "basis": area_bases.pop() if len(area_bases) == 1 else BASIS_MISSING, "share_basis": BASIS_MISSING,
+            }))
+    panel = pd.concat(frames, ignore_index=True)
+    panel["period_end"] = panel["period_end"].astype("datetime64[ns]")
+    return panel
+
+
+def not_covered_lines(not_covered: dict[str, str]) -> list[str]:
+    """'Langtidsledige: ikke i denne kilde (AUK01 opgør ikke ledigheden efter varighed).', one per group."""
+    return [f"{GROUPS[k].name_da if k in GROUPS else k}: {NOT_IN_SOURCE_DA} ({reason})." for k, reason in not_covered.items()]
+
+
+def about_lines(groups: Sequence[StatBankGroup]) -> list[str]:
+    """What each group is in this source, for "Om tallene" ('Sygedagpengemodtagere: Sygedagpenge mv., ...')."""
+    return [f"{g.name_da}: {g.about_da}" for g in groups]
