@@ -814,3 +814,22 @@ def test_statbank_panel_sums_benefit_types_as_the_raw_file_does_by_hand(demo_dat
     assert panel["share_pct"].isna().all() and set(panel["target_group"]) == {g.key for g in groups}
     without = panel[(panel["target_group"] == "sygedagpenge") & (panel["area"] == "RAR Sjælland uden Slagelse")]
     assert without["basis"].iloc[0] == trends.BASIS_MEMBERS_LESS and without["value"].notna().all()
+
+
+def test_analyse_statbank_gives_quarterly_changes_sentences_and_the_groups_not_covered(demo_data):
+    analysis = trends.analyse_statbank("Slagelse", base_period="2021M01", source="demo")
+    assert (analysis.base_period, analysis.end_period) == ("2021Q1", "2024Q4")
+    assert analysis.areas == ["Slagelse", "RAR Sjælland uden Slagelse", "Hele landet"]
+    assert [g.key for g in analysis.groups] == ["a_dagpenge", "sygedagpenge", "kontanthjaelp", "offentligt_forsoergede"]
+    assert "Langtidsledige: ikke i denne kilde (AUK01 opgør ikke ledigheden efter varighed)." in analysis.notes
+    frame = load.load_table("AUK01", "demo", measures="fulltime_persons", benefit_type="Sygedagpenge mv.")
+    own = frame[frame["area"] == "Slagelse"].set_index("period")["value"]
+    row = analysis.changes.set_index(["target_group", "area"]).loc[("sygedagpenge", "Slagelse")]
+    assert row["change"] == own["2024Q4"] - own["2021Q1"] and row["seasonal_status"] == "ok"
+    text = trends.change_sentences(analysis.changes, "Slagelse", analysis.comparison_area, analysis.groups)[1]
+    assert text.startswith("Siden 1. kvt. 2021 er antallet af sygedagpengemodtagere i Slagelse ")
+    assert "(faktisk antal)." in text and "statusrapporten" not in text and "samme kvartal året før" in text
+    with pytest.raises(ParameterError, match="base quarter 2024Q4 must lie from 2019Q1 up to before the last quarter"):
+        trends.analyse_statbank("Slagelse", base_period="2024Q4", source="demo")
+    with pytest.raises(ParameterError, match="after the latest quarter in the StatBank data"):
+        trends.analyse_statbank("Slagelse", period="2025Q2", source="demo")

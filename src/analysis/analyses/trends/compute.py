@@ -959,6 +959,16 @@ def check_base_period(base_period: str, end: str, groups: Sequence[TargetGroup],
     return p.code
 
 
+def resolve_areas(municipality: str, comparison_area: str, exclude_municipality: bool) -> tuple[str, str, str]:
+    """(municipality, the comparison area's geography, the comparison area shown) from the parameters."""
+    if not isinstance(exclude_municipality, (bool, np.bool_)):
+        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
+    mun = geography.municipality(municipality).name
+    parent = geography.comparison_area(mun, comparison_area or None)
+    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
+    return mun, parent, comp
+
+
 def analyse(
     municipality: str,
     comparison_area: str = "",
@@ -975,11 +985,7 @@ def analyse(
     figures do not damp the gap to its comparison; a comparison area that is the municipality
     itself is left as it is. Hele landet is always the published country total.
     """
-    if not isinstance(exclude_municipality, (bool, np.bool_)):
-        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
-    mun = geography.municipality(municipality).name
-    parent = geography.comparison_area(mun, comparison_area or None)
-    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
+    mun, parent, comp = resolve_areas(municipality, comparison_area, exclude_municipality)
     chosen, notes = resolve_groups(groups, source)
     latest = max((load.latest_period(g.table, source) for g in chosen), key=lambda c: periods.parse_period(c).end)
     earliest = min((load.available_periods(g.table, source)[0] for g in chosen), key=lambda c: periods.parse_period(c).end)

@@ -85,7 +85,8 @@ def _raw_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, compari
         text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
                 f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
     else:
-        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} (faktisk antal, opgjort som i statusrapporten)."
+        how = "faktisk antal" if is_quarterly(base) else "faktisk antal, opgjort som i statusrapporten"  # the report counted months
+        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} ({how})."
     comp = rows["change_pct"].get(comparison_area, np.nan)
     if comparison_area != municipality and pd.notna(comp):
         text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"

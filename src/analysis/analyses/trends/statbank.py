@@ -21,9 +21,23 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.analyses.trends.compute import GROUPS, BASIS_MISSING, TargetGroup, area_series
+from analysis.analyses.trends.compute import (
+    BASIS_MISSING,
+    COUNTRY,
+    GROUPS,
+    TargetGroup,
+    TrendAnalysis,
+    area_series,
+    basis_notes,
+    change_table,
+    gap_notes,
+    in_quarters,
+    resolve_areas,
+)
 from analysis.core import paths
 from analysis.core.errors import ParameterError
+from analysis.data import load
+from analysis.reference import periods
 from analysis.sources.statbank import auk01
 
 DEFAULT_MAPPING = paths.CONFIG_DIR / "statbank_groups.yaml"
@@ -110,3 +124,46 @@ def not_covered_lines(not_covered: dict[str, str]) -> list[str]:
 def about_lines(groups: Sequence[StatBankGroup]) -> list[str]:
     """What each group is in this source, for "Om tallene" ('Sygedagpengemodtagere: Sygedagpenge mv., ...')."""
     return [f"{g.name_da}: {g.about_da}" for g in groups]
+
+
+def analyse_statbank(
+    municipality: str,
+    comparison_area: str = "",
+    period: str = "",
+    base_period: str = "2021Q1",
+    source: str = "",
+    mapping_file: str | Path | None = None,
+    exclude_municipality: bool = True,
+) -> TrendAnalysis:
+    """:func:`~analysis.analyses.trends.compute.analyse` on StatBank's AUK01: quarterly, the groups of the mapping file.
+
+    ``base_period`` and ``period`` are quarters; a month is taken as its quarter (``2021M01`` -> 1. kvt. 2021),
+    so the notebook's monthly default works. The notes name the groups this source does not cover.
+    """
+    mun, parent, comp = resolve_areas(municipality, comparison_area, exclude_municipality)
+    if TABLE not in load.available_tables(source):
+        raise ParameterError(f"the {load.resolve_source(source)} data has no StatBank table {TABLE}: "
+                             "run `analysis fetch --source dst && analysis build` (no key needed)")
+    codes = load.available_periods(TABLE, source)
+    end = _quarter(period) if period and str(period).strip() else codes[-1]
+    if periods.parse_period(end).end > periods.parse_period(codes[-1]).end:
+        raise ParameterError(f"period {period!r} is after the latest quarter in the StatBank data ({codes[-1]})")
+    base = _quarter(base_period)
+    if not (periods.parse_period(codes[0]).end <= periods.parse_period(base).end < periods.parse_period(end).end):
+        raise ParameterError(f"base quarter {base} must lie from {codes[0]} up to before the last quarter of the analysis ({end})")
+    groups, not_covered = load_mapping(mapping_file)
+    areas = list(dict.fromkeys([mun, comp, COUNTRY]))
+    panel = statbank_panel(groups, areas, source, end=end)
+    chosen = [g.target_group for g in groups]
+    notes = not_covered_lines(not_covered) + basis_notes(panel, chosen)
+    notes += [in_quarters(n) for n in gap_notes(panel, {g.key: g.name_da for g in chosen}, since=base)]
+    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, change_table(panel, base), notes,
+                         comparison_parent=parent, source=load.resolve_source(source))
+
+
+def _quarter(code: str) -> str:
+    """A quarter code; a month is taken as the quarter it lies in."""
+    p = periods.parse_period(str(code).strip())
+    if p.kind not in ("Q", "M"):
+        raise ParameterError(f"{code!r} is not a quarter; expected e.g. 2021Q1")
+    return f"{p.end.year}Q{(p.end.month - 1) // 3 + 1}"
