@@ -833,3 +833,29 @@ def test_analyse_statbank_gives_quarterly_changes_sentences_and_the_groups_not_c
         trends.analyse_statbank("Slagelse", base_period="2024Q4", source="demo")
     with pytest.raises(ParameterError, match="after the latest quarter in the StatBank data"):
         trends.analyse_statbank("Slagelse", period="2025Q2", source="demo")
+
+
+def test_quarterly_mean_needs_all_three_months():
+    monthly = pd.Series([10.0, 20.0, 30.0, 40.0, np.nan, 60.0, 70.0], index=periods.month_range("2024M01", "2024M07"))
+    means = trends.quarterly_mean(monthly)
+    assert means["2024Q1"] == 20.0 and pd.isna(means["2024Q2"]) and pd.isna(means["2024Q3"])
+
+
+def test_source_comparison_puts_jobindsats_and_statbank_side_by_side(demo_data):
+    table = trends.source_comparison("Slagelse", "2021M01", "demo").set_index("target_group")
+    assert list(table.index) == list(trends.COMPARED_GROUPS)
+    row = table.loc["sygedagpenge"]
+    assert (row["base_period"], row["latest_period"]) == ("2021Q1", "2024Q4")
+    monthly = load.load_table("Y07A02", "demo", measures="fulltime_persons")
+    own = monthly[monthly["area"] == "Slagelse"].set_index("period")["value"]
+    assert row["jobindsats_latest"] == pytest.approx(own[["2024M10", "2024M11", "2024M12"]].mean())
+    auk = load.load_table("AUK01", "demo", measures="fulltime_persons", benefit_type="Sygedagpenge mv.")
+    stat = auk[auk["area"] == "Slagelse"].set_index("period")["value"]
+    assert row["statbank_change_pct"] == pytest.approx((stat["2024Q4"] - stat["2021Q1"]) / stat["2021Q1"] * 100)
+    # The demo's two sources are drawn from the same latent series: levels agree within rounding.
+    assert table["statbank_pct_of_jobindsats"].between(97, 103).all()
+    text = trends.comparison_sentences(table.reset_index(), "Slagelse")[1]
+    assert text.startswith("Sygedagpengemodtagere i Slagelse fra 1. kvt. 2021 til 4. kvt. 2024: Jobindsats ")
+    assert "Danmarks Statistik " in text and text.endswith("; kilderne peger samme vej.")
+    flipped = table.reset_index().assign(statbank_change_pct=-table["jobindsats_change_pct"].to_numpy())
+    assert all(s.endswith("hver sin vej, så tallene bør undersøges nærmere.") for s in trends.comparison_sentences(flipped, "Slagelse"))

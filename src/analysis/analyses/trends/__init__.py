@@ -81,12 +81,17 @@ from analysis.analyses.trends.compute import (  # noqa: F401
     year_on_year,
 )
 from analysis.analyses.trends.statbank import (  # noqa: F401
+    COMPARED_GROUPS,
+    DIFFERENCES_DA,
     NOT_IN_SOURCE_DA,
     StatBankGroup,
     about_lines,
     analyse_statbank,
+    comparison_sentences,
     load_mapping,
     not_covered_lines,
+    quarterly_mean,
+    source_comparison,
     statbank_panel,
 )
 from analysis.analyses.trends.display import (  # noqa: F401

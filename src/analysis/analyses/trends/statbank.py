@@ -32,12 +32,14 @@ from analysis.analyses.trends.compute import (
     change_table,
     gap_notes,
     in_quarters,
+    pct_change,
     resolve_areas,
 )
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.data import load
-from analysis.reference import periods
+from analysis.present import formats as fmt
+from analysis.reference import geography, periods
 from analysis.sources.statbank import auk01
 
 DEFAULT_MAPPING = paths.CONFIG_DIR / "statbank_groups.yaml"
@@ -167,3 +169,80 @@ def _quarter(code: str) -> str:
     if p.kind not in ("Q", "M"):
         raise ParameterError(f"{code!r} is not a quarter; expected e.g. 2021Q1")
     return f"{p.end.year}Q{(p.end.month - 1) // 3 + 1}"
+
+
+# --------------------------------------------------------------------------- the two sources side by side (issue 16, point 4)
+
+#: The groups both sources have, with the Jobindsats count compared: full-time persons (the monthly
+#: Jobindsats measure closest to StatBank's full-time recipients).
+COMPARED_GROUPS = ("a_dagpenge", "sygedagpenge", "offentligt_forsoergede")
+DIFFERENCES_DA = (
+    "Jobindsats: fuldtidspersoner pr. måned, her gennemsnittet af kvartalets tre måneder; Danmarks Statistik (AUK01): "
+    "fuldtidsmodtagere pr. kvartal. Grupperne er afgrænset lidt forskelligt (se Om tallene), så niveauerne kan "
+    "afvige; det vigtige er, om udviklingen går samme vej."
+)
+
+
+def quarterly_mean(monthly: pd.Series) -> pd.Series:
+    """Quarter code -> mean of its three months (index: month codes); missing when a month is missing or absent."""
+    quarters = [f"{c[:4]}Q{(int(c[5:]) - 1) // 3 + 1}" for c in monthly.index]
+    grouped = monthly.astype(float).groupby(quarters)
+    out = grouped.mean().where(grouped.count() == 3)
+    return out.reindex(periods.sort_codes(out.index))
+
+
+def source_comparison(municipality: str, base_period: str, source: str = "", *, end: str | None = None,
+                      mapping_file: str | Path | None = None) -> pd.DataFrame:
+    """Levels and changes of the same group and municipality in Jobindsats and in StatBank, side by side.
+
+    One row per group of :data:`COMPARED_GROUPS` that both sources have in the data: base and latest
+    quarter (the latest both have, or ``end``), the Jobindsats value (mean full-time persons of the
+    quarter's months) and the StatBank value at both, each source's change in percent, and StatBank's
+    level in percent of Jobindsats' in the latest quarter.
+    """
+    mun = geography.municipality(municipality).name
+    base = _quarter(base_period)
+    statbank_groups = {g.key: g for g in load_mapping(mapping_file)[0]}
+    rows = []
+    for key in COMPARED_GROUPS:
+        group = GROUPS[key]
+        if key not in statbank_groups or group.table not in load.available_tables(source):
+            continue
+        monthly, _ = area_series(group.table, "fulltime_persons", [mun], source, **group.dims_dict)
+        jobindsats = quarterly_mean(monthly[mun])
+        statbank = statbank_panel([statbank_groups[key]], [mun], source).set_index("period")["value"]
+        common = [q for q in jobindsats.index if q in statbank.index and pd.notna(jobindsats[q]) and pd.notna(statbank[q])]
+        latest = _quarter(end) if end else (common[-1] if common else None)
+        if latest is None or base not in jobindsats.index or base not in statbank.index:
+            continue
+        jb, jl, sb, sl = (float(s.get(q, np.nan)) for s, q in ((jobindsats, base), (jobindsats, latest), (statbank, base), (statbank, latest)))
+        rows.append({
+            "target_group": key, "group_da": statbank_groups[key].name_da, "base_period": base, "latest_period": latest,
+            "jobindsats_base": jb, "jobindsats_latest": jl, "jobindsats_change_pct": pct_change(jb, jl),
+            "statbank_base": sb, "statbank_latest": sl, "statbank_change_pct": pct_change(sb, sl),
+            "statbank_pct_of_jobindsats": sl / jl * 100.0 if pd.notna(sl) and pd.notna(jl) and jl > 0 else np.nan,
+        })
+    return pd.DataFrame(rows, columns=["target_group", "group_da", "base_period", "latest_period", "jobindsats_base",
+                                       "jobindsats_latest", "jobindsats_change_pct", "statbank_base", "statbank_latest",
+                                       "statbank_change_pct", "statbank_pct_of_jobindsats"])
+
+
+def comparison_sentences(table: pd.DataFrame, municipality: str) -> list[str]:
+    """One Danish sentence per row of :func:`source_comparison`: both changes, and whether the sources agree on the direction."""
+    out = []
+    for r in table.itertuples():
+        when = f"fra {fmt.period_label(r.base_period)} til {fmt.period_label(r.latest_period)}"
+        if pd.isna(r.jobindsats_change_pct) or pd.isna(r.statbank_change_pct):
+            out.append(f"{r.group_da} i {municipality}: ændringen {when} kan ikke sammenlignes, fordi en af kilderne mangler tal.")
+            continue
+        same = np.sign(round(r.jobindsats_change_pct, 1)) == np.sign(round(r.statbank_change_pct, 1))
+        verdict = "kilderne peger samme vej" if same else "kilderne peger hver sin vej, så tallene bør undersøges nærmere"
+        out.append(f"{r.group_da} i {municipality} {when}: Jobindsats {_change_da(r.jobindsats_change_pct)}, "
+                   f"Danmarks Statistik {_change_da(r.statbank_change_pct)}; {verdict}.")
+    return out
+
+
+def _change_da(pct: float) -> str:
+    if abs(pct) < 0.05:
+        return "stort set uændret"
+    return f"{'fald' if pct < 0 else 'stigning'} på {fmt.percent(abs(pct))}"
