@@ -51,6 +51,8 @@ __all__ = [
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
 SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)"}
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+BLOCK_TEMPLATES = ("blocks/header.html.j2", "blocks/table.html.j2", "blocks/message.html.j2", "blocks/sentences.html.j2")
+styles.compile_templates(*BLOCK_TEMPLATES)  # once per process; the kernel zygote's kernels get them compiled
 
 def _display_html(markup: str, text: str, metadata: dict | None = None) -> None:
     """Show HTML in Jupyter (with a plain-text fallback); print the text elsewhere."""

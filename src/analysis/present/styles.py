@@ -48,6 +48,7 @@ def _rules() -> tuple[dict[str, str], dict[str, str]]:
     return variables, classes
 
 
+@lru_cache(maxsize=256)
 def inline(*classes: str) -> str:
     """The declarations of ``.class`` rules of the stylesheet, variables resolved (for ``style="..."``).
 
@@ -75,6 +76,7 @@ def environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are package files: no stat() per render
     )
     env.globals["style"] = inline
     env.globals["stylesheet"] = stylesheet
@@ -84,3 +86,10 @@ def environment():
 def render(name: str, **context) -> str:
     """Render the template ``templates/<name>`` with ``context``."""
     return environment().get_template(name).render(**context)
+
+
+def compile_templates(*names: str) -> None:
+    """Load and compile templates now (a module that renders them calls this when it is imported, so
+    the kernel zygote, which imports it, hands every forked kernel the compiled templates)."""
+    for name in names:
+        environment().get_template(name)
