@@ -125,6 +125,7 @@ def test_failed_leadership_page_names_the_section_and_shows_no_code(first_run):
     what the analyst should do; no code, traceback, error text or server paths (issue 14, point 13)."""
     _, period_dir = first_run
     page = (period_dir / "330-Slagelse" / "fails.html").read_text(encoding="utf-8")
+    assert not re.search(r"Traceback|/src/analysis|\.py\b", page)  # nowhere in the file, not even in the stylesheet
     visible = re.sub(r"<style.*?</style>", "", page, flags=re.S)
     assert "Rapporten kunne ikke laves færdig" in visible
     assert "Afsnittet »Beregning af nøgletal« kunne ikke laves" in visible

@@ -26,14 +26,16 @@ _SINGLE_CLASS = re.compile(r"^\.([\w-]+)$")
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    """The page stylesheet: ``:root`` with the palette's ``--c-*`` properties, then ``analysis.css``."""
-    return palette.css_variables() + "\n" + STYLESHEET.read_text(encoding="utf-8")
+    """The page stylesheet: ``:root`` with the palette's ``--c-*`` properties, then ``analysis.css``
+    without its comments (they are for the developer, not for every page)."""
+    css = _COMMENT.sub("", STYLESHEET.read_text(encoding="utf-8")).strip()
+    return palette.css_variables() + "\n" + re.sub(r"\n\s*\n+", "\n", css)
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[dict[str, str], dict[str, str]]:
     """({custom property: value}, {single class: declarations}) of the stylesheet (``@media`` blocks left out)."""
-    text = _COMMENT.sub("", stylesheet())
+    text = stylesheet()
     text = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", text)
     variables: dict[str, str] = {}
     classes: dict[str, str] = {}
