@@ -8,6 +8,7 @@ outside Jupyter (``display`` falls back to printing plain text).
   and data vintage, and a prominent banner "Demodata – syntetiske tal" for demo data.
 - :func:`show_table` — a data frame as a Danish-formatted HTML table (no index, Danish headings).
 - :func:`save_table` — writes a key table for machine reading and for the per-notebook Excel workbook.
+- :func:`table` — both in one call, from the table's :class:`~analysis.present.tables.TableSpec`.
 - :func:`note`, :func:`warning_box`, :func:`sentences` — Danish messages to readers.
 
 Key tables on disk (:func:`save_table`): ``<output_dir>/tables/<notebook>__<name>.csv``
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.present import formats as fmt
+from analysis.present.tables import TableSpec
 
 __all__ = [
     "DEMO_TEXT",
@@ -41,6 +43,8 @@ __all__ = [
     "show_table",
     "table_html",
     "save_table",
+    "table",
+    "export_table",
     "note",
     "warning_box",
     "sentences",
@@ -320,6 +324,30 @@ def save_table(
     }
     path.with_suffix(".json").write_text(json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def table(frame, spec: TableSpec, output_dir: str | Path = "", *, export=None) -> None:
+    """Show a table as its ``spec`` says (:func:`show_table`) and, for a key table, save it (:func:`save_table`).
+
+    ``frame`` is the table's data: the spec's ``prepare`` makes the frame shown, its ``to_csv`` the frame
+    written. ``export`` is other data to write instead (e.g. every period when the table shows the
+    latest); every column written needs a heading in the spec. Nothing is written without
+    ``output_dir`` (interactive use) or when the spec names no key table. Returns None, so a cell
+    that ends with it shows no value.
+    """
+    shown = spec.shown(frame)
+    show_table(shown, columns_da=spec.columns_da, formats=spec.formats, caption=spec.caption, highlight=spec.highlight)
+    if spec.saved:
+        export_table(frame if export is None else export, spec, output_dir)
+
+
+def export_table(frame, spec: TableSpec, output_dir: str | Path = "") -> None:
+    """Save a key table without showing it (:func:`save_table` with the spec's name, headings and title)."""
+    if not spec.saved:
+        raise ValueError(f"export_table: the table {spec.caption!r} has no notebook and name to save it under")
+    written = spec.written(frame)
+    save_table(written, spec.notebook, spec.name, output_dir,
+               headings_da=spec.export_headings(written.columns), title_da=spec.title_da)
 
 
 # --------------------------------------------------------------------------- messages
