@@ -554,7 +554,7 @@ def write_parquet(frame, path: Path, row_group: int = 1 << 20) -> None:
     categories = {  # text category columns; date ones (period_start/_end) are written as dates
         c: pa.array(frame[c].cat.categories.to_numpy(dtype=object), type=pa.string())
         for c in frame.columns
-        if isinstance(frame[c].dtype, pd.CategoricalDtype) and frame[c].cat.categories.dtype == object
+        if isinstance(frame[c].dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(frame[c].cat.categories.dtype)
     }
     fields = [pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.name in categories else f for f in plain]
     schema = pa.schema(fields, metadata=plain.metadata)
