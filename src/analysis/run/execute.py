@@ -79,7 +79,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, quote
 from analysis.run.export import export_html, write_workbook
 from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
@@ -304,21 +304,22 @@ class Progress:
 
 @contextlib.contextmanager
 def _period_lock(out: Path, period: str):
-    out.mkdir(parents=True, exist_ok=True)
-    lock_path = out / f".{period}.lock"
-    handle = open(lock_path, "w")  # noqa: SIM115
-    try:
-        try:
-            import fcntl
+    """Hold the period's lock (``<out>/.<period>.lock``); another run of the period, or an output folder that
+    cannot be written (read-only, under a file, /proc), is one ParameterError line."""
+    from analysis.core import atomic
 
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - Windows: no lock
-            pass
-        except OSError:
-            raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
+    lock = atomic.exclusive_lock(out / f".{period}.lock")
+    try:
+        lock.__enter__()
+    except atomic.LockedError:
+        raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
+    except OSError as exc:
+        raise ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
+                             "expected a folder you may write to") from None
+    try:
         yield
     finally:
-        handle.close()  # the (empty, hidden) lock file stays: removing it would race with a waiting run
+        lock.__exit__(None, None, None)  # the (empty, hidden) lock file stays: removing it would race with a waiting run
 
 
 def _expected_seconds(plan: Plan):
@@ -346,25 +347,103 @@ def _expected_seconds(plan: Plan):
     return code_cells
 
 
+# What the runner makes in --out besides the period folders and their locks: only entries with these prefixes that hold its
+# marker (analysis.core.atomic) are ever removed or renamed; anything else there is left as it is.
+RUN_MADE_BY = "analysis run"
+STAGING_PREFIX = ".analysis-run-staging-"
+OLD_PREFIX = ".analysis-run-old-"
+KERNEL_FILE_PREFIX = "analysis-run-kernel-"  # the connection files of the runner's kernels (the temporary folder)
+
+
+def _this_process() -> dict:
+    """Who this run is, for markers: its pid and the start time of its process (a pid can be reused)."""
+    import psutil
+
+    return {"pid": os.getpid(), "process_started": round(psutil.Process().create_time(), 3)}
+
+
+def _owner_alive(pid, process_started) -> bool:
+    """True while the process that wrote a marker runs: the pid exists and was started when recorded."""
+    import psutil
+
+    try:
+        started = psutil.Process(int(pid)).create_time()
+    except (psutil.Error, TypeError, ValueError):
+        return False
+    try:
+        return abs(started - float(process_started)) < 1.0
+    except (TypeError, ValueError):
+        return True  # no start time recorded: a live pid may be the owner, so keep its files
+
+
 def _clean_stale_staging(out: Path) -> None:
-    for d in out.glob(".staging-*"):
-        m = re.search(r"-p(\d+)$", d.name)
-        alive = False
-        if m:
-            try:
-                os.kill(int(m.group(1)), 0)
-                alive = True
-            except OSError:
-                alive = False
-        if not alive:
-            shutil.rmtree(d, ignore_errors=True)
-    for d in sorted(out.glob(".old-*")):
-        # A run that died between its two renames left the previous period folder here: put it back.
-        m = re.match(r"^\.old-(.+)-\d+$", d.name)
-        if m and not (out / m.group(1)).exists():
-            d.rename(out / m.group(1))
+    """Remove what killed runs of the runner left in ``out``: its staging folders, and previous period folders
+    (renamed aside while a new one was swapped in) put back where the new one never arrived.
+
+    Only folders with the runner's prefix and marker whose process is gone; nothing else is touched.
+    """
+    from analysis.core import atomic
+
+    for entry in sorted(out.iterdir()) if out.is_dir() else []:
+        if not entry.name.startswith((STAGING_PREFIX, OLD_PREFIX)) or entry.is_symlink() or not entry.is_dir():
+            continue
+        marker = atomic.read_marker(entry)
+        if marker.get("made_by") != RUN_MADE_BY or _owner_alive(marker.get("pid"), marker.get("process_started")):
+            continue
+        restore = str(marker.get("restore_to") or "")
+        if entry.name.startswith(OLD_PREFIX) and restore and Path(restore).name == restore and not restore.startswith(".") \
+                and not (out / restore).exists():
+            entry.rename(out / restore)  # a run died between its two renames: put the previous folder back
         else:
-            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _kernel_runtime_dir() -> Path:
+    """Where the runner's kernels' connection files go: the temporary folder (where jupyter_client puts a
+    kernel's file when it is given no name)."""
+    import tempfile
+
+    return Path(tempfile.gettempdir())
+
+
+def _own_connection_files(manager_class):
+    """``manager_class`` whose kernels' connection files are named as the runner's own
+    (``analysis-run-kernel-<pid>-<process start>-<random>.json`` in the temporary folder), so that a
+    later run can remove those a killed run left (:func:`_clean_kernel_files`) and never another Jupyter's."""
+    import uuid
+
+    from traitlets import default
+
+    me = _this_process()
+    stem = f"{KERNEL_FILE_PREFIX}{me['pid']}-{int(me['process_started'] * 1000)}-"
+
+    class RunnerKernelManager(manager_class):
+        @default("connection_file")
+        def _runner_connection_file(self):
+            folder = _kernel_runtime_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            return str(folder / f"{stem}{uuid.uuid4().hex[:12]}.json")
+
+    RunnerKernelManager.__name__ = RunnerKernelManager.__qualname__ = manager_class.__name__
+    return RunnerKernelManager
+
+
+_KERNEL_FILE = re.compile(rf"^{re.escape(KERNEL_FILE_PREFIX)}(\d+)-(\d+)-[0-9a-f]+\.json$")
+
+
+def _clean_kernel_files() -> list[str]:
+    """Remove the connection files of the runner's kernels whose run is gone (killed with ``kill -9``, or
+    stopped by a second Ctrl-C before its kernels were shut down). Other files are never touched."""
+    removed = []
+    folder = _kernel_runtime_dir()
+    for path in sorted(folder.glob(f"{KERNEL_FILE_PREFIX}*.json")) if folder.is_dir() else []:
+        m = _KERNEL_FILE.match(path.name)
+        if m is None or _owner_alive(int(m.group(1)), int(m.group(2)) / 1000):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path.name)
+    return removed
 
 
 def _link_copy(src: Path, dst: Path) -> None:
@@ -376,7 +455,12 @@ def _link_copy(src: Path, dst: Path) -> None:
         except OSError:
             shutil.copy2(s, d)
 
-    shutil.copytree(src, dst, copy_function=link)
+    def not_the_marker(folder, names):  # the staging folder keeps its own marker (this run's)
+        from analysis.core import atomic
+
+        return [atomic.MARKER] if Path(folder) == src else []
+
+    shutil.copytree(src, dst, copy_function=link, ignore=not_the_marker, dirs_exist_ok=True)
 
 
 def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
@@ -408,8 +492,6 @@ def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
                     (folder / f"{nb}{suffix}").unlink()
             for f in (folder / "tables").glob(f"{nb}__*"):
                 f.unlink()
-    else:
-        staging.mkdir(parents=True)
     return carried
 
 
@@ -429,9 +511,18 @@ def execute(plan: Plan, zygote=None) -> int:
     t0 = time.perf_counter()
     run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     final = plan.out / plan.period
-    with _period_lock(plan.out, plan.period):
+    try:
+        lock = _period_lock(plan.out, plan.period)
+        lock.__enter__()
+    except BaseException:
+        if zygote is not None:
+            zygote.close()
+        raise
+    with contextlib.ExitStack() as held:
+        held.push(lock)
         _clean_stale_staging(plan.out)
-        staging = plan.out / f".staging-{plan.period}-{time.strftime('%Y%m%d%H%M%S')}-p{os.getpid()}"
+        _clean_kernel_files()
+        staging = atomic.make_staging(plan.out, f"{STAGING_PREFIX}{plan.period}-", RUN_MADE_BY, **_this_process())
         managers: list = []
         try:
             carried = _prepare_staging(plan, final, staging)
@@ -452,10 +543,10 @@ def execute(plan: Plan, zygote=None) -> int:
                     warm = (zygote, plan.source, modules, 0, 0)
                     zygote.hold_spawns()  # the first kernels wait for these imports instead of doing them too
                 threading.Thread(target=_warm, args=warm, daemon=True).start()
-            kmc = kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir))
+            kmc = _own_connection_files(kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir)))
             managers = [kmc]
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
-                plain = kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir))
+                plain = _own_connection_files(kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir)))
                 managers.append(plain)
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
@@ -493,7 +584,8 @@ def execute(plan: Plan, zygote=None) -> int:
             if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()
-            atomic.swap_in(staging, final)
+            atomic.swap_in(staging, final, old_name=f"{OLD_PREFIX}{plan.period}-{time.time_ns()}",
+                           made_by=RUN_MADE_BY, **_this_process())
         except BaseException:
             for manager in managers:
                 kernels.kill_kernels(manager)

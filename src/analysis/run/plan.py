@@ -39,11 +39,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, quote
 
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
 
@@ -60,7 +61,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--all-municipalities", action="store_true", help="run for all 98 municipalities")
     parser.add_argument("--period", default="", help="end period code, e.g. 2024Q2 (default: the latest complete quarter in the data)")
-    parser.add_argument("--notebooks", default="", metavar="A,B", help="notebook names, comma-separated (default: all)")
+    parser.add_argument("--notebooks", default=None, metavar="A,B", help="notebook names, comma-separated (default: all)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels running at once (default: the number of cores)")
     parser.add_argument(
         "--source",
@@ -125,6 +126,31 @@ def split_names(text: str | None) -> list[str]:
     return [t.strip() for t in str(text or "").split(",") if t.strip()]
 
 
+def _named(text: str | None, option: str, expected: str) -> list[str]:
+    """The items of a comma-separated option; an option given but naming nothing (``''``, ``',,,'``) is an error."""
+    names = split_names(text)
+    if text is not None and not names:
+        raise ParameterError(f"{option} {quote(text)} names nothing; expected {expected}, comma-separated "
+                             "(or leave the option out for the default)")
+    return names
+
+
+def check_out(out: Path) -> Path:
+    """The output root, made if needed and checked writable; one ParameterError line when it cannot be used
+    (a file, under a file, a read-only folder, a system folder such as /proc)."""
+    try:
+        out = out.resolve()
+        if out.exists() and not out.is_dir():
+            raise ParameterError(f"--out {quote(out)} is a file, expected a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out, prefix=".analysis-run-probe-"):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
+                             "expected a folder you may write to") from None
+    return out
+
+
 def cores() -> int:
     """The CPU cores this process may run on (the default of ``--jobs``)."""
     try:
@@ -143,7 +169,9 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.all_municipalities:
         areas = [geography.municipality(code) for code in geography.municipalities()["code"]]
     else:
-        names = split_names(args.municipality) or [geography.DEFAULT_MUNICIPALITY]
+        names = _named(args.municipality, "--municipality", "a municipality name or kommunekode") or [
+            geography.DEFAULT_MUNICIPALITY
+        ]
         areas = []
         for name in names:
             area = geography.municipality(name)
@@ -157,13 +185,13 @@ def make_plan(args: argparse.Namespace) -> Plan:
     available = list_notebooks(nb_dir)
     if not available:
         raise ParameterError(f"no notebooks in {nb_dir}")
-    wanted = split_names(args.notebooks)
+    wanted = _named(args.notebooks, "--notebooks", f"notebook names ({', '.join(available)})")
     if wanted:
         chosen = {}
         for name in wanted:
             key = name[:-6] if name.endswith(".ipynb") else name
             if key not in available:
-                raise ParameterError(f"unknown notebook {name!r}; the notebooks are: {', '.join(available)}")
+                raise ParameterError(f"unknown notebook {quote(name)}; the notebooks are: {', '.join(available)}")
             chosen[key] = available[key]
     else:
         chosen = dict(available)
@@ -180,9 +208,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
     build.check_current(source, chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
-    out = Path(args.out).resolve() if args.out else paths.outputs_dir()
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {out} is a file, expected a folder")
+    out = check_out(Path(args.out) if args.out else paths.outputs_dir())
     try:
         vintage = load.vintage(source)
     except Exception:  # noqa: BLE001 - the vintage is informative only
