@@ -268,8 +268,9 @@ class _SpellFile:
         self.sep = ","
         self.comments: list[tuple[int, str]] = []  # complete once every batch was read
 
-    def batches(self, rows: int = BATCH_ROWS):
-        """Yield DataFrames of at most about ``rows`` rows (every cell str) with the column ``source_row``."""
+    def batches(self, rows: int | None = None):
+        """Yield DataFrames of about ``rows`` rows (default :data:`BATCH_ROWS`; every cell str) with ``source_row``."""
+        rows = rows or BATCH_ROWS
         with open(self.path, encoding=self.encoding, newline=None) as f:
             number = 0
             while not self.header_line:
