@@ -614,3 +614,92 @@ def test_stale_kernel_connection_files_of_gone_runs_are_removed_and_nothing_else
         path.write_text("{}", encoding="utf-8")
     assert sorted(execute._clean_kernel_files()) == sorted([gone.name, reused.name])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (live, *others))
+
+
+# ----------------------------------------------------------------------------- the data each report needs
+
+
+def test_the_reports_tables_are_listed_in_one_place_and_agree_with_the_analyses():
+    from analysis.analyses import key_figures, trends
+    from analysis.core import paths
+
+    assert set(plan.NOTEBOOK_DATA) == set(plan.list_notebooks(paths.NOTEBOOKS_DIR))
+    assert set(plan.NOTEBOOK_DATA["target_group_trends"].any_of) == {g.table for g in trends.TARGET_GROUPS}
+    assert set(plan.NOTEBOOK_DATA["quarterly_key_figures"].any_of) == {f.table for f in key_figures.FIGURES if f.table}
+    source = (ROOT / "src" / "analysis" / "analyses" / "business_programs" / "compute.py").read_text(encoding="utf-8")
+    for table in plan.NOTEBOOK_DATA["business_programs"].all_of:  # each is looked up by setup()'s period_until
+        assert f'period_until("{table}", period, source)' in source
+
+
+def test_only_the_benchmark_table_makes_only_the_benchmark_possible():
+    missing = {name: plan.missing_tables(name, ["Y30R21"]) for name in plan.NOTEBOOK_DATA}
+    assert missing["benchmark_ranking"] == []
+    assert missing["business_programs"] == ["PTVC01", "Y14D03", "JOBORDRER"]
+    assert missing["target_group_trends"] and missing["quarterly_key_figures"]
+    assert plan.missing_tables("target_group_trends", ["Y30R21", "Y07A02"]) == []  # one target group is enough
+    en, da = plan.how_to_get(["PTVC01", "JOBORDRER"], "real")
+    assert "`analysis fetch --tables PTVC01`" in en and "ptvc01.csv" in en and "data/raw/jobindsats/jobordrer.csv" in en
+    assert "hent den med `analysis fetch --tables PTVC01`" in da
+
+
+@pytest.fixture
+def real_fake_root(tmp_path, monkeypatch):
+    root = write_fake_processed(tmp_path / "data", source="real")
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(root))
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "outputs"))
+    return tmp_path / "outputs"
+
+
+def test_a_report_whose_tables_are_missing_is_not_possible_not_failed(real_fake_root, monkeypatch, capsys):
+    monkeypatch.setattr(plan, "NOTEBOOK_DATA", {"ok_report": plan.DataNeeds(all_of=("Y01A02",)),
+                                                "fails": plan.DataNeeds(all_of=("Y30R21", "JOBORDRER"))})
+    _reports_without_kernels(monkeypatch)
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == execute.EXIT_NOT_POSSIBLE == 3, err
+    assert "1 report(s) not possible with these data:" in err and "failed" not in err
+    assert "330-Slagelse/fails: not possible with the real data: tables Y30R21, JOBORDRER are missing" in err
+    assert "`analysis fetch --tables Y30R21`" in err and "data/raw/jobindsats/jobordrer.csv" in err
+    record = json.loads((real_fake_root / PERIOD / "run.json").read_text(encoding="utf-8"))
+    status = {r["notebook"]: (r["status"], r["missing_tables"]) for r in record["reports"]}
+    assert status == {"ok_report": ("ok", []), "fails": ("not_possible", ["Y30R21", "JOBORDRER"])}
+    index = (real_fake_root / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert "Ikke mulig med disse data" in index and "tabellerne Y30R21, JOBORDRER mangler" in index
+    assert "1 af 2 rapporter fra denne kørsel blev lavet uden fejl. 1 var ikke mulige med disse data." in index
+
+
+def test_exit_status_tells_failed_from_not_possible(tmp_path):
+    from analysis.reference import geography
+
+    area = geography.municipality("Slagelse")
+    p = plan.Plan(areas=[area], period=PERIOD, period_label="", source="real", notebooks={}, notebooks_dir=tmp_path,
+                  out=tmp_path, jobs=1, comparison_area="", with_code=False, quiet=True, timeout=1, fork=False)
+
+    def result(status):
+        return execute.Result(notebook=status, municipality=area.name, code=area.code, folder=area.slug, status=status,
+                              seconds=0)
+
+    assert execute._summarise(p, [result("ok")], tmp_path, 1) == 0
+    assert execute._summarise(p, [result("ok"), result("not_possible")], tmp_path, 1) == 3
+    assert execute._summarise(p, [result("failed"), result("not_possible")], tmp_path, 1) == 1
+
+
+def test_a_period_some_needed_table_does_not_reach_is_refused_before_any_kernel(no_kernels, monkeypatch, capsys):
+    from analysis.reference import periods
+
+    months = periods.month_range("2022M01", "2024M06")
+    quarters = ["2023QMAT01", "2023QMAT02", "2023QMAT03", "2023QMAT04", "2024QMAT01", "2024QMAT02"]
+    monkeypatch.setattr(plan, "_table_periods", lambda source: {"Y01A02": months, "Y30R21": quarters})
+    monkeypatch.setattr(plan, "NOTEBOOK_DATA", {"ok_report": plan.DataNeeds(all_of=("Y30R21",)),
+                                                "fails": plan.DataNeeds(any_of=("Y01A02", "Y30R21"))})
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--period", "2022Q4"])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == "error: the demo data cannot make every report chosen for period 2022Q4:"
+    assert lines[1] == ("  ok_report: table Y30R21 has no period ending on or before 2022-12-31 (2022Q4); "
+                        "its data run from 2023QMAT01 (ending 2023-03-31) to 2024QMAT02")
+    assert len(lines) == 3 and "--period" in lines[2]  # 'fails' has Y01A02 for 2022Q4
+    assert not no_kernels.exists() or not any(no_kernels.iterdir())
+    assert plan.period_problems(["fails"], "2022Q4", plan._table_periods("demo")) == []
+    assert len(plan.period_problems(["fails"], "2021Q4", plan._table_periods("demo"))) == 2  # neither reaches back

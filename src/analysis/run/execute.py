@@ -85,7 +85,7 @@ from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, make_plan
 from analysis.run.preload import notebook_imports
-from analysis.run.results import Result, find_failure, header_meta, notebook_title, one_line
+from analysis.run.results import NOT_POSSIBLE, Result, find_failure, header_meta, not_possible, notebook_title, one_line
 
 WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job
 
@@ -530,7 +530,7 @@ def execute(plan: Plan, zygote=None) -> int:
             if zygote is None and plan.fork and kernels.available():
                 zygote = kernels.Zygote(log_path=log_path)
             if zygote is not None:
-                n_tasks = len(plan.areas) * len(plan.notebooks)
+                n_tasks = len(plan.areas) * len(set(plan.notebooks) - set(plan.not_possible))
                 modules = notebook_imports(plan.notebooks.values())
                 if n_tasks >= WARM_MIN_TASKS_PER_JOB * plan.jobs:
                     # Once the first kernels are running, have the zygote import what the notebooks
@@ -550,11 +550,13 @@ def execute(plan: Plan, zygote=None) -> int:
                 managers.append(plain)
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
-            tasks = [(nb, area) for area in plan.areas for nb in slowest_first]
+            tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
             progress = Progress(len(tasks), quiet=plan.quiet)
-            results: list[Result] = []
+            # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
+            results: list[Result] = [not_possible(nb, area, missing, plan.source, run_started)
+                                     for area in plan.areas for nb, missing in plan.not_possible.items()]
             futures = []
-            pool = ThreadPoolExecutor(max_workers=min(plan.jobs, len(tasks)), thread_name_prefix="report")
+            pool = ThreadPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks))), thread_name_prefix="report")
             try:
                 futures = [
                     pool.submit(_run_one, plan, nb, area, staging, final, managers, run_started) for nb, area in tasks
@@ -581,7 +583,7 @@ def execute(plan: Plan, zygote=None) -> int:
             record = _run_record(plan, results, carried, run_started, duration)
             (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(render_index(record), encoding="utf-8")
-            if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
+            if not any(r.status == "failed" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()
             atomic.swap_in(staging, final, old_name=f"{OLD_PREFIX}{plan.period}-{time.time_ns()}",
@@ -621,19 +623,29 @@ def _warm(zygote, source: str, modules: list[str], after_spawns: int, max_rows: 
         pass
 
 
+EXIT_FAILED = 1  # a report failed (whatever else)
+EXIT_NOT_POSSIBLE = 3  # none failed, but some reports were not possible with the data (their tables are missing)
+
+
 def _summarise(plan: Plan, results: list[Result], final: Path, seconds: float) -> int:
-    failed = [r for r in results if r.status != "ok"]
+    """Print the run's summary; the exit code: 0 every report made, 1 some failed, 3 none failed but some were
+    not possible with these data."""
+    failed = [r for r in results if r.status == "failed"]
+    impossible = [r for r in results if r.status == NOT_POSSIBLE]
+    ok = len(results) - len(failed) - len(impossible)
     if not plan.quiet:
-        print(
-            f"{len(results) - len(failed)} of {len(results)} reports ok in {seconds:.1f} s -> {final / 'index.html'}",
-            file=sys.stderr,
-        )
+        print(f"{ok} of {len(results)} reports ok in {seconds:.1f} s -> {final / 'index.html'}", file=sys.stderr)
+    if impossible:
+        # Said even with --quiet (for cron): these reports need data that must be fetched or dropped in first.
+        print(f"{len(impossible)} report(s) not possible with these data:", file=sys.stderr)
+        for r in impossible:
+            print(f"  {r.summary_line()}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} report(s) failed:", file=sys.stderr)
         for r in failed:
             print(f"  {r.summary_line()}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_NOT_POSSIBLE if impossible else 0
 
 
 def _run_record(plan: Plan, results: list[Result], carried: list[dict], run_started: str, duration: float) -> dict:

@@ -21,7 +21,8 @@ def render_index(record: dict) -> str:
     vintage = record.get("vintage") or {}
     reports = record.get("reports", [])
     current = [r for r in reports if r.get("run_started") == run["started"]]
-    failed = [r for r in current if r.get("status") != "ok"]
+    failed = [r for r in current if r.get("status") == "failed"]
+    impossible = [r for r in current if r.get("status") == "not_possible"]  # the data lack their tables; r["note_da"]
     by_area: dict[str, list[dict]] = {}
     for r in reports:
         by_area.setdefault(r["folder"], []).append(r)
@@ -48,7 +49,8 @@ def render_index(record: dict) -> str:
         ("Kommando", run["command"]),
     ]
     status_line = (
-        f"{len(current) - len(failed)} af {len(current)} rapporter fra denne kørsel blev lavet uden fejl."
+        f"{len(current) - len(failed) - len(impossible)} af {len(current)} rapporter fra denne kørsel blev lavet uden fejl."
+        + (f" {len(impossible)} var ikke mulige med disse data." if impossible else "")
         if current
         else "Ingen rapporter i denne kørsel."
     )
@@ -79,6 +81,12 @@ def render_index(record: dict) -> str:
                 f' <span class="err">celle {_esc(r.get("cell") or "–")}: {_esc(r.get("error", ""))}</span></li>'
             )
         out.append("</ul>")
+    if impossible:
+        out.append("<ul>")
+        for r in impossible:
+            out.append(f'<li>{_esc(r["municipality"])} – {_esc(r["title"] or r["notebook"])}: '
+                       f'<span class="err">{_esc(r.get("note_da", ""))}</span></li>')
+        out.append("</ul>")
     out.append("<h2>Kørslen</h2><table>")
     for k, v in facts:
         out.append(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>")
@@ -99,6 +107,8 @@ def render_index(record: dict) -> str:
                 links.append(f'<a href="{_esc(t)}">{_esc(Path(t).stem.split("__", 1)[-1])}.csv</a>')
             if r.get("status") == "ok":
                 status = '<span class="ok">OK</span>'
+            elif r.get("status") == "not_possible":
+                status = f'<span class="failed">Ikke mulig med disse data</span><br><span class="err">{_esc(r.get("note_da", ""))}</span>'
             else:
                 status = (
                     f'<span class="failed">Fejlet</span><br><span class="err">celle {_esc(r.get("cell") or "–")}: '

@@ -49,6 +49,90 @@ from analysis.core.errors import ParameterError, quote
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
 
 
+# ----------------------------------------------------------------------------- the data each notebook needs
+
+
+@dataclass(frozen=True)
+class DataNeeds:
+    """The tables a report notebook cannot be made without: every table of ``all_of`` and at least one of
+    ``any_of``, each with a period ending on or before the report's period. Tables it uses when present
+    (and says so in the report when they are not) are not listed."""
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+
+
+# The one place that says which tables each report needs (tests/test_runner.py checks it against the analyses).
+NOTEBOOK_DATA: dict[str, DataNeeds] = {
+    # benchmark.check: no Y30R21, no report
+    "benchmark_ranking": DataNeeds(all_of=("Y30R21",)),
+    # trends.resolve_groups leaves out a target group whose table is missing, with a note
+    "target_group_trends": DataNeeds(any_of=("Y01A02", "Y25I09", "Y07A02", "Y36A02", "PTV_A02")),
+    # key_figures.dashboard shows a figure whose table is missing as "–", with a note
+    "quarterly_key_figures": DataNeeds(any_of=("OTIJ01", "Y01A02", "Y07A02", "Y36A02")),
+    # business_programs.setup: the period of each of the three (OTIJ01 and the spell extract are optional)
+    "business_programs": DataNeeds(all_of=("PTVC01", "Y14D03", "JOBORDRER")),
+}
+
+
+def missing_tables(notebook: str, available) -> list[str]:
+    """The tables ``notebook`` needs that are not in ``available`` (empty: it can be made)."""
+    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    have = set(available)
+    missing = [t for t in needs.all_of if t not in have]
+    if needs.any_of and not have.intersection(needs.any_of):
+        missing += [t for t in needs.any_of if t not in missing]
+    return missing
+
+
+def how_to_get(tables: list[str], source: str) -> tuple[str, str]:
+    """How to get missing tables: (English, Danish), e.g. ``analysis fetch --tables Y01A02`` or the file to drop."""
+    from analysis.reference import tables as registry
+
+    if source == "demo":
+        return "run `analysis demo` and `analysis build`", "kør `analysis demo` og `analysis build`"
+    api = [t for t in tables if registry.spec(t).source == "Jobindsats"]
+    by_hand = [t for t in tables if t not in api]
+    en, da = [], []
+    if api:
+        command = f"`analysis fetch --tables {','.join(api)}`"
+        files = ", ".join(f"{t.lower()}.csv" for t in api)
+        en.append(f"fetch {'it' if len(api) == 1 else 'them'} with {command} or drop {files} from jobindsats.dk "
+                  "into data/raw/jobindsats/")
+        da.append(f"hent {'den' if len(api) == 1 else 'dem'} med {command} eller læg {files} fra jobindsats.dk "
+                  "i data/raw/jobindsats/")
+    for t in by_hand:
+        spec = registry.spec(t)
+        en.append(f"save {t} from {spec.source} as data/raw/jobindsats/{t.lower()}.csv")
+        da.append(f"gem {t} fra {spec.source} som data/raw/jobindsats/{t.lower()}.csv")
+    return "; ".join(en) + ", then `analysis build`", "; ".join(da) + " og kør `analysis build`"
+
+
+def period_problems(notebooks, period: str, table_periods: dict[str, list[str]]) -> list[str]:
+    """One line per table a notebook needs but that has no period ending on or before ``period``'s end."""
+    from analysis.reference import periods
+
+    end = periods.parse_period(period).end
+    problems = []
+    for name in notebooks:
+        needs = NOTEBOOK_DATA.get(name, DataNeeds())
+
+        def covers(table: str) -> bool:
+            return any(periods.parse_period(c).end <= end for c in table_periods.get(table, []))
+
+        def lacks(table: str) -> str:
+            codes = table_periods[table]
+            first = periods.parse_period(codes[0])
+            return (f"{name}: table {table} has no period ending on or before {end:%Y-%m-%d} ({period}); "
+                    f"its data run from {first.code} (ending {first.end:%Y-%m-%d}) to {codes[-1]}")
+
+        problems += [lacks(t) for t in needs.all_of if t in table_periods and not covers(t)]
+        present = [t for t in needs.any_of if t in table_periods]
+        if present and not any(covers(t) for t in present):
+            problems += [lacks(t) for t in present]
+    return problems
+
+
 # ----------------------------------------------------------------------------- command line
 
 
@@ -108,6 +192,7 @@ class Plan:
     fork: bool
     argv: list[str] = field(default_factory=list)
     vintage: dict = field(default_factory=dict)
+    not_possible: dict[str, list[str]] = field(default_factory=dict)  # notebook -> the tables it needs and the data lacks
 
 
 def list_notebooks(folder: Path) -> dict[str, Path]:
@@ -208,6 +293,16 @@ def make_plan(args: argparse.Namespace) -> Plan:
     # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
     build.check_current(source, chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
+    # Reports whose tables are not in this source are not possible (not run, listed with what is missing);
+    # for the others, every table they need must reach back to the period, or the run stops here.
+    table_periods = _table_periods(source)
+    not_possible = {name: m for name in chosen if (m := missing_tables(name, table_periods))}
+    problems = period_problems([n for n in chosen if n not in not_possible], period, table_periods)
+    if problems:
+        raise ParameterError(
+            f"the {source} data cannot make every report chosen for period {period}:\n  " + "\n  ".join(problems)
+            + "\n  choose a later --period, leave those notebooks out (--notebooks), or add the missing periods"
+        )
     out = check_out(Path(args.out) if args.out else paths.outputs_dir())
     try:
         vintage = load.vintage(source)
@@ -229,6 +324,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         fork=not args.no_fork,
         argv=list(sys.argv[1:]),
         vintage=vintage,
+        not_possible=not_possible,
     )
 
 

@@ -501,12 +501,11 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     same = _duplicated(*(columns[c] for c in ("person_id", "programme", "start_date", "end_date"))) & ~dup_id
     problems.add((7, 1), "duplicate spells: the same person_id, programme, start_date and end_date",
                  rows[same & (columns["person_id"] != "")])
-    frame = pd.DataFrame(columns)
-    del columns
     found = problems.lines()
-    extracted = _extract_date(frame, tuple(source.comments), source.header_line, found)
+    dated = pd.DataFrame({c: columns[c] for c in (EXTRACT_DATE, "source_row") if c in columns})
+    extracted = _extract_date(dated, tuple(source.comments), source.header_line, found)
     if extracted is not None:
-        late = frame["end_date"].to_numpy() > np.datetime64(extracted)
+        late = columns["end_date"] > np.datetime64(extracted)
         if late.any():
             found.append(f"{_lines(rows[late][:MAX_ROWS_NAMED], int(late.sum()))}: end_date is after the extract date "
                          f"{extracted:%Y-%m-%d} (the extract holds completed spells only)")
@@ -514,10 +513,12 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
         raise InputError(f"{where}: {len(found)} problem{'s' if len(found) > 1 else ''} in the spell extract: "
                          + "; ".join(found) + f" (line {source.header_line} is the header; see "
                          "analysis.sources.local.spells for the format)")
-    frame[EXTRACT_DATE] = pd.Series(extracted, index=frame.index).astype("datetime64[ns]")
+    typed = {c: columns.pop(c) for c in COLUMNS}
     for column in ("start_date", "end_date"):
-        frame[column] = frame[column].astype("datetime64[ns]")
-    return frame[[*COLUMNS, EXTRACT_DATE, "source_row"]].reset_index(drop=True)
+        typed[column] = typed[column].astype("datetime64[ns]", copy=False)
+    typed[EXTRACT_DATE] = np.full(len(rows), np.datetime64(extracted, "ns"))
+    typed["source_row"] = rows
+    return pd.DataFrame(typed)
 
 
 def _extract_date(frame: pd.DataFrame, comments, header_line: int, problems: list[str]) -> pd.Timestamp | None:
