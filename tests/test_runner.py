@@ -658,7 +658,7 @@ def test_a_report_whose_tables_are_missing_is_not_possible_not_failed(real_fake_
     err = capsys.readouterr().err
     assert code == execute.EXIT_NOT_POSSIBLE == 3, err
     assert "1 report(s) not possible with these data:" in err and "failed" not in err
-    assert "330-Slagelse/fails: not possible with the real data: tables Y30R21, JOBORDRER are missing" in err
+    assert "330-Slagelse/fails: not possible with the real data: tables Y30R21, JOBORDRER are missing;" in err
     assert "`analysis fetch --tables Y30R21`" in err and "data/raw/jobindsats/jobordrer.csv" in err
     record = json.loads((real_fake_root / PERIOD / "run.json").read_text(encoding="utf-8"))
     status = {r["notebook"]: (r["status"], r["missing_tables"]) for r in record["reports"]}

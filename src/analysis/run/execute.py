@@ -32,11 +32,19 @@ the current raw files give (a raw file new, changed or gone since ``analysis bui
 :func:`analysis.data.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
 others: its HTML page shows a failure banner, the code and the traceback for the analyst,
 the index marks it, the run ends with a summary (notebook, cell, the error's last line)
-and the exit code is 1.
+and the exit code is 1. A report whose tables are not in the data
+(:data:`analysis.run.plan.NOTEBOOK_DATA`) is not run: it is "not possible with these data", listed
+in the summary, ``run.json`` and the index with the missing tables and how to get them; when
+no report failed, the exit code is then 3 (0 when every report was made). A period that a needed
+table does not reach back to is refused before any kernel starts (exit 2).
 
-A run is staged in ``outputs/.staging-<period>-...`` and replaces ``outputs/<period>/`` only
-when every report of the run was produced (failed ones as error pages); an interrupted or
-crashed run leaves the previous folder exactly as it was. Reports of the period that this
+A run is staged in ``outputs/.analysis-run-staging-<period>-...`` and replaces ``outputs/<period>/``
+only when every report of the run was produced (failed ones as error pages); an interrupted or
+crashed run leaves the previous folder exactly as it was. The runner removes or renames only
+folders it made (that prefix and its marker file, :mod:`analysis.core.atomic`) once the run that
+made them is gone, and its kernels' connection files (``analysis-run-kernel-*.json`` in the
+temporary folder) likewise; nothing else in ``--out`` is touched. An ``--out`` that cannot be
+written is one line (exit 2). Reports of the period that this
 run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
 in the index, so re-running one failed notebook does not drop the rest. Other periods are
 never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
@@ -553,7 +561,8 @@ def execute(plan: Plan, zygote=None) -> int:
             tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
             progress = Progress(len(tasks), quiet=plan.quiet)
             # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
-            results: list[Result] = [not_possible(nb, area, missing, plan.source, run_started)
+            titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
+            results: list[Result] = [not_possible(nb, area, missing, plan.source, run_started, titles[nb])
                                      for area in plan.areas for nb, missing in plan.not_possible.items()]
             futures = []
             pool = ThreadPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks))), thread_name_prefix="report")
@@ -597,6 +606,16 @@ def execute(plan: Plan, zygote=None) -> int:
             if zygote is not None:
                 zygote.close()
     return _summarise(plan, results, final, time.perf_counter() - t0)
+
+
+def _title_of(path: Path, name: str) -> str:
+    """A notebook's title (its first heading) without running it."""
+    import nbformat
+
+    try:
+        return notebook_title(nbformat.read(path, as_version=4), name)
+    except Exception:  # noqa: BLE001 - a notebook that does not read gets its file name
+        return name
 
 
 def _prepare_export() -> None:

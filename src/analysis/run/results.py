@@ -43,20 +43,23 @@ class Result:
         return f"{self.folder}/{self.notebook}: {where}: {self.error or 'failed'}"
 
 
-def not_possible(notebook: str, area, missing: list[str], source: str, run_started: str) -> Result:
+def not_possible(notebook: str, area, missing: list[str], source: str, run_started: str, title: str = "") -> Result:
     """The result of a report that cannot be made from the data (``missing`` tables), with how to get them."""
-    from analysis.run.plan import how_to_get
+    from analysis.run.plan import NOTEBOOK_DATA, DataNeeds, how_to_get
 
     en, da = how_to_get(missing, source)
     tables = ", ".join(missing)
     plural = len(missing) > 1
+    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    either = plural and not set(missing) & set(needs.all_of)  # only the any_of tables: one of them would do
     return Result(
         notebook=notebook, municipality=area.name, code=area.code, folder=area.slug, status=NOT_POSSIBLE,
-        seconds=0.0, title=notebook.replace("_", " ").capitalize(), run_started=run_started,
+        seconds=0.0, title=title or notebook.replace("_", " ").capitalize(), run_started=run_started,
         error=f"not possible with the {source} data: table{'s' if plural else ''} {tables} "
-              f"{'are' if plural else 'is'} missing; {en}",
+              f"{'are' if plural else 'is'} missing{' (any one of them would do)' if either else ''}; {en}",
         missing_tables=list(missing),
-        note_da=f"Ikke mulig med disse data: {'tabellerne' if plural else 'tabellen'} {tables} mangler; {da}.",
+        note_da=f"Ikke mulig med disse data: {'tabellerne' if plural else 'tabellen'} {tables} mangler"
+                f"{' (én af dem er nok)' if either else ''}; {da}.",
     )
 
 
