@@ -664,7 +664,7 @@ def test_a_report_whose_tables_are_missing_is_not_possible_not_failed(real_fake_
     status = {r["notebook"]: (r["status"], r["missing_tables"]) for r in record["reports"]}
     assert status == {"ok_report": ("ok", []), "fails": ("not_possible", ["Y30R21", "JOBORDRER"])}
     index = (real_fake_root / PERIOD / "index.html").read_text(encoding="utf-8")
-    assert "Ikke mulig med disse data" in index and "tabellerne Y30R21, JOBORDRER mangler" in index
+    assert "Ikke mulig med disse data" in index and "Tabellerne Y30R21, JOBORDRER mangler" in index
     assert "1 af 2 rapporter fra denne kørsel blev lavet uden fejl. 1 var ikke mulige med disse data." in index
 
 

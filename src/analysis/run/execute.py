@@ -609,13 +609,19 @@ def execute(plan: Plan, zygote=None) -> int:
 
 
 def _title_of(path: Path, name: str) -> str:
-    """A notebook's title (its first heading) without running it."""
+    """A notebook's title without running it: the literal its title block is given (``report.header("...")``),
+    else its first heading."""
     import nbformat
 
     try:
-        return notebook_title(nbformat.read(path, as_version=4), name)
+        nb = nbformat.read(path, as_version=4)
     except Exception:  # noqa: BLE001 - a notebook that does not read gets its file name
         return name
+    for cell in nb.cells:
+        found = re.search(r"""report\.header\(\s*(["'])(.+?)\1""", cell.source) if cell.cell_type == "code" else None
+        if found:
+            return found.group(2)
+    return notebook_title(nb, name)
 
 
 def _prepare_export() -> None:

@@ -22,7 +22,7 @@ def render_index(record: dict) -> str:
     reports = record.get("reports", [])
     current = [r for r in reports if r.get("run_started") == run["started"]]
     failed = [r for r in current if r.get("status") == "failed"]
-    impossible = [r for r in current if r.get("status") == "not_possible"]  # the data lack their tables; r["note_da"]
+    impossible = [r for r in current if r.get("status") == "not_possible"]  # the data lack their tables: r["note_da"] says which
     by_area: dict[str, list[dict]] = {}
     for r in reports:
         by_area.setdefault(r["folder"], []).append(r)
@@ -84,7 +84,7 @@ def render_index(record: dict) -> str:
     if impossible:
         out.append("<ul>")
         for r in impossible:
-            out.append(f'<li>{_esc(r["municipality"])} – {_esc(r["title"] or r["notebook"])}: '
+            out.append(f'<li>{_esc(r["municipality"])} – {_esc(r["title"] or r["notebook"])}: ikke mulig med disse data. '
                        f'<span class="err">{_esc(r.get("note_da", ""))}</span></li>')
         out.append("</ul>")
     out.append("<h2>Kørslen</h2><table>")
@@ -119,6 +119,8 @@ def render_index(record: dict) -> str:
                 if r.get("run_started") else '<br><span class="old">fra en tidligere kørsel</span>'
             )
             title = f'<a href="{_esc(files.get("html", ""))}">{_esc(r.get("title") or r["notebook"])}</a>'
+            if not files.get("html"):  # a report that was not possible has no page
+                title = _esc(r.get("title") or r["notebook"])
             out.append(
                 f"<tr><td>{_esc(r['municipality'])}</td><td>{title}{old}</td><td>{status}</td>"
                 f"<td>{' · '.join(links)}</td><td style=\"white-space:nowrap\">{_esc(fmt.number(r.get('seconds'), 1))} s</td></tr>"

@@ -58,7 +58,7 @@ def not_possible(notebook: str, area, missing: list[str], source: str, run_start
         error=f"not possible with the {source} data: table{'s' if plural else ''} {tables} "
               f"{'are' if plural else 'is'} missing{' (any one of them would do)' if either else ''}; {en}",
         missing_tables=list(missing),
-        note_da=f"Ikke mulig med disse data: {'tabellerne' if plural else 'tabellen'} {tables} mangler"
+        note_da=f"{'Tabellerne' if plural else 'Tabellen'} {tables} mangler"
                 f"{' (én af dem er nok)' if either else ''}; {da}.",
     )
 
