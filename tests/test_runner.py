@@ -701,5 +701,24 @@ def test_a_period_some_needed_table_does_not_reach_is_refused_before_any_kernel(
                         "its data run from 2023QMAT01 (ending 2023-03-31) to 2024QMAT02")
     assert len(lines) == 3 and "--period" in lines[2]  # 'fails' has Y01A02 for 2022Q4
     assert not no_kernels.exists() or not any(no_kernels.iterdir())
-    assert plan.period_problems(["fails"], "2022Q4", plan._table_periods("demo")) == []
-    assert len(plan.period_problems(["fails"], "2021Q4", plan._table_periods("demo"))) == 2  # neither reaches back
+    fails = {"fails": FIXTURES / "fails.ipynb"}
+    assert plan.period_problems(fails, "2022Q4", plan._table_periods("demo")) == []
+    assert len(plan.period_problems(fails, "2021Q4", plan._table_periods("demo"))) == 2  # neither reaches back
+
+
+def test_the_trends_report_needs_a_period_after_its_base_month():
+    from analysis.core import paths
+    from analysis.reference import periods
+
+    months = {t: periods.month_range("2019M01", "2024M12") for t in ("Y01A02", "Y07A02")}
+    trends = {"target_group_trends": paths.NOTEBOOKS_DIR / "target_group_trends.ipynb"}
+    base = plan.parameter_default(trends["target_group_trends"], "base_period")
+    assert base == "2021M01"
+    assert plan.period_problems(trends, "2024Q2", months) == []
+    assert plan.period_problems(trends, "2019Q1", months) == [
+        "target_group_trends: period 2019Q1 is not after its base period 2021M01 (the notebook's parameter "
+        "base_period); choose a period after 2021M01"]
+    late = {"Y01A02": periods.month_range("2022M01", "2024M12")}
+    assert plan.period_problems(trends, "2024Q2", late) == [
+        "target_group_trends: table Y01A02 starts at 2022M01, after the base period 2021M01 (the notebook's parameter "
+        "base_period)"]

@@ -60,14 +60,18 @@ class DataNeeds:
 
     all_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
+    # A parameter of the notebook naming a period that the report's period must come after and its tables must
+    # reach back to (the trends' index base month); its value is the literal in the notebook's parameters cell.
+    base_parameter: str = ""
 
 
 # The one place that says which tables each report needs (tests/test_runner.py checks it against the analyses).
 NOTEBOOK_DATA: dict[str, DataNeeds] = {
     # benchmark.check: no Y30R21, no report
     "benchmark_ranking": DataNeeds(all_of=("Y30R21",)),
-    # trends.resolve_groups leaves out a target group whose table is missing, with a note
-    "target_group_trends": DataNeeds(any_of=("Y01A02", "Y25I09", "Y07A02", "Y36A02", "PTV_A02")),
+    # trends.resolve_groups leaves out a target group whose table is missing, with a note; trends.check_base_month
+    "target_group_trends": DataNeeds(any_of=("Y01A02", "Y25I09", "Y07A02", "Y36A02", "PTV_A02"),
+                                     base_parameter="base_period"),
     # key_figures.dashboard shows a figure whose table is missing as "–", with a note
     "quarterly_key_figures": DataNeeds(any_of=("OTIJ01", "Y01A02", "Y07A02", "Y36A02")),
     # business_programs.setup: the period of each of the three (OTIJ01 and the spell extract are optional)
@@ -108,28 +112,50 @@ def how_to_get(tables: list[str], source: str) -> tuple[str, str]:
     return "; ".join(en) + ", then `analysis build`", "; ".join(da) + " og kør `analysis build`"
 
 
-def period_problems(notebooks, period: str, table_periods: dict[str, list[str]]) -> list[str]:
-    """One line per table a notebook needs but that has no period ending on or before ``period``'s end."""
+def parameter_default(path: Path, name: str):
+    """The literal a notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
+    import ast
+
+    import nbformat
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+                    return ast.literal_eval(node.value)
+    return None
+
+
+def period_problems(notebooks: dict[str, Path], period: str, table_periods: dict[str, list[str]]) -> list[str]:
+    """One line per reason a notebook cannot be made for ``period``: a table it needs has no period ending on or
+    before the period's end, or the period is not after the notebook's base period (:attr:`DataNeeds.base_parameter`)."""
     from analysis.reference import periods
 
     end = periods.parse_period(period).end
     problems = []
-    for name in notebooks:
+    for name, path in notebooks.items():
         needs = NOTEBOOK_DATA.get(name, DataNeeds())
 
-        def covers(table: str) -> bool:
-            return any(periods.parse_period(c).end <= end for c in table_periods.get(table, []))
+        def first_end(table: str):
+            return periods.parse_period(table_periods[table][0]).end
 
-        def lacks(table: str) -> str:
+        def lacks(table: str, before) -> str:
             codes = table_periods[table]
-            first = periods.parse_period(codes[0])
-            return (f"{name}: table {table} has no period ending on or before {end:%Y-%m-%d} ({period}); "
-                    f"its data run from {first.code} (ending {first.end:%Y-%m-%d}) to {codes[-1]}")
+            return (f"{name}: table {table} has no period ending on or before {before:%Y-%m-%d} ({period}); "
+                    f"its data run from {codes[0]} (ending {first_end(table):%Y-%m-%d}) to {codes[-1]}")
 
-        problems += [lacks(t) for t in needs.all_of if t in table_periods and not covers(t)]
+        problems += [lacks(t, end) for t in needs.all_of if t in table_periods and first_end(t) > end]
         present = [t for t in needs.any_of if t in table_periods]
-        if present and not any(covers(t) for t in present):
-            problems += [lacks(t) for t in present]
+        if present and all(first_end(t) > end for t in present):
+            problems += [lacks(t, end) for t in present]
+        base = parameter_default(path, needs.base_parameter) if needs.base_parameter else None
+        if base:
+            b = periods.parse_period(str(base))
+            if b.end >= end:
+                problems.append(f"{name}: period {period} is not after its base period {b.code} (the notebook's "
+                                f"parameter {needs.base_parameter}); choose a period after {b.code}")
+            problems += [f"{name}: table {t} starts at {table_periods[t][0]}, after the base period {b.code} (the "
+                         f"notebook's parameter {needs.base_parameter})" for t in present if first_end(t) > b.end]
     return problems
 
 
@@ -297,7 +323,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     # for the others, every table they need must reach back to the period, or the run stops here.
     table_periods = _table_periods(source)
     not_possible = {name: m for name in chosen if (m := missing_tables(name, table_periods))}
-    problems = period_problems([n for n in chosen if n not in not_possible], period, table_periods)
+    problems = period_problems({n: p for n, p in chosen.items() if n not in not_possible}, period, table_periods)
     if problems:
         raise ParameterError(
             f"the {source} data cannot make every report chosen for period {period}:\n  " + "\n  ".join(problems)
