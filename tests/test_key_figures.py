@@ -369,6 +369,9 @@ def test_dashboard_for_a_quarter_and_another_municipality(demo_data):
     assert d.quarter == "2024Q1" and d.comparison_area == "RAR Nordjylland"
     assert d.table["target"].isna().all() and set(d.table["status"]) == {""}
     assert any("Der er ikke sat mål for Aalborg" in n for n in d.notes)
+    # Which regional level the quarters use: RAR areas until 2024 (Jobindsats' regional councils follow the regions from 2025).
+    assert d.regional_note.startswith("Regionalt niveau: RAR Nordjylland") and d.regional_note.endswith("med RAR Nordjylland.")
+    assert key_figures.dashboard("Aalborg", "2024M05", "demo", "Hele landet").regional_note == ""
 
 
 def test_dashboard_bad_input(demo_data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -644,3 +645,54 @@ def test_year_on_year_headings_say_persons_or_full_time_persons():
     assert yoy.loc["langtidsledige", "share_measured_in"] == "personer"
     assert yoy.loc["a_dagpenge", "share_measured_in"] == "fuldtidspersoner"
     assert set(yoy.reset_index().columns) <= set(trends.YOY_HEADINGS_DA)
+
+
+# --------------------------------------------------------------------------- the 2025 change of regional level
+
+
+def test_an_area_published_in_some_months_only_is_the_sum_of_its_members_in_the_others(demo_data):
+    """A RAR area is not published after 2024 (regions from 2025): those months are its members' sum."""
+    rows = load.load_table("Y01A02", "demo", measures=["persons", "pct_population", "fulltime_persons"])
+    late = rows["period"].isin(periods.month_range("2024M07", "2024M12"))
+    rows = rows[~((rows["area"] == "RAR Sjælland") & late)]
+    members = geography.members("RAR Sjælland")
+    published, _ = trends.area_series("Y01A02", "persons", ["RAR Sjælland"], "demo")
+    wide, basis = trends.area_series("Y01A02", "persons", ["RAR Sjælland", *members], "demo", rows=rows)
+    assert basis["RAR Sjælland"] == trends.BASIS_MIXED
+    pd.testing.assert_series_equal(wide.loc[:"2024M06", "RAR Sjælland"], published.loc[:"2024M06", "RAR Sjælland"])
+    summed = wide.loc["2024M07":, members].sum(axis=1)
+    pd.testing.assert_series_equal(wide.loc["2024M07":, "RAR Sjælland"], summed, check_names=False)
+    assert wide["RAR Sjælland"].notna().all()  # no gap at the change
+    # Shares and the area without the municipality follow the same rule.
+    share, sbasis = trends.area_series("Y01A02", "pct_population", ["RAR Sjælland uden Slagelse"], "demo", rows=rows,
+                                       weight_measure="fulltime_persons")
+    assert sbasis["RAR Sjælland uden Slagelse"] == trends.BASIS_MIXED_LESS and share.iloc[:, 1].notna().all()
+    # The notes say so.
+    panel = pd.DataFrame({"area": ["RAR Sjælland uden Slagelse"], "target_group": ["a_dagpenge"],
+                          "basis": [trends.BASIS_MIXED_LESS]})
+    (note,) = trends.basis_notes(panel, trends.TARGET_GROUPS)
+    assert note.startswith("RAR Sjælland er ikke offentliggjort i alle måneder") and "uden Slagelse" in note
+
+
+def test_an_area_published_in_every_month_stays_published(demo_data):
+    wide, basis = trends.area_series("Y01A02", "persons", ["RAR Sjælland"], "demo")
+    assert basis["RAR Sjælland"] == trends.BASIS_PUBLISHED
+
+
+def test_the_report_says_which_regional_level_its_months_use(demo_data):
+    a = trends.analyse("Slagelse", source="demo", groups="langtidsledige")
+    note = trends.regional_level_note(a)
+    # Demo months end in 2024: the RAR level throughout, and the comparison area named.
+    assert note.startswith("Regionalt niveau: RAR Sjælland (de regionale arbejdsmarkedsråds områder 2015-2024).")
+    assert "RAR Sjælland uden Slagelse" in note
+    # A series that crosses the change: RAR Sjælland until December 2024, Region Sjælland from January 2025.
+    crossing = a.panel.assign(period=a.panel["period"].replace({"2024M12": "2025M01"}))
+    note = trends.regional_level_note(dataclasses.replace(a, panel=crossing))
+    assert "RAR Sjælland (til og med" in note and "Region Sjælland (fra" in note
+    assert "samme 17 kommuner" in note
+    # Recorded levels override the date: a month recorded as RAR stays RAR.
+    note = trends.regional_level_note(dataclasses.replace(a, panel=crossing), levels={"2025M01": "rar"})
+    assert "Region Sjælland" not in note
+    # Compared with the country only: the regional sentence alone, no claim about a regional comparison area.
+    b = trends.analyse("Slagelse", comparison_area="Hele landet", source="demo", groups="langtidsledige")
+    assert "Rapporten sammenligner" not in trends.regional_level_note(b)

@@ -42,7 +42,7 @@ from analysis.analyses.key_figures.targets import Target, join_da, judge, load_t
 from analysis.core.errors import ParameterError
 from analysis.data import load
 from analysis.present import formats as fmt
-from analysis.reference import geography, periods, tables
+from analysis.reference import geography, periods, regional, tables
 from analysis.sources.local import local_key_figures
 
 NOTEBOOK = "quarterly_key_figures"
@@ -196,6 +196,8 @@ class Dashboard:
     targets_file: Path | None
     notes: list[str] = field(default_factory=list)
     latest_month: str = ""
+    #: Which regional level (RAR area or region) the quarters shown use in Jobindsats, for "Om tallene".
+    regional_note: str = ""
 
 
 def _latest_month(source: str) -> str:
@@ -243,7 +245,7 @@ def dashboard(
                 except ParameterError as exc:
                     notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
                     values = None
-                if values is not None and basis.get(comp) == trends.BASIS_MEMBERS and comp in areas:
+                if values is not None and basis.get(comp) in trends.SUMMED_BASES and comp in areas:
                     summed.append(fig.title_da[0].lower() + fig.title_da[1:])
         else:
             if not local_checked:
@@ -309,9 +311,12 @@ def dashboard(
     hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["figure", "area", "quarter", "period_end", "value"])
     if summed:
         notes.append(
-            f"{comp} findes ikke som offentliggjort område i data; tallene for {comp} er beregnet ud fra områdets "
-            f"kommuner ({', '.join(summed)})."
+            f"{comp} er ikke offentliggjort i data for alle kvartaler; hvor området mangler, er tallene for {comp} "
+            f"beregnet ud fra områdets kommuner ({', '.join(summed)})."
         )
+    regional_note = ""
+    if geography.area(comp).level in regional.LEVELS:
+        regional_note = f"{regional.comparison_note_da(mun, hist_quarters)} Nøgletallene sammenligner i alle kvartaler med {comp}."
     if not targets:
         notes.append(f"Der er ikke sat mål for {mun} i målfilen, så kolonnerne Mål og Status viser –.")
     if outside:
@@ -322,4 +327,4 @@ def dashboard(
             f"{which} i målfilen gælder {join_da(periods_da)}. For {fmt.period_label(quarter)} er der derfor intet mål, "
             f"og status står som »{STATUS_DA['not_in_period']}«."
         )
-    return Dashboard(mun, comp, quarter, prev, year, table, hist, targets, tfile, notes, latest_month)
+    return Dashboard(mun, comp, quarter, prev, year, table, hist, targets, tfile, notes, latest_month, regional_note)

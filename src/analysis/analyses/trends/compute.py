@@ -25,7 +25,9 @@ month missing, never a partial sum. A percentage of an aggregate is not a sum: i
 ``sum(numerator) / sum(implied denominator)``, where each member's denominator is implied by
 its own published count and percentage (``count / pct * 100``), i.e. the
 population-weighted mean. The basis of each area is one of :data:`BASIS_PUBLISHED`,
-:data:`BASIS_MEMBERS`, :data:`BASIS_MISSING`.
+:data:`BASIS_MEMBERS`, :data:`BASIS_MISSING`, or :data:`BASIS_MIXED` for an area the source
+publishes in some months only (a RAR area is not published after 2024, see
+:mod:`analysis.reference.regional`): published months as published, the others summed.
 
 The comparison area without the municipality
 --------------------------------------------
@@ -90,14 +92,22 @@ BASIS_MEMBERS = "sum_of_members"
 BASIS_MISSING = "missing"
 BASIS_PUBLISHED_LESS = "published_minus_municipality"
 BASIS_MEMBERS_LESS = "sum_of_members_minus_municipality"
+#: Published where the source has the area, the sum of its municipalities in the other months (e.g. a
+#: RAR area, which Jobindsats publishes until December 2024 and not after the 2025 change).
+BASIS_MIXED = "published_else_sum_of_members"
+BASIS_MIXED_LESS = "published_else_sum_of_members_minus_municipality"
 BASIS_DA = {
     BASIS_PUBLISHED: "offentliggjort tal for området",
     BASIS_MEMBERS: "summen af områdets kommuner",
     BASIS_MISSING: "ingen data",
     BASIS_PUBLISHED_LESS: "offentliggjort tal for området minus kommunens tal",
     BASIS_MEMBERS_LESS: "summen af områdets øvrige kommuner",
+    BASIS_MIXED: "offentliggjort tal for området, ellers summen af områdets kommuner",
+    BASIS_MIXED_LESS: "offentliggjort tal for området minus kommunens tal, ellers summen af områdets øvrige kommuner",
 }
-_LESS = {BASIS_PUBLISHED: BASIS_PUBLISHED_LESS, BASIS_MEMBERS: BASIS_MEMBERS_LESS}
+_LESS = {BASIS_PUBLISHED: BASIS_PUBLISHED_LESS, BASIS_MEMBERS: BASIS_MEMBERS_LESS, BASIS_MIXED: BASIS_MIXED_LESS}
+#: Bases in which at least some months are sums of the area's municipalities.
+SUMMED_BASES = (BASIS_MEMBERS, BASIS_MEMBERS_LESS, BASIS_MIXED, BASIS_MIXED_LESS)
 WITHOUT = " uden "  # 'RAR Sjælland uden Slagelse': an area without one of its municipalities
 COUNTRY = geography.COUNTRY
 COUNT_UNITS = ("personer", "fuldtidspersoner", "antal", "timer")
@@ -325,9 +335,25 @@ def weighted_share(pct: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
 
 
 def _plain_column(name: str, values: pd.DataFrame, weights: pd.DataFrame | None, is_count: bool) -> tuple[pd.Series, str]:
-    """One area's column of a wide frame and its basis: published, else the sum (or weighted share) of its members."""
+    """One area's column of a wide frame and its basis: published, else the sum (or weighted share) of its members.
+
+    An area published in some months only (a RAR area ends with 2024, a region's council starts with
+    2025) is published where the source has it and the sum of its members in the other months.
+    """
     if name in values.columns:
-        return values[name], BASIS_PUBLISHED
+        published = values[name]
+        if published.notna().all():
+            return published, BASIS_PUBLISHED
+        summed, summed_basis = _members_column(name, values, weights, is_count)
+        filled = published.fillna(summed) if summed_basis == BASIS_MEMBERS else published
+        if filled.notna().sum() == published.notna().sum():
+            return published, BASIS_PUBLISHED
+        return filled, BASIS_MIXED
+    return _members_column(name, values, weights, is_count)
+
+
+def _members_column(name: str, values: pd.DataFrame, weights: pd.DataFrame | None, is_count: bool) -> tuple[pd.Series, str]:
+    """The sum (or population-weighted share) of an area's municipalities, month by month."""
     area = geography.area(name)
     members = geography.members(name) if area.level != "kommune" else []
     missing = pd.Series(np.nan, index=values.index)
@@ -835,6 +861,7 @@ class TrendAnalysis:
     changes: pd.DataFrame
     notes: list[str] = field(default_factory=list)  # Danish, for warning boxes
     comparison_parent: str = ""  # the geographic area the comparison is drawn from ("" = comparison_area itself)
+    source: str = ""  # "demo" or "real": the data the analysis was computed from
 
     def group_names(self) -> dict[str, str]:
         return {g.key: g.name_da for g in self.groups}
@@ -919,7 +946,10 @@ def analyse(
         last = panel.loc[panel["target_group"] == g.key, "period"].iloc[-1]
         if last != end:
             notes.append(f"{g.name_da}: data slutter i {fmt.period_label(last)}, før analysens slutmåned {fmt.period_label(end)}.")
-    return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, changes, notes, comparison_parent=parent)
+    return TrendAnalysis(
+        mun, comp, areas, chosen, base, end, panel, changes, notes, comparison_parent=parent,
+        source=load.resolve_source(source),
+    )
 
 
 # --------------------------------------------------------------------------- notes and sentences
@@ -958,22 +988,23 @@ def gap_notes(panel: pd.DataFrame, names_da: dict[str, str] | None = None, *, si
 
 
 def basis_notes(panel: pd.DataFrame, groups: Sequence[TargetGroup]) -> list[str]:
-    """Danish notes for areas that are sums of their municipalities rather than published totals."""
+    """Danish notes for areas that are (in some or all months) sums of their municipalities rather than published totals."""
     names = {g.key: g.name_da for g in groups}
     notes = []
-    summed = panel[panel["basis"].isin([BASIS_MEMBERS, BASIS_MEMBERS_LESS])][["area", "target_group"]].drop_duplicates()
-    for area, f in summed.groupby("area", sort=False):
+    summed = panel[panel["basis"].isin(SUMMED_BASES)][["area", "target_group", "basis"]].drop_duplicates(["area", "target_group"])
+    for (area, basis), f in summed.groupby(["area", "basis"], sort=False):
         groups_da = ", ".join(names.get(g, g).lower() for g in f["target_group"])
         parent, without = split_area(area)
-        if without is None:
+        members = "områdets kommuner" if without is None else f"områdets kommuner uden {without}"
+        if basis in (BASIS_MIXED, BASIS_MIXED_LESS):
             notes.append(
-                f"{area} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
-                "områdets kommuner, og andelene er vægtet med kommunernes befolkning."
+                f"{parent} er ikke offentliggjort i alle måneder i data; i de måneder, hvor området mangler, er tallene for "
+                f"{area} ({groups_da}) summen af {members}, og andelene er vægtet med kommunernes befolkning."
             )
         else:
             notes.append(
                 f"{parent} findes ikke som offentliggjort område i data; tallene for {area} ({groups_da}) er summen af "
-                f"områdets kommuner uden {without}, og andelene er vægtet med kommunernes befolkning."
+                f"{members}, og andelene er vægtet med kommunernes befolkning."
             )
     return notes
 

@@ -16,6 +16,9 @@ import pandas as pd
 from analysis.analyses.trends.compute import (
     BASIS_MEMBERS,
     BASIS_MEMBERS_LESS,
+    BASIS_MISSING,
+    BASIS_MIXED,
+    BASIS_MIXED_LESS,
     BASIS_PUBLISHED,
     BASIS_PUBLISHED_LESS,
     COUNTRY,
@@ -31,7 +34,7 @@ from analysis.analyses.trends.compute import (
     split_area,
 )
 from analysis.present import formats as fmt
-from analysis.reference import geography, periods
+from analysis.reference import geography, periods, regional
 
 
 def _movement(pct: float) -> str:
@@ -285,6 +288,10 @@ def basis_sentence(analysis: TrendAnalysis) -> str:
         elif bases <= {BASIS_PUBLISHED_LESS, BASIS_MEMBERS_LESS} and BASIS_MEMBERS_LESS in bases:
             parts.append(f"{area}: summen af de {len(geography.members(parent)) - 1} andre kommuner i {parent}"
                          + (" (for nogle målgrupper)" if BASIS_PUBLISHED_LESS in bases else ""))
+        elif bases & {BASIS_MIXED, BASIS_MIXED_LESS} and BASIS_MISSING not in bases:
+            parts.append(f"{area}: Jobindsats' offentliggjorte tal for {parent}"
+                         + (f" fratrukket {_genitive(without)} egne tal" if without else "")
+                         + ", og summen af områdets kommuner i de måneder, hvor området ikke er offentliggjort")
         else:
             parts.append(f"{area}: ikke i data for alle målgrupper")
     return "Grundlag for områdetallene – " + "; ".join(parts) + "."
@@ -310,6 +317,30 @@ def comparison_note(analysis: TrendAnalysis) -> str:
         f"**Sammenligningsområde:** {area_in_text(comp)} inklusive {mun} selv, som i statusrapporten. Fordi kommunen indgår "
         "i sit eget sammenligningsområde, er forskellen mellem kommunen og området mindre, end den ville være uden "
         "kommunen. Rapporten kan i stedet sammenligne med området uden kommunen."
+    )
+
+
+def regional_level_note(analysis: TrendAnalysis, levels: dict[str, str] | None = None) -> str:
+    """Which regional level Jobindsats uses in the report's months, and what the report compares with.
+
+    Jobindsats' regional level is the RAR areas until December 2024 and the regional councils (the
+    regions) from January 2025 (:mod:`analysis.reference.regional`). ``levels`` is what the data or
+    the fetch recorded per month (:func:`analysis.reference.regional.recorded_levels`, read here for
+    real data when not given); a month nothing recorded follows the date of the change.
+    """
+    codes = list(analysis.panel["period"].unique()) if not analysis.panel.empty else []
+    if levels is None:
+        levels = {}
+        for table in dict.fromkeys(g.table for g in analysis.groups):
+            levels.update(regional.recorded_levels(table, analysis.source) if analysis.source == "real" else {})
+    note = regional.comparison_note_da(analysis.municipality, codes, levels) or "Regionalt niveau: ingen måneder i data."
+    comp, parent = analysis.comparison_area, analysis.comparison_geography
+    if comp == analysis.municipality or geography.area(parent).level not in regional.LEVELS:
+        return note
+    return (
+        f"{note} Rapporten sammenligner i hele perioden med det samme område, {area_in_text(comp)}, "
+        "så et skift i Jobindsats' regionale niveau ikke ligner en ændring i udviklingen; hvor Jobindsats ikke "
+        f"offentliggør {area_in_text(parent)}, er tallene summen af områdets kommuner (se grundlaget nedenfor)."
     )
 
 
