@@ -87,11 +87,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.core.errors import ParameterError, quote
+from analysis.core.errors import ParameterError
 from analysis.run.export import export_html, write_workbook
 from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
-from analysis.run.plan import Plan, make_plan
+from analysis.run.plan import Plan, cannot_write, make_plan
 from analysis.run.preload import notebook_imports
 from analysis.run.results import NOT_POSSIBLE, Result, find_failure, header_meta, not_possible, notebook_title, one_line
 
@@ -322,8 +322,7 @@ def _period_lock(out: Path, period: str):
     except atomic.LockedError:
         raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
     except OSError as exc:
-        raise ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
-                             "expected a folder you may write to") from None
+        raise cannot_write(out, exc) from None
     try:
         yield
     finally:

@@ -257,9 +257,14 @@ def check_out(out: Path) -> Path:
         with tempfile.TemporaryFile(dir=out, prefix=".analysis-run-probe-"):
             pass
     except OSError as exc:
-        raise ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
-                             "expected a folder you may write to") from None
+        raise cannot_write(out, exc) from None
     return out
+
+
+def cannot_write(out: Path, exc: OSError) -> ParameterError:
+    """The one line for an output root that cannot be written (read-only, under a file, /proc, ...)."""
+    return ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
+                          "expected a folder you may write to")
 
 
 def cores() -> int:
