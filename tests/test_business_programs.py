@@ -342,3 +342,26 @@ def test_notebook_without_spells_for_the_municipality(demo_data, tmp_path, monke
     assert not (tables / "business_programs__adjusted_effects.csv").exists()
     assert (tables / "business_programs__employment_after.csv").is_file()
     _no_english_numbers(html)
+
+
+# --------------------------------------------------------------------------- publishing a key table
+
+
+def test_publish_checks_for_identifiers_before_writing(tmp_path):
+    """The notebook's former helper: a key table is written only when it holds no row-level data."""
+    from analysis.core.errors import InputError
+    from analysis.present.tables import TableSpec
+
+    spec = TableSpec(columns_da={"programme": "Tilbudstype"}, notebook="business_programs", name="example",
+                     headings_da={"programme": "Tilbudstype", "person_id": "Person", "spells": "Forløb"})
+    ok = pd.DataFrame({"programme": ["Løntilskud"], "spells": [40]})
+    pg.publish(ok, spec, tmp_path)
+    written = tmp_path / "tables" / "business_programs__example.csv"
+    assert written.read_text(encoding="utf-8").splitlines() == ["programme,spells", "Løntilskud,40"]
+    written.unlink()
+    with pytest.raises(InputError, match="example.*person_id"):
+        pg.publish(ok.assign(person_id=["p1"]), spec, tmp_path)
+    extract = pd.DataFrame({"spell_id": ["s-17"], "person_id": ["p-9"]})
+    with pytest.raises(InputError, match="ids from the extract"):
+        pg.table(ok.assign(programme=["p-9"]), spec, tmp_path, extract=extract)
+    assert not written.exists()

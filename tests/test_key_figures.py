@@ -391,6 +391,31 @@ def test_dashboard_without_local_file_shows_dash_and_a_note(demo_data, monkeypat
     assert any(local_key_figures.FILENAME in n for n in d.notes)
 
 
+def test_the_four_steps_make_the_dashboard(demo_data, tmp_path):
+    """The notebook's steps: the quarter, the loaded figures, the quarter's values, then the targets."""
+    path = tmp_path / "targets.yaml"
+    path.write_text(TARGETS_2024, encoding="utf-8")
+    quarter = key_figures.quarter_setup("Slagelse", "2024Q2", "", "demo")
+    assert (quarter.quarter, quarter.previous_quarter, quarter.year_earlier_quarter) == ("2024Q2", "2024Q1", "2023Q2")
+    assert quarter.comparison_area == "RAR Sjælland" and len(quarter.history_quarters) == key_figures.HISTORY_QUARTERS
+    data = key_figures.load_figures(quarter, "demo")
+    assert [d.figure.key for d in data.figures] == [f.key for f in key_figures.FIGURES]
+    values, history = key_figures.quarter_values(data)
+    assert "target" not in values.columns and list(values.columns) == key_figures.TABLE_COLUMNS[:len(values.columns)]
+    helaars = load.series("Y36A02", "fulltime_persons", ["Slagelse"], "demo", category="Aktivitetsparat")
+    row = values.set_index("figure").loc["kh_aktivitetsparate_helaarspersoner"]
+    assert row["value"] == pytest.approx(_quarter_mean(helaars, "Slagelse", "2024Q2"))
+    assert row["year_earlier_value"] == pytest.approx(_quarter_mean(helaars, "Slagelse", "2023Q2"))
+    dash = key_figures.compare_with_targets(data, values, history, str(path))
+    assert list(dash.table.columns) == key_figures.TABLE_COLUMNS
+    pd.testing.assert_frame_equal(dash.table[values.columns], values)
+    whole = key_figures.dashboard("Slagelse", "2024Q2", "demo", targets_file=str(path))
+    pd.testing.assert_frame_equal(dash.table, whole.table)
+    pd.testing.assert_frame_equal(dash.history, whole.history)
+    assert dash.notes == whole.notes and dash.notes[: len(data.notes)] == data.notes  # data notes first, then targets'
+    assert any("gælder 2023" in n for n in dash.notes[len(data.notes):])
+
+
 # --------------------------------------------------------------------------- the notebook
 
 

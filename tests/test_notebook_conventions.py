@@ -10,7 +10,13 @@ Checked for every notebook in notebooks/ (and the runner's test fixtures in test
   ``-p name value`` work): no ``=`` inside the comments of the parameters cell;
 - committed without outputs and without execution counts;
 - each project notebook's own parameters (:data:`OWN_PARAMETERS`) with the defaults the
-  reports are written for.
+  reports are written for;
+- notebooks are narration (the project's notebooks and the example of docs/adding-an-analysis.md):
+  no ``def`` or ``class`` (logic lives in the package, where it is tested), no code cell longer
+  than :data:`MAX_CELL_LINES` lines, tables shown and saved through their spec in one call
+  (``report.table``/``report.export_table``, never ``show_table``/``save_table`` with headings spelled
+  out in the notebook); and the project's notebooks together have at most :data:`MAX_TOTAL_LINES`
+  code lines (non-blank lines of code cells).
 
 Passes when notebooks/ is empty.
 """
@@ -26,7 +32,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 FIXTURES = sorted((ROOT / "tests" / "notebooks").glob("*.ipynb"))
-ALL = [p for p in NOTEBOOKS + FIXTURES if ".ipynb_checkpoints" not in p.parts]
+EXAMPLES = sorted((ROOT / "tests" / "example_analysis").glob("*.ipynb"))  # docs/adding-an-analysis.md
+ALL = [p for p in NOTEBOOKS + FIXTURES + EXAMPLES if ".ipynb_checkpoints" not in p.parts]
+REPORTS = [p for p in NOTEBOOKS + EXAMPLES if ".ipynb_checkpoints" not in p.parts]
+MAX_CELL_LINES = 12
+MAX_TOTAL_LINES = 374  # half of the 749 the four notebooks had before issue 13
 STANDARD = {"municipality": str, "period": str, "source": str, "comparison_area": str, "output_dir": str}
 # The parameters each project notebook adds after the standard five, with their defaults.
 OWN_PARAMETERS = {
@@ -129,3 +139,54 @@ def test_own_parameters_and_defaults(path):
     assert values["municipality"] == "Slagelse" and all(values[k] == "" for k in list(STANDARD)[1:])
     own = {k: v for k, v in values.items() if k not in STANDARD}
     assert own == OWN_PARAMETERS[path.stem]
+
+
+def _code_cells(path: Path):
+    """(number, source) of each code cell, counted from 1 over all cells."""
+    nb = nbformat.read(path, as_version=4)
+    return [(i, c.source) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+
+
+def _code_lines(source: str) -> int:
+    return sum(1 for line in source.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=_id)
+def test_no_functions_or_classes_in_notebooks(path):
+    for i, source in _code_cells(path):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                kind = "class" if isinstance(node, ast.ClassDef) else "def"
+                pytest.fail(f"{_id(path)}: cell {i} defines {kind} {node.name!r}; move it into the package "
+                            "(src/analysis/analyses/<analysis>/) and test it there")
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=_id)
+def test_code_cells_are_short(path):
+    long = {i: n for i, source in _code_cells(path) if (n := _code_lines(source)) > MAX_CELL_LINES}
+    assert not long, (f"{_id(path)}: code cell(s) longer than {MAX_CELL_LINES} lines {long} (cell: lines); "
+                      "split the step, or move the logic into the package")
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=_id)
+def test_tables_are_shown_and_saved_through_their_spec(path):
+    for i, source in _code_cells(path):
+        for name in ("show_table", "save_table"):
+            assert f"report.{name}(" not in source, (
+                f"{_id(path)}: cell {i} calls report.{name}; define the table's TableSpec beside the function that "
+                "makes it (display.py) and call report.table(frame, spec, output_dir)")
+
+
+def test_notebooks_together_stay_short():
+    counts = {p.stem: sum(_code_lines(s) for _, s in _code_cells(p)) for p in NOTEBOOKS}
+    assert sum(counts.values()) <= MAX_TOTAL_LINES, f"{sum(counts.values())} code lines in notebooks/ {counts}"
+
+
+def test_the_line_counts_see_a_long_cell_and_a_def(tmp_path):
+    """The checks above would catch a notebook that breaks them."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\n\n    return 1\n" + "x = 1\n" * 12)])
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, path)
+    ((_, source),) = _code_cells(path)
+    assert _code_lines(source) == 14
+    assert any(isinstance(n, ast.FunctionDef) for n in ast.walk(ast.parse(source)))

@@ -69,7 +69,8 @@ def test_layout(first_run):
     for folder in ("330-Slagelse", "265-Roskilde"):
         d = period_dir / folder
         for name in ("ok_report.html", "ok_report.analyst.html", "ok_report.ipynb", "ok_report.xlsx",
-                     "tables/ok_report__latest.csv", "tables/ok_report__latest.json", "fails.html", "fails.ipynb"):
+                     "tables/ok_report__latest.csv", "tables/ok_report__latest.json", "fails.html", "fails.ipynb",
+                     "fails.analyst.html"):
             assert (d / name).is_file(), f"{folder}/{name} missing"
     assert (period_dir / "index.html").is_file() and (period_dir / "run.json").is_file()
     leftovers = [p.name for p in period_dir.parent.iterdir() if p.name.startswith((".staging", ".old"))]
@@ -111,11 +112,31 @@ def test_failure_is_isolated_and_reported(first_run):
     assert "2 report(s) failed" in summary
     assert "330-Slagelse/fails: cell 4 (In [4]): ValueError: bevidst fejl i testnotebook" in summary
     assert "265-Roskilde/fails: cell 4" in summary
-    page = (period_dir / "330-Slagelse" / "fails.html").read_text(encoding="utf-8")
-    assert "Rapporten kunne ikke laves" in page
-    assert "bevidst fejl i testnotebook" in page and "Traceback" in page  # shown for the analyst
+    analyst = (period_dir / "330-Slagelse" / "fails.analyst.html").read_text(encoding="utf-8")
+    assert "Rapporten kunne ikke laves" in analyst
+    assert "bevidst fejl i testnotebook" in analyst and "Traceback" in analyst  # --with-code: for the analyst
+    assert "src/analysis/present" in analyst and "show_table" in analyst
     ok = (period_dir / "265-Roskilde" / "ok_report.html").read_text(encoding="utf-8")
     assert "Roskilde" in ok and "Rapporten kunne ikke laves" not in ok
+
+
+@pytest.mark.slow
+def test_failed_leadership_page_names_the_section_and_shows_no_code(first_run):
+    """The leadership page of a failed report: the banner, the section that could not be made and
+    what the analyst should do; no code, traceback, error text or server paths (issue 14, point 13)."""
+    _, period_dir = first_run
+    page = (period_dir / "330-Slagelse" / "fails.html").read_text(encoding="utf-8")
+    assert not re.search(r"Traceback|/src/analysis|\.py\b", page)  # nowhere in the file, not even in the stylesheet
+    visible = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    assert "Rapporten kunne ikke laves færdig" in visible
+    assert "Afsnittet »Beregning af nøgletal« kunne ikke laves" in visible
+    assert "Til analytikeren" in visible and "analysis run --notebooks fails --municipality 330" in visible
+    assert "Fejlrapport" in visible and "Demodata – syntetiske tal" in visible  # what was made before the failure
+    for leak in ("Traceback", "ValueError", "bevidst fejl", "/src/analysis", ".py\"", ".py,", "show_table", "refuse(",
+                 "import pandas", "never reached", str(ROOT)):
+        assert leak not in visible, leak
+    assert not re.search(r"\.py\b", visible)
+    assert not re.search(r"(In|Out)(\s|&nbsp;|\xa0)?\[", visible)
 
 
 @pytest.mark.slow
@@ -360,8 +381,13 @@ def _nb_with_outputs():
     return nb
 
 
+def _leadership(nb):
+    nb, _ = export.LeadershipFilter().preprocess(nb, {})
+    return nb
+
+
 def test_leadership_filter():
-    nb = export._leadership_cells(_nb_with_outputs(), keep_errors=False)
+    nb = _leadership(_nb_with_outputs())
     assert [c.cell_type for c in nb.cells] == ["code", "markdown"]  # parameters and noise-only cells gone
     outputs = nb.cells[0].outputs
     assert len(outputs) == 1 and outputs[0].text == "hello\n"
@@ -372,14 +398,103 @@ def test_export_html_leadership_has_no_code_or_noise():
     assert "hello" in page and "careful" not in page and "FutureWarning" not in page
     assert "Traceback" not in page and "Line2D" not in page and not re.search(r"In(\s|&nbsp;|\xa0)\[", page)
     assert "<title>T</title>" in page
+    body = page[page.index("<body"):]
+    assert "municipality" not in body and "jp-InputArea-editor" not in body  # no code, no input cells
+    analyst = export.export_html(_nb_with_outputs(), variant="analyst", title="T")
+    body = analyst[analyst.index("<body"):]
+    assert "municipality" in body and "jp-InputArea-editor" in body and "careful" in body
+
+
+def _display(html: str, **analysis):
+    meta = {"analysis": analysis} if analysis else {}
+    return nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "-"}, metadata=meta)
+
+
+def _report_nb(*headings: str):
+    """A header output, then per heading a markdown cell and a code cell that displays a paragraph."""
+    from analysis.present import report
+
+    nb = nbformat.v4.new_notebook()
+    header = nbformat.v4.new_code_cell("report.header(...)")
+    header.outputs = [_display(report.header_html("Rapport", "Slagelse", "2024Q2", "demo"), role="header", title="Rapport")]
+    nb.cells = [nbformat.v4.new_code_cell("municipality = 'x'", metadata={"tags": ["parameters"]}), header]
+    for i, heading in enumerate(headings):
+        nb.cells.append(nbformat.v4.new_markdown_cell(heading))
+        code = nbformat.v4.new_code_cell(f"show({i})")
+        code.outputs = [_display(f"<p>indhold {i}</p>")]
+        nb.cells.append(code)
+    return nb
+
+
+def _toc(page: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav[^>]*class="analysis-toc".*?</nav>', page, re.S)
+    return re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', nav.group(0)) if nav else []
+
+
+def test_toc_from_the_notebooks_headings_in_order_with_existing_anchors():
+    nb = _report_nb("## 1. Placering over tid", "Tekst\n\n## 2. Hvad flyttede **placeringen**?\n\n### Under", "```\n## kode\n```",
+                    "## Løn & ledighed", "# Om tallene\n\n## Kilder")
+    page = export.export_html(nb, variant="leadership", title="T")
+    toc = _toc(page)
+    assert [text for _, text in toc] == ["1. Placering over tid", "2. Hvad flyttede placeringen?", "Løn &amp; ledighed", "Kilder"]
+    for anchor, _ in toc:  # every entry points at a heading of the page
+        assert f'id="{anchor}"' in page, anchor
+    assert page.index("analysis-header") < page.index('class="analysis-toc"') < page.index("indhold 0")
+    analyst = export.export_html(nb, variant="analyst", title="T")
+    assert _toc(analyst) == toc
 
 
 def test_toc_only_for_longer_reports():
-    page = f'{export.TOC_MARKER}<h2 id="a">A<a class="anchor-link" href="#a"></a></h2><h2 id="b">B</h2>'
-    assert "analysis-toc" not in export._apply_toc(page)
-    page += '<h2 id="c">C &amp; D</h2>'
-    toc = export._apply_toc(page)
-    assert '<a href="#a">A</a>' in toc and '<a href="#c">C &amp; D</a>' in toc and export.TOC_MARKER not in toc
+    assert _toc(export.export_html(_report_nb("## A", "## B"), variant="leadership", title="T")) == []
+    assert len(_toc(export.export_html(_report_nb("## A", "## B", "## C"), variant="leadership", title="T"))) == 3
+
+
+def test_markdown_headings_skip_code_fences():
+    source = "# Titel\n\n```python\n## ikke en overskrift\n```\n\n## Rigtig ##\n#ikke\n"
+    assert export.markdown_headings(source) == [(1, "Titel"), (2, "Rigtig")]
+
+
+def _failed_nb():
+    nb = _report_nb("## Placering", "## Økonomisk potentiale", "## Om tallene")
+    failing = nb.cells[5]  # the code cell under "Økonomisk potentiale"
+    failing.source = "potential(rates_file='/srv/data/rates.yaml')"
+    failing.outputs = [nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="no rate for 2031",
+        traceback=["Traceback (most recent call last):", '  File "/srv/project/src/analysis/analyses/benchmark/rates.py", line 9',
+                   "ValueError: no rate for 2031"])]
+    for later in nb.cells[6:]:
+        if later.cell_type == "code":
+            later.outputs = []
+    return nb
+
+
+def _failed_result() -> "execute.Result":
+    from analysis.run.results import Result
+
+    return Result(notebook="benchmark_ranking", municipality="Slagelse", code="330", folder="330-Slagelse",
+                  status="failed", seconds=1.0, cell=6, execution_count=4, error="ValueError: no rate for 2031")
+
+
+def test_failed_report_leadership_page_has_banner_and_section_but_no_code_or_paths():
+    page = export.export_html(_failed_nb(), variant="leadership", title="T", result=_failed_result())
+    visible = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    assert "Rapporten kunne ikke laves færdig" in visible
+    assert "Afsnittet »Økonomisk potentiale« kunne ikke laves" in visible
+    assert "analysis run --notebooks benchmark_ranking --municipality 330" in visible
+    assert "indhold 0" in visible  # the section made before the failure is shown
+    assert "Om tallene" not in visible  # nothing from the failing cell on
+    for leak in ("Traceback", "ValueError", "no rate", "/srv/", "rates.py", "rates_file", "src/analysis"):
+        assert leak not in visible, leak
+    assert visible.index("analysis-failed") < visible.index("analysis-header")
+    assert 'class="analysis-toc"' not in visible
+
+
+def test_failed_report_analyst_page_has_error_code_and_traceback():
+    page = export.export_html(_failed_nb(), variant="analyst", title="T", result=_failed_result())
+    assert "Rapporten kunne ikke laves" in page and "ValueError: no rate for 2031" in page
+    assert "Traceback" in page and "/srv/project/src/analysis/analyses/benchmark/rates.py" in page
+    assert "rates_file" in page and "Om tallene" in page
+    assert "afsnittet »Økonomisk potentiale«" in page
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -7,7 +7,8 @@ The package is layered; each layer is a sub-package, listed here bottom to top:
 3. :mod:`analysis.sources` — the HTTP client, fetching and reading Jobindsats, Statistics Denmark
    and the jobcentre's own files;
 4. :mod:`analysis.data` — ``analysis build`` (raw -> processed) and the loading API;
-5. :mod:`analysis.present` — Danish formats, the figure house style, report blocks, the HTML template;
+5. :mod:`analysis.present` — Danish formats, the house colours and figure style, report blocks, the HTML
+   templates and stylesheet;
 6. :mod:`analysis.analyses` — one sub-package per report notebook (computation, sentences, tables, figures);
 7. :mod:`analysis.demo` — the synthetic demo dataset;
 8. :mod:`analysis.run` — the ``analysis`` command and the batch runner;

@@ -7,7 +7,8 @@
   their adjusted effects.
 
 Each holds its computation (``compute``), its Danish sentences (``sentences``), its report tables'
-headings and display frames (``display``) and its figures (``figures``); its ``__init__`` gathers
+specs (``display``: one :class:`~analysis.present.tables.TableSpec` per table, with its Danish headings,
+formats, caption and CSV export) and its figures (``figures``); its ``__init__`` gathers
 them into the one namespace the notebook uses. Shared by the analyses: small-cell suppression
 (:mod:`~analysis.analyses.disclosure`) and the Holm adjustment (:mod:`~analysis.analyses.multiple_testing`).
 

@@ -44,6 +44,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from analysis.present import formats as fmt
+from analysis.present import palette
 
 __all__ = [
     "DPI",
@@ -70,13 +71,14 @@ __all__ = [
 DPI = 110
 FIGSIZE = (8.0, 4.5)
 
-MUNICIPALITY_COLOR = "#1f4e79"  # dark blue
-COMPARISON_COLOR = "#e07b39"  # orange
-COUNTRY_COLOR = "#8c8c8c"  # grey
-HIGHLIGHT_COLOR = "#c0392b"  # red, for a single highlighted bar or point
-OTHER_COLORS = ("#9ecae1", "#a1d99b", "#fdd0a2", "#bcbddc", "#c7e9c0", "#d9d9d9", "#fcbba1", "#c6dbef")
-TEXT_COLOR = "#333333"
-SOURCE_COLOR = "#6e6e6e"
+# Colours by role, from the house palette (analysis.present.palette: every colour is defined there).
+MUNICIPALITY_COLOR = palette.MUNICIPALITY  # dark blue
+COMPARISON_COLOR = palette.COMPARISON  # orange
+COUNTRY_COLOR = palette.COUNTRY  # grey
+HIGHLIGHT_COLOR = palette.HIGHLIGHT  # red, for a single highlighted bar or point
+OTHER_COLORS = palette.OTHERS
+TEXT_COLOR = palette.FIGURE_TEXT
+SOURCE_COLOR = palette.SOURCE_TEXT
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
 SUBTITLE_OFFSET_PT = 21  # from the top of the figure to the subtitle: below the 13 pt title line
 PNG_COMPRESS_LEVEL = 3  # zlib level of inline PNGs: files as small as at the default 6, encoded in half the time
@@ -87,7 +89,7 @@ _STYLE = {
     "savefig.dpi": DPI,
     "figure.facecolor": "white",
     "axes.facecolor": "white",
-    "axes.edgecolor": "#bbbbbb",
+    "axes.edgecolor": palette.AXES_EDGE,
     "axes.labelcolor": TEXT_COLOR,
     "axes.titlesize": 13,
     "axes.titleweight": "bold",
@@ -103,7 +105,7 @@ _STYLE = {
     "axes.prop_cycle": matplotlib.cycler(
         color=[MUNICIPALITY_COLOR, COMPARISON_COLOR, COUNTRY_COLOR, *OTHER_COLORS]
     ),
-    "grid.color": "#e5e5e5",
+    "grid.color": palette.GRID,
     "grid.linewidth": 0.8,
     "xtick.color": TEXT_COLOR,
     "ytick.color": TEXT_COLOR,
@@ -332,7 +334,7 @@ def demo_watermark(fig, text: str = DEMO_TEXT) -> None:
         rotation=20,
         fontsize=30,
         fontweight="bold",
-        color="#c0392b",
+        color=palette.WATERMARK,
         alpha=0.18,
         zorder=1000,
         gid="demo-watermark",

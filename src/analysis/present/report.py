@@ -8,6 +8,7 @@ outside Jupyter (``display`` falls back to printing plain text).
   and data vintage, and a prominent banner "Demodata – syntetiske tal" for demo data.
 - :func:`show_table` — a data frame as a Danish-formatted HTML table (no index, Danish headings).
 - :func:`save_table` — writes a key table for machine reading and for the per-notebook Excel workbook.
+- :func:`table` — both in one call, from the table's :class:`~analysis.present.tables.TableSpec`.
 - :func:`note`, :func:`warning_box`, :func:`sentences` — Danish messages to readers.
 
 Key tables on disk (:func:`save_table`): ``<output_dir>/tables/<notebook>__<name>.csv``
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis.present import formats as fmt
+from analysis.present import styles
+from analysis.present.tables import TableSpec
 
 __all__ = [
     "DEMO_TEXT",
@@ -41,6 +44,8 @@ __all__ = [
     "show_table",
     "table_html",
     "save_table",
+    "table",
+    "export_table",
     "note",
     "warning_box",
     "sentences",
@@ -50,16 +55,8 @@ __all__ = [
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
 SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)"}
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-
-# Inline styles, so the blocks look the same in JupyterLab and in the exported HTML.
-_FONT = "font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;"
-_BANNER_STYLE = (
-    "background:#c0392b;color:#fff;font-weight:700;font-size:1.15em;padding:0.6em 1em;"
-    "border-radius:4px;margin:0 0 0.8em 0;letter-spacing:0.02em;"
-)
-_NOTE_STYLE = "border-left:4px solid #1f4e79;background:#eef3f8;padding:0.6em 1em;margin:0.6em 0;color:#1b1b1b;"
-_WARN_STYLE = "border-left:4px solid #d68910;background:#fdf2e0;padding:0.6em 1em;margin:0.6em 0;color:#1b1b1b;"
-
+BLOCK_TEMPLATES = ("blocks/header.html.j2", "blocks/table.html.j2", "blocks/message.html.j2", "blocks/sentences.html.j2")
+styles.compile_templates(*BLOCK_TEMPLATES)  # once per process; the kernel zygote's kernels get them compiled
 
 def _display_html(markup: str, text: str, metadata: dict | None = None) -> None:
     """Show HTML in Jupyter (with a plain-text fallback); print the text elsewhere."""
@@ -81,7 +78,7 @@ def _esc(text: Any) -> str:
 
 
 def _inline(text: str) -> str:
-    """Escape text, then allow **bold** (the only markup accepted in messages)."""
+    """Escape text, then allow **bold** (the only markup accepted in messages); the templates take it as it is."""
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", _esc(text))
 
 
@@ -131,30 +128,20 @@ def header_html(
 def _header(title, municipality, period, source, *, vintage=None, subtitle=None, comparison_area=None):
     name, label = _resolve(municipality, period)
     demo = source != "real"
-    parts = [f'<div class="analysis-header" style="{_FONT}margin:0 0 1.2em 0;">']
-    if demo:
-        parts.append(
-            f'<div class="analysis-demo-banner" role="note" style="{_BANNER_STYLE}">'
-            f"{_esc(DEMO_TEXT)} \u2013 tallene er opdigtede og må ikke bruges til beslutninger</div>"
-        )
-    parts.append(f'<h1 class="analysis-title" style="margin:0.2em 0 0.1em 0;">{_esc(title)}</h1>')
-    if subtitle:
-        parts.append(f'<p class="analysis-subtitle" style="font-size:1.15em;color:#444;margin:0 0 0.4em 0;">{_esc(subtitle)}</p>')
     facts = [("Kommune", name), ("Periode", label)]
     if comparison_area:
         facts.append(("Sammenlignet med", comparison_area))
     source_text = SOURCE_LABELS.get(source, source or "ukendt")
     vt = _vintage_text(vintage)
     facts.append(("Datakilde", source_text + (f", {vt}" if vt else "")))
-    parts.append('<table class="analysis-facts" style="border:none;margin:0.4em 0 0 0;font-size:0.95em;">')
-    for key, value in facts:
-        parts.append(
-            f'<tr style="background:none;"><th style="text-align:left;padding:0.1em 1em 0.1em 0;border:none;'
-            f'font-weight:600;color:#555;">{_esc(key)}</th>'
-            f'<td style="text-align:left;padding:0.1em 0;border:none;">{_esc(value)}</td></tr>'
-        )
-    parts.append("</table></div>")
-    return "".join(parts), name, label, source
+    markup = styles.render(
+        "blocks/header.html.j2",
+        title=title,
+        subtitle=subtitle,
+        facts=facts,
+        demo_text=f"{DEMO_TEXT} \u2013 tallene er opdigtede og må ikke bruges til beslutninger" if demo else "",
+    )
+    return markup, name, label, source
 
 
 def header(
@@ -222,30 +209,14 @@ def table_html(
 ) -> str:
     """The HTML of :func:`show_table`."""
     columns_da, shown, right = _prepare(df, columns_da, formats)
-    cell = "padding:0.3em 0.7em;border-bottom:1px solid #e0e0e0;white-space:nowrap;"
-    out = [f'<table class="analysis-table" style="{_FONT}border-collapse:collapse;margin:0.6em 0 1em 0;font-size:0.95em;">']
-    if caption:
-        out.append(f'<caption style="caption-side:top;text-align:left;font-weight:600;padding:0 0 0.4em 0;">{_esc(caption)}</caption>')
-    out.append("<thead><tr>")
-    for c, heading in columns_da.items():
-        align = "right" if right[c] else "left"
-        out.append(
-            f'<th style="{cell}text-align:{align};border-bottom:2px solid #1f4e79;font-weight:600;white-space:normal;">'
-            f"{_esc(heading)}</th>"
-        )
-    out.append("</tr></thead><tbody>")
-    rows = list(shown.itertuples(index=False, name=None))
-    raw_rows = list(df.itertuples(index=False)) if highlight else [None] * len(rows)
-    for values, raw in zip(rows, raw_rows, strict=True):
-        style = ' style="background:#fff4d6;font-weight:600;"' if highlight and highlight(raw) else ""
-        out.append(f"<tr{style}>")
-        for c, v in zip(columns_da, values, strict=True):
-            align = "right" if right[c] else "left"
-            value = fmt.MISSING if fmt.is_missing(v) else v
-            out.append(f'<td style="{cell}text-align:{align};">{_esc(value)}</td>')
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+    raw_rows = list(df.itertuples(index=False)) if highlight else [None] * len(shown)
+    rows = [
+        ([(fmt.MISSING if fmt.is_missing(v) else v, right[c]) for c, v in zip(columns_da, values, strict=True)],
+         bool(highlight and highlight(raw)))
+        for values, raw in zip(shown.itertuples(index=False, name=None), raw_rows, strict=True)
+    ]
+    columns = [(heading, right[c]) for c, heading in columns_da.items()]
+    return styles.render("blocks/table.html.j2", columns=columns, rows=rows, caption=caption)
 
 
 def show_table(
@@ -322,21 +293,41 @@ def save_table(
     return path
 
 
+def table(frame, spec: TableSpec, output_dir: str | Path = "", *, export=None) -> None:
+    """Show a table as its ``spec`` says (:func:`show_table`) and, for a key table, save it (:func:`save_table`).
+
+    ``frame`` is the table's data: the spec's ``prepare`` makes the frame shown, its ``to_csv`` the frame
+    written. ``export`` is other data to write instead (e.g. every period when the table shows the
+    latest); every column written needs a heading in the spec. Nothing is written without
+    ``output_dir`` (interactive use) or when the spec names no key table. Returns None, so a cell
+    that ends with it shows no value.
+    """
+    shown = spec.shown(frame)
+    show_table(shown, columns_da=spec.columns_da, formats=spec.formats, caption=spec.caption, highlight=spec.highlight)
+    if spec.saved:
+        export_table(frame if export is None else export, spec, output_dir)
+
+
+def export_table(frame, spec: TableSpec, output_dir: str | Path = "") -> None:
+    """Save a key table without showing it (:func:`save_table` with the spec's name, headings and title)."""
+    if not spec.saved:
+        raise ValueError(f"export_table: the table {spec.caption!r} has no notebook and name to save it under")
+    written = spec.written(frame)
+    save_table(written, spec.notebook, spec.name, output_dir,
+               headings_da=spec.export_headings(written.columns), title_da=spec.title_da)
+
+
 # --------------------------------------------------------------------------- messages
 
 
 def note(text: str) -> None:
     """A short Danish note to readers (e.g. how to read a figure). ``**bold**`` is allowed."""
-    _display_html(f'<div class="analysis-note" style="{_FONT}{_NOTE_STYLE}">{_inline(text)}</div>', text)
+    _display_html(styles.render("blocks/message.html.j2", kind="note", text=_inline(text)), text)
 
 
 def warning_box(text: str) -> None:
     """A visible Danish warning to readers (e.g. "Der mangler data for ..."). ``**bold**`` is allowed."""
-    _display_html(
-        f'<div class="analysis-warning" role="alert" style="{_FONT}{_WARN_STYLE}">'
-        f"<strong>Bemærk:</strong> {_inline(text)}</div>",
-        f"Bemærk: {text}",
-    )
+    _display_html(styles.render("blocks/message.html.j2", kind="warning", text=_inline(text)), f"Bemærk: {text}")
 
 
 def sentences(items: Iterable[str | None], *, title: str | None = None) -> None:
@@ -344,7 +335,5 @@ def sentences(items: Iterable[str | None], *, title: str | None = None) -> None:
     kept = [s for s in items if s and str(s).strip()]
     if not kept:
         return
-    head = f'<p style="font-weight:600;margin:0.6em 0 0.2em 0;">{_esc(title)}</p>' if title else ""
-    body = "".join(f'<li style="margin:0.2em 0;">{_inline(s)}</li>' for s in kept)
     text = ((title + "\n") if title else "") + "\n".join(f"- {s}" for s in kept)
-    _display_html(f'<div class="analysis-sentences" style="{_FONT}">{head}<ul style="margin:0.2em 0 0.8em 0;">{body}</ul></div>', text)
+    _display_html(styles.render("blocks/sentences.html.j2", title=title, items=[_inline(s) for s in kept]), text)

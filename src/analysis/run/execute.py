@@ -30,8 +30,9 @@ Bad parameters (unknown municipality or notebook, a period outside the data, no 
 with one line before any kernel starts (exit 2), and so does processed data that is not what
 the current raw files give (a raw file new, changed or gone since ``analysis build``:
 :func:`analysis.data.build.check_current`; run ``analysis build`` first). A notebook that raises does not stop the
-others: its HTML page shows a failure banner, the code and the traceback for the analyst,
-the index marks it, the run ends with a summary (notebook, cell, the error's last line)
+others: its HTML page shows a failure banner naming the section that could not be made and what
+the analyst should do (code and traceback only in the analyst page of ``--with-code``, the
+executed notebook and the summary), the index marks it, the run ends with a summary (notebook, cell, the error's last line)
 and the exit code is 1. A report whose tables are not in the data
 (:data:`analysis.run.plan.NOTEBOOK_DATA`) is not run: it is "not possible with these data", listed
 in the summary, ``run.json`` and the index with the missing tables and how to get them; when
@@ -199,13 +200,11 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
 
         header = report.header_html(title, area.name, plan.period, plan.source, vintage=plan.vintage)
     files = {"ipynb": f"{rel}/{name}.ipynb", "html": f"{rel}/{name}.html"}
-    if failure:
-        page = export_html(nb, variant="failed", title=page_title, footer=footer, result=result, header=header)
-    else:
-        page = export_html(nb, variant="leadership", title=page_title, footer=footer, header=header)
+    page = export_html(nb, variant="leadership", title=page_title, footer=footer, result=result, header=header)
     (folder / f"{name}.html").write_text(page, encoding="utf-8")
-    if plan.with_code and not failure:
-        analyst = export_html(nb, variant="analyst", title=page_title + " (analytiker)", footer=footer, header=header)
+    if plan.with_code:  # a failed report's code and traceback go only here (and in the .ipynb and the summary)
+        analyst = export_html(nb, variant="analyst", title=page_title + " (analytiker)", footer=footer, result=result,
+                              header=header)
         (folder / f"{name}.analyst.html").write_text(analyst, encoding="utf-8")
         files["analyst_html"] = f"{rel}/{name}.analyst.html"
     try:

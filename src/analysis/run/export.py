@@ -1,15 +1,24 @@
-"""One report's files for readers: the self-contained HTML page (leadership, analyst or failure
-variant, through nbconvert and the template in :data:`analysis.present.TEMPLATE_DIR`) and the Excel
-workbook of its key tables.
+"""One report's files for readers: the self-contained HTML page (leadership or analyst variant, through
+nbconvert, the template in :data:`analysis.present.TEMPLATE_DIR` and the stylesheet of
+:mod:`analysis.present.styles`) and the Excel workbook of its key tables.
 
 Leadership HTML
 ---------------
 No code, no prompts; stderr streams, warnings, tracebacks and matplotlib object reprs are
 removed; cells tagged ``remove-cell`` are dropped (``remove-input``/``remove-output`` as in
-nbconvert). Figures are embedded PNGs and the page loads nothing from the network. A table
-of contents is added after the title block when a report has three or more ``##`` headings.
-The title block, municipality, period, data source and demo banner come from
+nbconvert): the :class:`LeadershipFilter` preprocessor. Figures are embedded PNGs and the page
+loads nothing from the network. A table of contents of the notebook's ``##`` headings is put
+after the title block when a report has three or more (:class:`TableOfContents`). The title
+block, municipality, period, data source and demo banner come from
 :func:`analysis.present.report.header`, which every notebook calls first.
+
+A report that failed
+--------------------
+Both variants open with a Danish banner (:class:`FailureNotice`). The leadership page names the
+section that could not be made (the nearest heading above the failing cell), shows the sections
+made before it and says what the analyst should do; it shows no code, no error message, no
+traceback and no paths. The analyst page (``--with-code``) shows the error, the code and the
+traceback; so do the executed notebook beside it and the run's summary.
 
 Excel
 -----
@@ -19,111 +28,200 @@ and their JSON sidecars, :func:`analysis.present.report.save_table`): one sheet 
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
 import threading
 from pathlib import Path
 
-from analysis.present import TEMPLATE_DIR
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Int
+
+from analysis.present import TEMPLATE_DIR, styles
 from analysis.run.results import Result, header_meta
 
 TEMPLATE_NAME = "analysis_report"
-TOC_MARKER = "<!--analysis-toc-->"
+TOC_CELL_ID = "analysis-toc"
+FAILURE_CELL_ID = "analysis-failed"
+HEADER_CELL_ID = "analysis-header"
 TOC_MIN_HEADINGS = 3
 
 
-# ----------------------------------------------------------------------------- HTML export
+# ----------------------------------------------------------------------------- notebook structure
+
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def markdown_headings(source: str) -> list[tuple[int, str]]:
+    """``[(level, markdown text)]`` of the ATX headings (``## Text``) in one markdown cell, outside code fences."""
+    found, fence = [], None
+    for line in source.splitlines():
+        m = _FENCE.match(line)
+        if m:
+            if fence is None:
+                fence = m.group(1)[0]
+            elif m.group(1)[0] == fence:
+                fence = None
+            continue
+        if fence is None and (m := _HEADING.match(line)):
+            found.append((len(m.group(1)), m.group(2)))
+    return found
+
+
+def heading_anchor(level: int, text: str) -> tuple[str, str]:
+    """(id, plain text) nbconvert gives the heading ``text`` of ``level``: rendered by nbconvert's own
+    markdown filter, so the id is the one the page's heading gets."""
+    from xml.etree import ElementTree
+
+    from nbconvert.filters import markdown2html_mistune
+
+    rendered = markdown2html_mistune(f"{'#' * level} {text}")
+    try:
+        element = ElementTree.fromstring(rendered)
+    except ElementTree.ParseError:
+        return "", text
+    for link in element.findall("a"):
+        if link.get("class") == "anchor-link":
+            element.remove(link)
+    return element.get("id", ""), "".join(element.itertext()).strip()
+
+
+def failing_cell(nb) -> int | None:
+    """Index in ``nb.cells`` of the first code cell that raised (or did not finish), or None."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+        if cell.get("metadata", {}).get("papermill", {}).get("exception"):
+            return i
+    return None
+
+
+def section_of(nb, index: int) -> str:
+    """The plain text of the nearest heading above cell ``index`` ("" if there is none)."""
+    for cell in reversed(nb.cells[:index]):
+        if cell.cell_type == "markdown":
+            headings = markdown_headings(cell.source)
+            if headings:
+                return heading_anchor(*headings[-1])[1]
+    return ""
+
+
+def _after_header(nb) -> int:
+    """Index just after the title block (the report.header output or the inserted header cell), else 0."""
+    for i, cell in enumerate(nb.cells):
+        if cell.get("id") == HEADER_CELL_ID or cell.cell_type == "code" and any(
+            isinstance(o.get("metadata", {}).get("analysis"), dict) for o in cell.get("outputs", [])
+        ):
+            return i + 1
+    return 0
+
+
+def _marker_cell(cell_id: str):
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell("")
+    cell["id"] = cell_id
+    return cell
+
+
+# ----------------------------------------------------------------------------- preprocessors
 
 
 _MPL_REPR = re.compile(r"^\[?<(matplotlib|Figure|Axes|AxesSubplot)[^>]*>(, <[^>]*>)*\]?$|^(Text|Line2D)\(.*\)$", re.S)
 _WARNING_LINE = re.compile(r"^(\S*:\d+: )?\w*Warning: ")
 
 
-def _leadership_cells(nb, *, keep_errors: bool):
-    """Filter cells/outputs in place for the leadership variant (see the module docstring)."""
-    cells = []
-    for cell in nb.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & {"parameters", "injected-parameters", "remove-cell", "remove_cell"}:
-            continue
-        if cell.cell_type == "markdown" and "papermill-error-cell-tag" in tags:
-            continue
-        if cell.cell_type == "code":
-            if tags & {"remove-output", "remove_output"}:
-                cell.outputs = []
-            kept = []
-            for output in cell.get("outputs", []):
-                kind = output.get("output_type")
-                if kind == "stream":
-                    if output.get("name") == "stderr":
-                        continue
-                    text = "".join(l for l in output.get("text", "").splitlines(True) if not _WARNING_LINE.match(l))
-                    if not text.strip():
-                        continue
-                    output["text"] = text
-                elif kind == "error" and not keep_errors:
-                    continue
-                elif kind == "execute_result":
-                    data = output.get("data", {})
-                    if set(data) <= {"text/plain"} and _MPL_REPR.match(str(data.get("text/plain", "")).strip()):
-                        continue
-                kept.append(output)
-            cell.outputs = kept
-            if not kept:
+class LeadershipFilter(Preprocessor):
+    """The leadership variant: drops the parameters cells, Papermill's error marker, cells tagged
+    ``remove-cell``, stderr, warning lines, errors and matplotlib object reprs; a code cell left
+    with no output is dropped. (Inputs and prompts are hidden by the exporter's own settings.)"""
+
+    def preprocess(self, nb, resources):
+        cells = []
+        for cell in nb.cells:
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if tags & {"parameters", "injected-parameters", "remove-cell", "remove_cell"}:
                 continue
-        cells.append(cell)
-    nb.cells = cells
-    return nb
+            if cell.cell_type == "markdown" and "papermill-error-cell-tag" in tags:
+                continue
+            if cell.cell_type == "code":
+                if tags & {"remove-output", "remove_output"}:
+                    cell.outputs = []
+                cell.outputs = [o for o in cell.get("outputs", []) if self._keep(o)]
+                if not cell.outputs:
+                    continue
+            cells.append(cell)
+        nb.cells = cells
+        return nb, resources
+
+    @staticmethod
+    def _keep(output) -> bool:
+        kind = output.get("output_type")
+        if kind == "error":
+            return False
+        if kind == "stream":
+            if output.get("name") == "stderr":
+                return False
+            text = "".join(line for line in output.get("text", "").splitlines(True) if not _WARNING_LINE.match(line))
+            output["text"] = text
+            return bool(text.strip())
+        if kind == "execute_result":
+            data = output.get("data", {})
+            if set(data) <= {"text/plain"} and _MPL_REPR.match(str(data.get("text/plain", "")).strip()):
+                return False
+        return True
 
 
-def _insert_toc_marker(nb):
-    """Put the table-of-contents marker after the header output (or first), as a markdown cell."""
-    import nbformat
+class FailureNotice(Preprocessor):
+    """A report that failed (``resources["analysis_failure"]``, from :func:`export_html`): a banner cell
+    first, rendered by the template. For leadership (``leadership = True``) the failing cell and every
+    cell after it are dropped and the banner names the section that could not be made."""
 
-    marker = nbformat.v4.new_markdown_cell(TOC_MARKER)
-    marker.pop("id", None)
-    marker["id"] = "analysis-toc"
-    at = 0
-    for i, cell in enumerate(nb.cells):
-        if cell.get("id") == "analysis-header" or cell.cell_type == "code" and any(
-            isinstance(o.get("metadata", {}).get("analysis"), dict) for o in cell.get("outputs", [])
-        ):
-            at = i + 1
-            break
-    nb.cells.insert(at, marker)
-    return nb
+    leadership = Bool(False, help="the leadership variant: no error text, nothing from the failing cell on").tag(config=True)
 
-
-_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
-
-
-def _apply_toc(page: str) -> str:
-    headings = [(anchor, re.sub(r"<[^>]+>", "", text).strip()) for anchor, text in _H2.findall(page)]
-    nav = ""
-    if len(headings) >= TOC_MIN_HEADINGS:
-        items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in headings)
-        nav = f'<nav class="analysis-toc" aria-label="Indhold"><p>Indhold</p><ol>{items}</ol></nav>'
-    page = page.replace(TOC_MARKER, nav, 1).replace(TOC_MARKER, "")
-    # nbconvert gives figures without alt text an English placeholder; the reports are Danish.
-    return page.replace('alt="No description has been provided for this image"', 'alt="Figur"')
+    def preprocess(self, nb, resources):
+        failure = resources.get("analysis_failure")
+        if not failure:
+            return nb, resources
+        index = failing_cell(nb)
+        if index is not None:
+            failure["section"] = section_of(nb, index)
+            if self.leadership:
+                nb.cells = nb.cells[:index]
+        failure["made_before"] = any(c.cell_type == "code" and c.get("outputs") for c in nb.cells)
+        nb.cells.insert(0, _marker_cell(FAILURE_CELL_ID))
+        return nb, resources
 
 
-def _failure_cell(result: Result):
-    import nbformat
+class TableOfContents(Preprocessor):
+    """``resources["analysis_toc"]``: ``[(anchor, text)]`` of the notebook's ``##`` headings, in notebook
+    order, when there are at least :attr:`min_headings`; a marker cell after the title block tells the
+    template where to put it. No table of contents on a failure page."""
 
-    where = f"celle {result.cell}" if result.cell else "før første celle"
-    if result.execution_count:
-        where += f" (In [{result.execution_count}])"
-    cell = nbformat.v4.new_markdown_cell(
-        '<div class="analysis-failed" role="alert"><strong>Rapporten kunne ikke laves.</strong> '
-        f"Notebooken <code>{html.escape(result.notebook)}</code> fejlede i {html.escape(where)}: "
-        f"<code>{html.escape(result.error)}</code><br>Koden og fejlen er vist nedenfor til analytikeren. "
-        "Denne side er ikke til ledelsen.</div>"
-    )
-    cell["id"] = "analysis-failed"
-    return cell
+    min_headings = Int(TOC_MIN_HEADINGS).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        resources["analysis_toc"] = []
+        if resources.get("analysis_failure"):
+            return nb, resources
+        entries = [
+            heading_anchor(level, text)
+            for cell in nb.cells
+            if cell.cell_type == "markdown"
+            for level, text in markdown_headings(cell.source)
+            if level == 2
+        ]
+        if len(entries) >= self.min_headings:
+            resources["analysis_toc"] = entries
+            nb.cells.insert(_after_header(nb), _marker_cell(TOC_CELL_ID))
+        return nb, resources
+
+
+# ----------------------------------------------------------------------------- HTML export
 
 
 _EXPORTERS: dict[tuple, object] = {}
@@ -156,16 +254,30 @@ def _exporter(include_code: bool):
         c.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input", "hide-input"}
         c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
         exp = HTMLExporter(config=c, log=quiet_log)
+        exp.register_preprocessor(FailureNotice(leadership=not include_code), enabled=True)
+        if not include_code:
+            exp.register_preprocessor(LeadershipFilter(), enabled=True)
+        exp.register_preprocessor(TableOfContents(), enabled=True)
         with _EXPORTER_LOCK:
             _EXPORTERS[key] = exp
     return exp
 
 
+def _failure(result: Result) -> dict:
+    """What the failure banner says (the template chooses per variant what to show)."""
+    where = f"celle {result.cell}" if result.cell else "før første celle"
+    if result.execution_count:
+        where += f" (In [{result.execution_count}])"
+    return {"notebook": result.notebook, "code": result.code, "where": where, "error": result.error,
+            "section": "", "made_before": False}
+
+
 def export_html(
     nb, *, variant: str, title: str, footer: str = "", result: Result | None = None, header: str = ""
 ) -> str:
-    """One self-contained HTML page: variant ``leadership`` (no code), ``analyst`` (code) or ``failed``.
+    """One self-contained HTML page: variant ``leadership`` (no code) or ``analyst`` (code).
 
+    ``result`` of a report that failed makes it a failure page (see the module docstring).
     ``header`` is a title block (HTML) put first when the notebook did not display one with
     :func:`analysis.present.report.header` (so every report names its municipality, period and data,
     with the demo banner where it applies).
@@ -174,21 +286,23 @@ def export_html(
 
     import nbformat
 
+    if variant not in ("leadership", "analyst"):
+        raise ValueError(f"unknown HTML variant {variant!r}; expected 'leadership' or 'analyst'")
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     if header and not header_meta(nb):
         cell = nbformat.v4.new_markdown_cell(header)
-        cell["id"] = "analysis-header"
+        cell["id"] = HEADER_CELL_ID
         nb.cells.insert(0, cell)
-    if variant == "leadership":
-        _leadership_cells(nb, keep_errors=False)
-    if variant == "failed" and result is not None:
-        nb.cells.insert(0, _failure_cell(result))
-    if variant != "failed":
-        _insert_toc_marker(nb)
-    exporter = _exporter(include_code=variant != "leadership")
-    page, _ = exporter.from_notebook_node(nb, resources={"analysis_footer": footer, "metadata": {"name": title}})
-    return _apply_toc(page)
+    resources = {
+        "analysis_footer": footer,
+        "analysis_stylesheet": styles.stylesheet(),
+        "metadata": {"name": title},
+    }
+    if result is not None and result.status != "ok":
+        resources["analysis_failure"] = _failure(result)
+    page, _ = _exporter(include_code=variant == "analyst").from_notebook_node(nb, resources=resources)
+    return page
 
 
 # ----------------------------------------------------------------------------- Excel

@@ -13,6 +13,7 @@ from analysis.analyses.benchmark.compute import ALL_GROUPS, GROUPS, N_MUNICIPALI
 from analysis.analyses.benchmark.display import GROUP_LABEL_DA, price_year_label
 from analysis.analyses.benchmark.phrases import in_area, period_phrase, period_tick, persons_text
 from analysis.present import formats as fmt
+from analysis.present import palette as colours
 from analysis.reference import geography
 from analysis.reference import periods as periodsmod
 
@@ -22,13 +23,13 @@ from analysis.reference import periods as periodsmod
 # Danish labels, the house style of analysis.present.charts, "Kilde: Jobindsats" and, for demo data,
 # the demo watermark (charts.finish). Rank axes are inverted: rank 1 at the top.
 
-GOOD_COLOR = "#2e7d32"  # fewer on benefits than expected
-BAD_COLOR = "#c0392b"  # more than expected
+GOOD_COLOR = colours.BETTER  # fewer on benefits than expected
+BAD_COLOR = colours.WORSE  # more than expected
 
 
 def _subtitle(ax, text: str) -> None:
     """A grey line under the figure title, as the axes title (so constrained layout makes room for it)."""
-    ax.set_title(text, loc="left", fontsize=9.5, fontweight="normal", color="#6e6e6e", pad=8)
+    ax.set_title(text, loc="left", fontsize=9.5, fontweight="normal", color=colours.SOURCE_TEXT, pad=8)
 
 
 def _x_positions(codes: Sequence[str]) -> dict[str, int]:
@@ -43,7 +44,7 @@ def _period_ticks(ax, codes: Sequence[str], xlabel: bool = True) -> None:
         labels = [lab if cal else "" for lab, cal in zip(labels, calendar, strict=True)] if any(calendar) \
             else [lab if (len(codes) - 1 - i) % 2 == 0 else "" for i, lab in enumerate(labels)]
         if xlabel and any(calendar):
-            ax.set_xlabel("Punkterne mellem årstallene er året til og med 2. kvt.", fontsize=8, color="#6e6e6e")
+            ax.set_xlabel("Punkterne mellem årstallene er året til og med 2. kvt.", fontsize=8, color=colours.SOURCE_TEXT)
     ax.set_xticks(range(len(codes)))
     ax.set_xticklabels(labels, fontsize=8)
     ax.set_xlim(-0.4, len(codes) - 0.6)
@@ -67,7 +68,7 @@ def figure_rank_history(history: pd.DataFrame, others: pd.DataFrame, municipalit
         if len(rest):
             rest = rest.assign(x=rest["period"].map(pos))
             many = rest["area"].nunique() > 30  # e.g. the whole country: thinner, lighter lines
-            sns.lineplot(data=rest, x="x", y="rank", units="area", estimator=None, ax=ax, color="#b0b0b0",
+            sns.lineplot(data=rest, x="x", y="rank", units="area", estimator=None, ax=ax, color=colours.OTHER_LINES,
                          linewidth=0.5 if many else 0.9, alpha=0.45 if many else 1.0, legend=False,
                          **({"marker": "o", "markersize": 3} if len(codes) < 3 else {}))
         own = history[history["benefit_group"] == g].assign(x=lambda d: d["period"].map(pos))
@@ -77,7 +78,7 @@ def figure_rank_history(history: pd.DataFrame, others: pd.DataFrame, municipalit
                 ax.annotate(fmt.number(r), (x, r), textcoords="offset points", xytext=(0, 6), ha="center",
                             fontsize=7.5, color=charts.MUNICIPALITY_COLOR)
         if own["rank"].isna().all():
-            ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", va="center", color="#777")
+            ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", va="center", color=colours.NOTE_TEXT)
         ax.set_title(GROUP_LABEL_DA[g] if g != TOTAL else "Alle ydelsesgrupper i alt", fontsize=11)
         ax.set_ylim(n + 2, -1)  # inverted: rank 1 at the top
         ax.set_yticks([1, 25, 50, 75, n])
@@ -103,7 +104,7 @@ def figure_actual_vs_expected(latest: pd.DataFrame, municipality: str, period: s
     long = rows.melt(id_vars=["label"], value_vars=["actual", "expected"], var_name="kind", value_name="value")
     long["kind"] = long["kind"].map({"actual": "Faktisk", "expected": "Forventet"})
     sns.barplot(data=long, y="label", x="value", hue="kind", ax=left, orient="h",
-                palette={"Faktisk": charts.MUNICIPALITY_COLOR, "Forventet": "#9ecae1"})
+                palette={"Faktisk": charts.MUNICIPALITY_COLOR, "Forventet": colours.LIGHT_BLUE})
     left.set_xlabel("Fuldtidspersoner")
     left.set_ylabel("")
     left.legend(title="", loc="upper right")
@@ -112,11 +113,11 @@ def figure_actual_vs_expected(latest: pd.DataFrame, municipality: str, period: s
     left.grid(axis="y", visible=False)
     colors = [GOOD_COLOR if v < 0 else BAD_COLOR for v in rows["difference_pp"].fillna(0)]
     right.barh(rows["label"], rows["difference_pp"], color=colors)
-    right.axvline(0, color="#555", linewidth=0.8)
+    right.axvline(0, color=colours.ZERO_LINE, linewidth=0.8)
     right.invert_yaxis()
     for y, (pp_, d) in enumerate(zip(rows["difference_pp"], rows["difference"], strict=True)):
         if pd.isna(pp_):
-            right.text(0, y, " ingen data", va="center", fontsize=8, color="#777")
+            right.text(0, y, " ingen data", va="center", fontsize=8, color=colours.NOTE_TEXT)
             continue
         right.annotate(f"{fmt.signed(pp_, 2)} ({fmt.signed(d)} pers.)", (pp_, y), xytext=(4 if pp_ >= 0 else -4, 0),
                        textcoords="offset points", ha="left" if pp_ >= 0 else "right", va="center", fontsize=8)
@@ -137,8 +138,8 @@ def figure_difference_over_time(history: pd.DataFrame, municipality: str, source
 
     codes = list(dict.fromkeys(history["period"]))
     pos = _x_positions(codes)
-    colors = {TOTAL: "#333333", "A-dagpenge mv.": charts.MUNICIPALITY_COLOR, "Sygedagpenge mv.": charts.COMPARISON_COLOR,
-              "Kontanthjælp mv.": "#6a51a3"}
+    colors = {TOTAL: colours.TOTAL, "A-dagpenge mv.": charts.MUNICIPALITY_COLOR, "Sygedagpenge mv.": charts.COMPARISON_COLOR,
+              "Kontanthjælp mv.": colours.FOURTH_SERIES}
     fig, (left, right) = charts.new_figure(f"{municipality}: faktisk minus forventet niveau over tid", ncols=2,
                                             figsize=(9.5, 4.4))
     _subtitle(left, "Fuldtidspersoner (under nul = færre end forventet)")
@@ -151,7 +152,7 @@ def figure_difference_over_time(history: pd.DataFrame, municipality: str, source
         left.plot(x, rows["difference"], label=GROUP_LABEL_DA[g], **style)
         right.plot(x, rows["difference_pp"], label=GROUP_LABEL_DA[g], **style)
     for ax in (left, right):
-        ax.axhline(0, color="#555", linewidth=0.8)
+        ax.axhline(0, color=colours.ZERO_LINE, linewidth=0.8)
         _period_ticks(ax, codes)
     left.set_ylabel("Fuldtidspersoner")
     right.set_ylabel("Pct.-point")
@@ -179,23 +180,23 @@ def figure_gap_waterfall(decomposition: pd.DataFrame, municipality: str, first: 
     fig, ax = charts.new_figure(f"{municipality}: hvad flyttede forskellen til det forventede niveau?", figsize=(9.0, 4.5))
     _subtitle(ax, "Faktisk minus forventet antal fuldtidspersoner i alt og bidraget fra hver ydelsesgruppe")
     level = start
-    ax.bar(0, start, color="#777777")
+    ax.bar(0, start, color=colours.START_BAR)
     ax.annotate(fmt.number(start), (0, start), xytext=(0, 3 if start >= 0 else -10), textcoords="offset points",
                 ha="center", fontsize=8)
     for i, (g, v) in enumerate(steps, start=1):
         if pd.isna(v):
-            ax.text(i, level, "ingen data", ha="center", fontsize=8, color="#777")
+            ax.text(i, level, "ingen data", ha="center", fontsize=8, color=colours.NOTE_TEXT)
             continue
         ax.bar(i, v, bottom=level, color=GOOD_COLOR if v < 0 else BAD_COLOR)
         ax.annotate(fmt.signed(v), (i, max(level, level + v)), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=8)
-        ax.plot([i - 1 + 0.4, i - 0.4], [level, level], color="#999", linewidth=0.8)
+        ax.plot([i - 1 + 0.4, i - 0.4], [level, level], color=colours.REFERENCE_LINE, linewidth=0.8)
         level += v
     k = len(steps) + 1
     ax.bar(k, end, color=charts.MUNICIPALITY_COLOR)
     ax.annotate(fmt.number(end), (k, end), xytext=(0, 3 if end >= 0 else -10), textcoords="offset points",
                 ha="center", fontsize=8)
-    ax.axhline(0, color="#555", linewidth=0.8)
+    ax.axhline(0, color=colours.ZERO_LINE, linewidth=0.8)
     levels = [0.0, start, end]
     running = start
     for _, v in steps:
@@ -226,10 +227,10 @@ def figure_distance(full_ranking: pd.DataFrame, distance: pd.DataFrame, municipa
                                  figsize=(9.5, 5.0))
     _subtitle(ax, f"Faktisk minus forventet andel (pct.-point) for kommunerne omkring {municipality}; "
                   "orange = 5 og 10 pladser op og 5 ned")
-    colors = [charts.MUNICIPALITY_COLOR if a == municipality else ("#e07b39" if int(rk) in targets else "#c9c9c9")
+    colors = [charts.MUNICIPALITY_COLOR if a == municipality else (colours.COMPARISON if int(rk) in targets else colours.OTHER_BARS)
               for a, rk in zip(part["area"], part["rank"], strict=True)]
     ax.bar(part["rank"], part["difference_pp"], color=colors)
-    ax.axhline(0, color="#555", linewidth=0.8)
+    ax.axhline(0, color=colours.ZERO_LINE, linewidth=0.8)
     ax.set_xticks(part["rank"])
     ax.set_xticklabels([f"{int(rk)}. {a}" for rk, a in zip(part["rank"], part["area"], strict=True)], rotation=60,
                        ha="right", fontsize=7.5)
@@ -240,7 +241,7 @@ def figure_distance(full_ranking: pd.DataFrame, distance: pd.DataFrame, municipa
         text = f"{'+' if k > 0 else '-'}{abs(k)} pladser:\nca. {persons_text(row['change_fulltime_persons'])} {verb}"
         y = row["target_difference_pp"]
         ax.annotate(text, (t, y), xytext=(0, 14 if y >= 0 else -26), textcoords="offset points", ha="center",
-                    fontsize=7.5, color="#a04000", arrowprops={"arrowstyle": "-", "color": "#a04000", "lw": 0.6})
+                    fontsize=7.5, color=colours.ANNOTATION, arrowprops={"arrowstyle": "-", "color": colours.ANNOTATION, "lw": 0.6})
     ax.set_ylim(min(-0.05, float(part["difference_pp"].min())) - ymax * 0.35,
                 max(0.05, float(part["difference_pp"].max())) + ymax * 0.35)
     ax.set_xlabel("Placering og kommune")
@@ -265,12 +266,12 @@ def figure_potential(pot: pd.DataFrame, municipality: str, period: str, source: 
     values = rows["potential_dkk"] / 1e6
     ax.barh(labels, values.fillna(0), color=[GOOD_COLOR if v < 0 else BAD_COLOR for v in values.fillna(0)])
     ax.invert_yaxis()
-    ax.axvline(0, color="#555", linewidth=0.8)
+    ax.axvline(0, color=colours.ZERO_LINE, linewidth=0.8)
     lim = max(1.0, float(values.abs().max() or 0)) * 1.6
     ax.set_xlim(-lim, lim)
     for y, v in enumerate(values):
         if pd.isna(v):
-            ax.text(0, y, "  ingen takst eller ingen data", va="center", fontsize=8, color="#777")
+            ax.text(0, y, "  ingen takst eller ingen data", va="center", fontsize=8, color=colours.NOTE_TEXT)
         else:
             ax.annotate(fmt.kroner(v * 1e6), (v, y), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                         ha="left" if v >= 0 else "right", va="center", fontsize=8)
@@ -289,14 +290,14 @@ def figure_full_ranking(full_ranking: pd.DataFrame, municipality: str, members: 
 
     rows = full_ranking.dropna(subset=["rank"])
     highlight = set(members) if comparison_area != geography.COUNTRY else set()
-    colors = [charts.MUNICIPALITY_COLOR if a == municipality else (charts.COMPARISON_COLOR if a in highlight else "#cfcfcf")
+    colors = [charts.MUNICIPALITY_COLOR if a == municipality else (charts.COMPARISON_COLOR if a in highlight else colours.OTHER_BARS_LIGHT)
               for a in rows["area"]]
     fig, ax = charts.new_figure(f"Hele ranglisten, {period_phrase(period)}", figsize=(10.0, 4.8))
     others = ("de øvrige kommuner (grå)" if comparison_area == geography.COUNTRY
               else f"de øvrige kommuner {in_area(comparison_area)} (orange), resten af landet (grå)")
     _subtitle(ax, f"{municipality} (blå), {others}; til venstre de bedste")
     ax.bar(rows["rank"], rows["difference_pp"], color=colors, width=0.85)
-    ax.axhline(0, color="#555", linewidth=0.8)
+    ax.axhline(0, color=colours.ZERO_LINE, linewidth=0.8)
     own = rows[rows["area"] == municipality]
     if len(own):
         x, y = float(own["rank"].iloc[0]), float(own["difference_pp"].iloc[0])

@@ -56,6 +56,7 @@ from analysis.analyses.multiple_testing import holm
 from analysis.core.errors import ParameterError
 from analysis.data import load
 from analysis.reference import geography, periods
+from analysis.sources.local import spells
 
 NOTEBOOK = "business_programs"
 
@@ -509,3 +510,18 @@ def placement_table(place: pd.DataFrame, setup: Setup) -> pd.DataFrame:
 def period_end(setup: Setup) -> pd.Timestamp:
     """The last day the report covers: the end of the latest period among its tables."""
     return max(periods.parse_period(code).end for code in setup.tables.values())
+
+
+def spell_extract(source: str = "") -> pd.DataFrame | None:
+    """The jobcentre's own spell extract (``forloeb.csv``) from the processed data, or None when it is not there."""
+    try:
+        return load.local_input("spells", source)
+    except ParameterError:
+        return None
+
+
+def local_spells(extract: pd.DataFrame | None, setup: Setup) -> pd.DataFrame | None:
+    """The extract's spells of the municipality that ended by the end of the report's period (None without extract)."""
+    if extract is None:
+        return None
+    return spells.for_municipality(extract, setup.municipality, until=period_end(setup))

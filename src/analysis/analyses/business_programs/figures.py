@@ -23,6 +23,7 @@ from analysis.analyses.business_programs.compute import (
 from analysis.analyses.business_programs.sentences import geography_phrase
 from analysis.present import charts
 from analysis.present import formats as fmt
+from analysis.present import palette as colours
 from analysis.reference import geography, periods
 from analysis.sources.local.spells import REFERENCE_PROGRAMME
 
@@ -72,7 +73,7 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
     for ax, g in zip(axes.flat, groups, strict=True):
         data = _month_x(vol[vol["target_group"] == g].dropna(subset=["activation_pct"]))
         if data.empty:
-            ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
+            ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color=colours.NOTE_TEXT)
         else:
             sns.lineplot(data=data, x="x", y="activation_pct", hue="area", hue_order=areas_in_data(data, setup.areas),
                          palette=palette, ax=ax, linewidth=1.6, legend=False)
@@ -106,14 +107,14 @@ def figure_sector_split(split: pd.DataFrame, setup: Setup, source: str):
                             f"Seneste 12 måneder til og med {fmt.period_label(setup.month)}; resten er i offentlige virksomheder",
                             figsize=(8.5, 6.0))
     if data.empty:
-        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
+        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color=colours.NOTE_TEXT)
     else:
         sns.barplot(data=data, y="label", x="private_share_pct", hue="area", hue_order=areas_in_data(data, setup.areas),
                     order=labels, palette=palette, ax=ax, orient="h")
         for container in ax.containers:
             values = [b.get_width() for b in container]
             ax.bar_label(container, labels=[fmt.percent(v, 0) if np.isfinite(v) and v > 0 else "" for v in values],
-                         padding=3, fontsize=7.5, color="#333")
+                         padding=3, fontsize=7.5, color=colours.FIGURE_TEXT)
         ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=8.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel("")
@@ -142,7 +143,7 @@ def figure_employment_after(compare: pd.DataFrame, setup: Setup, source: str, pr
                     fmt="o", color=color, ecolor=color, elinewidth=1.6, capsize=3, markersize=6, label=label)
     for i, r in rows.iterrows():
         if r["verdict"] in (VERDICT_SUPPRESSED, VERDICT_TOO_FEW, VERDICT_NO_DATA) and pd.isna(r["municipality_share"]):
-            ax.text(1, i - 0.18, r["verdict"], va="center", fontsize=8, color="#777")
+            ax.text(1, i - 0.18, r["verdict"], va="center", fontsize=8, color=colours.NOTE_TEXT)
     ax.set_yticks(y, ["Alle målgrupper" if g == TG_TOTAL else g for g in rows["target_group"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -168,7 +169,7 @@ def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
     fig, ax = titled_figure("Aktivitetsparate med ordinære løntimer",
                             "Procent af de aktivitetsparate kontanthjælpsmodtagere, pr. måned", figsize=(8.5, 4.6))
     if data.empty:
-        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color="#777")
+        ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color=colours.NOTE_TEXT)
     else:
         sns.lineplot(data=data, x="x", y="share_with_hours_pct", hue="area",
                      hue_order=areas_in_data(data, setup.areas), palette=palette, ax=ax, linewidth=1.8)
@@ -195,7 +196,7 @@ def figure_placement(place: pd.DataFrame, setup: Setup, source: str):
                             f"Tallet er {setup.municipality}s placering.", figsize=(8.5, 4.8))
     if len(others):
         many = others["area"].nunique() > 30
-        sns.lineplot(data=others, x="x", y="placement_rate_pct", units="area", estimator=None, ax=ax, color="#b0b0b0",
+        sns.lineplot(data=others, x="x", y="placement_rate_pct", units="area", estimator=None, ax=ax, color=colours.OTHER_LINES,
                      linewidth=0.5 if many else 0.9, alpha=0.5 if many else 1.0, legend=False)
     ax.plot(own["x"], own["placement_rate_pct"], color=charts.MUNICIPALITY_COLOR, linewidth=2.6, marker="o", markersize=4)
     for x, v, r in zip(own["x"], own["placement_rate_pct"], own["rank"], strict=True):
@@ -215,7 +216,7 @@ def figure_effects(est: pd.DataFrame, municipality: str, source: str):
     """Adjusted effects with 95 % intervals per programme, both methods, against a zero line
     (:func:`analysis.analyses.business_programs.effects.effects_analysis`)."""
     programmes = list(dict.fromkeys(est["programme"]))
-    colours = {"logit_ame": charts.MUNICIPALITY_COLOR, "ipw_ate": charts.COMPARISON_COLOR}
+    method_colours = {"logit_ame": charts.MUNICIPALITY_COLOR, "ipw_ate": charts.COMPARISON_COLOR}
     labels = {"logit_ame": "Logistisk regression", "ipw_ate": "IPW-vægtning"}
     fig, ax = charts.new_figure(f"{municipality}: justeret forskel i beskæftigelse 6 måneder efter", figsize=(8.5, 5.0))
     ax.set_title(f"Pct.-point i forhold til {REFERENCE_PROGRAMME.lower()}. Linjerne er 95 %-konfidensintervaller.",
@@ -227,11 +228,11 @@ def figure_effects(est: pd.DataFrame, municipality: str, source: str):
         if ok.any():
             ax.errorbar(rows["effect_pp"][ok], (y + offset)[ok],
                         xerr=[(rows["effect_pp"] - rows["ci_low"])[ok], (rows["ci_high"] - rows["effect_pp"])[ok]],
-                        fmt="o", color=colours[method], capsize=3, elinewidth=1.6, markersize=6, label=labels[method])
+                        fmt="o", color=method_colours[method], capsize=3, elinewidth=1.6, markersize=6, label=labels[method])
     for i, p in enumerate(programmes):
         if est.loc[est["programme"] == p, "effect_pp"].isna().all():
-            ax.text(0.02, i, "For få forløb", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#777")
-    ax.axvline(0, color="#555", linewidth=1)
+            ax.text(0.02, i, "For få forløb", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color=colours.NOTE_TEXT)
+    ax.axvline(0, color=colours.ZERO_LINE, linewidth=1)
     ax.set_yticks(y, programmes)
     ax.invert_yaxis()
     ax.set_xlabel("Forskel i andel i beskæftigelse (pct.-point)")

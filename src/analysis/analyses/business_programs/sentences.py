@@ -17,6 +17,7 @@ from analysis.analyses.business_programs.compute import (
     VERDICT_SAME,
     VERDICT_TOO_FEW,
     Setup,
+    tests_summary,
 )
 from analysis.analyses.disclosure import MIN_COUNT
 from analysis.present import formats as fmt
@@ -137,3 +138,20 @@ def about_da(min_count: int = MIN_COUNT) -> list[str]:
         "kaldes resultatet for tilbuddet usikkert i stedet for en effekt. Vægtenes fordeling (største vægt, de "
         f"{balance.TOP_WEIGHTS} største vægtes andel og det effektive antal forløb) vises også.",
     ]
+
+
+def tests_note(compare: pd.DataFrame, min_count: int = MIN_COUNT) -> str:
+    """The note under the employment tables: what the verdict compares, how many tests, how many significant
+    before and after the Holm adjustment, and what is not tested or shown."""
+    tests = tests_summary(compare)
+    return (
+        "Vurderingen sammenligner kommunen med resten af landet (hele landet uden kommunen); hele landets andele med "
+        "intervaller står i figuren og i tabelfilen. "
+        f"Sammenligningen omfatter {fmt.integer(tests['tests'])} test i alt (også dem, der kun står i tabelfilen); "
+        f"{fmt.integer(tests['raw'])} har en p-værdi under 5 % før justering og {fmt.integer(tests['adjusted'])} efter "
+        "Holm-justering for de mange test. Vurderingen bygger på den justerede p-værdi. "
+        f"Under {MIN_FOR_TEST} afsluttede forløb eller meget skæve andele testes ikke: "
+        "så er der for få forløb til at sige noget. "
+        f"Celler med under {min_count} forløb er diskretioneret (vist som <{min_count}), og det samme er en andel på 0 % eller "
+        "100 % af under 10 forløb (vist som –)."
+    )

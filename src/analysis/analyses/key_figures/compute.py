@@ -208,44 +208,82 @@ def _latest_month(source: str) -> str:
     return max((load.latest_period(t, source) for t in used), key=lambda c: periods.parse_period(c).end)
 
 
-def dashboard(
-    municipality: str,
-    period: str = "",
-    source: str = "",
-    comparison_area: str = "",
-    targets_file: str = "",
-) -> Dashboard:
-    """Compute the key-figure table for the quarter (see the module docstring)."""
+@dataclass(frozen=True)
+class Quarter:
+    """Which quarter the report covers, for which municipality and comparison area (step 1, :func:`quarter_setup`)."""
+
+    municipality: str
+    comparison_area: str
+    quarter: str
+    previous_quarter: str
+    year_earlier_quarter: str
+    history_quarters: list[str]
+    latest_month: str
+
+
+@dataclass
+class FigureData:
+    """One key figure's quarterly values per area (``values``; for a ratio also its ``numerator`` and
+    ``denominator``), None where the data has none."""
+
+    figure: KeyFigure
+    areas: list[str]
+    values: pd.DataFrame | None = None
+    numerator: pd.DataFrame | None = None
+    denominator: pd.DataFrame | None = None
+
+    def value(self, area: str, quarter: str) -> float:
+        """The figure's value for ``area`` in ``quarter`` (NaN when missing)."""
+        if self.values is None or area not in self.values.columns:
+            return np.nan
+        return float(self.values[area].get(quarter, np.nan))
+
+
+@dataclass
+class KeyFigureData:
+    """Every key figure's quarterly values (step 2, :func:`load_figures`) and the notes on missing data."""
+
+    quarter: Quarter
+    figures: list[FigureData]
+    notes: list[str] = field(default_factory=list)
+
+
+def quarter_setup(municipality: str, period: str = "", comparison_area: str = "", source: str = "") -> Quarter:
+    """Check the parameters and find the quarter: ``period``, or the latest complete quarter in the data."""
     mun = geography.municipality(municipality).name
     comp = geography.comparison_area(mun, comparison_area or None)
     latest_month = _latest_month(source)
     quarter = resolve_quarter(period, latest_month)
-    prev, year = periods.shift(quarter, -1), periods.shift(quarter, -4)
     first_hist = periods.shift(quarter, -(HISTORY_QUARTERS - 1))
-    hist_quarters = periods.quarter_range(first_hist, quarter)
-    targets, tfile = load_targets(targets_file, mun)
+    return Quarter(mun, comp, quarter, periods.shift(quarter, -1), periods.shift(quarter, -4),
+                   periods.quarter_range(first_hist, quarter), latest_month)
+
+
+def load_figures(q: Quarter, source: str = "") -> KeyFigureData:
+    """Load every key figure's quarterly values for the municipality and, where a share makes areas
+    comparable, the comparison area; a note for each table, month or local file that is missing."""
+    mun, comp, quarter = q.municipality, q.comparison_area, q.quarter
     have = set(load.available_tables(source))
     notes: list[str] = []
-    rows, history = [], []
+    figures: list[FigureData] = []
     local = None
     local_checked = False
     summed: list[str] = []
-    outside: list[Target] = []
     for fig in FIGURES:
-        areas = [mun, comp] if fig.compare and comp != mun else [mun]
-        values = numerator = denominator = None
+        data = FigureData(fig, [mun, comp] if fig.compare and comp != mun else [mun])
         if fig.kind == "jobindsats":
             if tables.spec(fig.table).id not in have:
                 notes.append(f"{fig.title_da}: tabellen {tables.spec(fig.table).id} findes ikke i data, så nøgletallet vises som –.")
             else:
+                basis: dict[str, str] = {}
                 try:
-                    numerator, denominator, basis = quarterly_parts(fig, areas, source)
-                    values = numerator / denominator.where(denominator != 0) * 100.0 if denominator is not None \
-                        else numerator
+                    data.numerator, data.denominator, basis = quarterly_parts(fig, data.areas, source)
+                    data.values = data.numerator / data.denominator.where(data.denominator != 0) * 100.0 \
+                        if data.denominator is not None else data.numerator
                 except ParameterError as exc:
                     notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
-                    values = None
-                if values is not None and basis.get(comp) in trends.SUMMED_BASES and comp in areas:
+                    data.values = None
+                if data.values is not None and basis.get(comp) in trends.SUMMED_BASES and comp in data.areas:
                     summed.append(fig.title_da[0].lower() + fig.title_da[1:])
         else:
             if not local_checked:
@@ -258,35 +296,71 @@ def dashboard(
                 elif quarter not in local.index:
                     notes.append(f"Jobcentrets egne tal ({local_key_figures.FILENAME}) har ingen række for {mun} i {fmt.period_label(quarter)}.")
             if local is not None:
-                values = numerator = pd.DataFrame({mun: local[fig.key]})
-        get = (lambda a, q: float(values[a].get(q, np.nan)) if values is not None and a in values.columns else np.nan)
-        value, p_value, y_value = get(mun, quarter), get(mun, prev), get(mun, year)
-        c_value = get(comp, quarter) if fig.compare and comp != mun else np.nan
-        if values is not None and pd.isna(value) and fig.kind == "jobindsats":
+                data.values = data.numerator = pd.DataFrame({mun: local[fig.key]})
+        if data.values is not None and pd.isna(data.value(mun, quarter)) and fig.kind == "jobindsats":
             notes.append(
                 f"{fig.title_da}: der mangler data for en eller flere måneder i {fmt.period_label(quarter)}, "
                 "så kvartalet vises som – (der beregnes ikke gennemsnit af færre måneder)."
             )
-        target = targets.get(fig.key)
-        if denominator is not None:
-            judged = judge(fig, target, quarter, numerator[mun], denominator[mun])
+        figures.append(data)
+    if summed:
+        notes.append(
+            f"{comp} er ikke offentliggjort i data for alle kvartaler; hvor området mangler, er tallene for {comp} "
+            f"beregnet ud fra områdets kommuner ({', '.join(summed)})."
+        )
+    return KeyFigureData(q, figures, notes)
+
+
+def quarter_values(data: KeyFigureData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 3: the quarter's table (each figure's value, the previous quarter, the same quarter a year
+    earlier, the change and the comparison area; no targets yet) and each figure's history per area
+    (figure, area, quarter, period_end, value)."""
+    q = data.quarter
+    mun, comp = q.municipality, q.comparison_area
+    rows, history = [], []
+    for d in data.figures:
+        fig = d.figure
+        value, p_value, y_value = d.value(mun, q.quarter), d.value(mun, q.previous_quarter), d.value(mun, q.year_earlier_quarter)
+        compared = fig.compare and comp != mun
+        rows.append({
+            "figure": fig.key, "label_da": fig.title_da, "unit": fig.unit, "quarter": q.quarter, "value": value,
+            "previous_quarter": q.previous_quarter, "previous_value": p_value,
+            "year_earlier_quarter": q.year_earlier_quarter, "year_earlier_value": y_value,
+            "change_year": value - y_value if pd.notna(value) and pd.notna(y_value) else np.nan,
+            "comparison_area": comp if compared else "",
+            "comparison_value": d.value(comp, q.quarter) if compared else np.nan,
+        })
+        if d.values is not None:
+            for a in d.areas:
+                if a in d.values.columns:
+                    s = d.values[a].reindex(q.history_quarters)
+                    history.append(pd.DataFrame({
+                        "figure": fig.key, "area": a, "quarter": q.history_quarters,
+                        "period_end": [periods.parse_period(x).end for x in q.history_quarters],
+                        "value": s.to_numpy(dtype=float),
+                    }))
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS[:TABLE_COLUMNS.index("target")])
+    hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["figure", "area", "quarter", "period_end", "value"])
+    return table, hist
+
+
+def compare_with_targets(data: KeyFigureData, table: pd.DataFrame, history: pd.DataFrame,
+                         targets_file: str = "") -> Dashboard:
+    """Step 4: judge each figure against the committee's target for the quarter (``config/targets.yaml`` or
+    ``targets_file``; a target outside its period is not judged); the dashboard the report shows."""
+    q = data.quarter
+    mun = q.municipality
+    targets, tfile = load_targets(targets_file, mun)
+    judged_rows, outside = [], []
+    for d in data.figures:
+        fig, target = d.figure, targets.get(d.figure.key)
+        if d.denominator is not None:
+            judged = judge(fig, target, q.quarter, d.numerator[mun], d.denominator[mun])
         else:
-            judged = judge(fig, target, quarter, values[mun] if values is not None and mun in values.columns else None)
+            judged = judge(fig, target, q.quarter, d.values[mun] if d.values is not None and mun in d.values.columns else None)
         if judged.status == "not_in_period":
             outside.append(target)
-        rows.append({
-            "figure": fig.key,
-            "label_da": fig.title_da,
-            "unit": fig.unit,
-            "quarter": quarter,
-            "value": value,
-            "previous_quarter": prev,
-            "previous_value": p_value,
-            "year_earlier_quarter": year,
-            "year_earlier_value": y_value,
-            "change_year": value - y_value if pd.notna(value) and pd.notna(y_value) else np.nan,
-            "comparison_area": comp if fig.compare and comp != mun else "",
-            "comparison_value": c_value,
+        judged_rows.append({
             "target": target.value if target else np.nan,
             "target_direction": target.direction if target else "",
             "target_source": target.source if target else "",
@@ -299,24 +373,13 @@ def dashboard(
             "target_compared_value": judged.value,
             "target_compared_target": judged.target,
         })
-        if values is not None:
-            for a in areas:
-                if a in values.columns:
-                    s = values[a].reindex(hist_quarters)
-                    history.append(pd.DataFrame({
-                        "figure": fig.key, "area": a, "quarter": hist_quarters,
-                        "period_end": [periods.parse_period(q).end for q in hist_quarters], "value": s.to_numpy(dtype=float),
-                    }))
-    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["figure", "area", "quarter", "period_end", "value"])
-    if summed:
-        notes.append(
-            f"{comp} er ikke offentliggjort i data for alle kvartaler; hvor området mangler, er tallene for {comp} "
-            f"beregnet ud fra områdets kommuner ({', '.join(summed)})."
-        )
+    judged_frame = pd.DataFrame(judged_rows, columns=TABLE_COLUMNS[TABLE_COLUMNS.index("target"):], index=table.index)
+    full = pd.concat([table, judged_frame], axis=1)[TABLE_COLUMNS]
+    notes = list(data.notes)
     regional_note = ""
-    if geography.area(comp).level in regional.LEVELS:
-        regional_note = f"{regional.comparison_note_da(mun, hist_quarters)} Nøgletallene sammenligner i alle kvartaler med {comp}."
+    if geography.area(q.comparison_area).level in regional.LEVELS:
+        regional_note = (f"{regional.comparison_note_da(mun, q.history_quarters)} Nøgletallene sammenligner i alle "
+                         f"kvartaler med {q.comparison_area}.")
     if not targets:
         notes.append(f"Der er ikke sat mål for {mun} i målfilen, så kolonnerne Mål og Status viser –.")
     if outside:
@@ -324,7 +387,22 @@ def dashboard(
         which = ("Målene" if len(outside) == len(targets) else f"{len(outside)} af målene") if len(outside) > 1 \
             else ("Målet" if len(targets) == 1 else "Et af målene")
         notes.append(
-            f"{which} i målfilen gælder {join_da(periods_da)}. For {fmt.period_label(quarter)} er der derfor intet mål, "
+            f"{which} i målfilen gælder {join_da(periods_da)}. For {fmt.period_label(q.quarter)} er der derfor intet mål, "
             f"og status står som »{STATUS_DA['not_in_period']}«."
         )
-    return Dashboard(mun, comp, quarter, prev, year, table, hist, targets, tfile, notes, latest_month, regional_note)
+    return Dashboard(mun, q.comparison_area, q.quarter, q.previous_quarter, q.year_earlier_quarter, full, history,
+                     targets, tfile, notes, q.latest_month, regional_note)
+
+
+def dashboard(
+    municipality: str,
+    period: str = "",
+    source: str = "",
+    comparison_area: str = "",
+    targets_file: str = "",
+) -> Dashboard:
+    """The four steps in one call (see the module docstring): :func:`quarter_setup`, :func:`load_figures`,
+    :func:`quarter_values`, :func:`compare_with_targets`."""
+    data = load_figures(quarter_setup(municipality, period, comparison_area, source), source)
+    table, history = quarter_values(data)
+    return compare_with_targets(data, table, history, targets_file)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
-from analysis.analyses.key_figures.compute import Dashboard
+from analysis.analyses.key_figures.compute import NOTEBOOK, Dashboard
 from analysis.analyses.key_figures.definitions import FIGURE_KEYS, FIGURES
 from analysis.analyses.key_figures.targets import applies_to_da
 from analysis.present import formats as fmt
+from analysis.present.tables import TableSpec, text
 
 HEADINGS_DA = {
     "figure": "Nøgletal (kode)",
@@ -135,3 +138,36 @@ COMPARED_WITH_DA = {
     "rolling_four_quarters": "De seneste fire kvartaler",
     "quarter": "Hvert kvartals tal",
 }
+
+
+# --------------------------------------------------------------------------- the report's tables (one spec each)
+
+ASSUMED_TARGETS_NOTE_DA = "Mål markeret med * er antagne pladsholdere, ikke vedtagne mål. Se afsnittet Mål og kilder."
+_TEXT_COLUMNS = ("value", "previous_value", "year_earlier_value", "change_year", "comparison_value", "target",
+                 "target_compared")
+
+
+def table_spec(d: Dashboard) -> TableSpec:
+    """The key figures of the quarter (``key_figures``): shown as Danish text (:func:`display_table`,
+    quarter labels as headings), saved with every column of :data:`~analysis.analyses.key_figures.compute.TABLE_COLUMNS`."""
+    _, headings = display_table(d)
+    quarter = fmt.period_label(d.quarter)
+    return TableSpec(
+        columns_da=headings, formats={c: text for c in _TEXT_COLUMNS},
+        caption=f"Nøgletal for {d.municipality}, {quarter}",
+        notebook=NOTEBOOK, name="key_figures", title_da=f"Kvartalets nøgletal, {quarter}", headings_da=HEADINGS_DA,
+        prepare=lambda table: display_table(dataclasses.replace(d, table=table))[0],
+    )
+
+
+TARGETS_SPEC = TableSpec(
+    columns_da={"label_da": "Nøgletal", "target": "Mål", "applies_to": "Gælder for", "compared_with": "Sammenlignes med",
+                "assumed": "Antaget", "source": "Kilde"},
+    caption="Mål fra målfilen",
+)
+"""The municipality's targets with their sources (:func:`targets_table`; shown only)."""
+
+
+def no_targets_note(name: str) -> str:
+    """The note when the targets file sets no target for the municipality."""
+    return f"Der er ikke sat mål for {name}. Mål kan tilføjes i config/targets.yaml under kommunekoden."

@@ -75,11 +75,17 @@ from analysis.analyses.trends.compute import (  # noqa: F401
 from analysis.analyses.trends.display import (  # noqa: F401
     CHANGE_HEADINGS_DA,
     COMPOSITION_HEADINGS_DA,
+    NO_DURATIONS_DA,
+    NOTEBOOK,
     YOY_HEADINGS_DA,
     changes_for_display,
+    changes_spec,
+    composition_spec,
     composition_wide,
     latest_shares,
+    shares_spec,
     yoy_headings_da,
+    yoy_spec,
 )
 from analysis.analyses.trends.figures import (  # noqa: F401
     figure_changes,

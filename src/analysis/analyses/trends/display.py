@@ -19,6 +19,7 @@ from analysis.analyses.trends.compute import (
     share_unit_text,
 )
 from analysis.present import formats as fmt
+from analysis.present.tables import TableSpec
 
 CHANGE_HEADINGS_DA = {
     "area": "Område",
@@ -45,9 +46,9 @@ CHANGE_HEADINGS_DA = {
 # --------------------------------------------------------------------------- tables for display and CSV
 
 
-def changes_for_display(analysis: TrendAnalysis) -> pd.DataFrame:
-    """The change table with Danish group names and period labels, areas in role order."""
-    ch = analysis.changes.copy()
+def changes_for_display(analysis: TrendAnalysis, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The change table (default: the analysis's) with Danish group names and period labels, areas in role order."""
+    ch = (analysis.changes if changes is None else changes).copy()
     ch["group_da"] = ch["target_group"].map(analysis.group_names())
     ch["base_label"] = ch["base_period"].map(fmt.period_label)
     ch["latest_label"] = ch["latest_period"].map(fmt.period_label)
@@ -117,3 +118,91 @@ def composition_wide(comp: pd.DataFrame, areas: Sequence[str]) -> pd.DataFrame:
     over2 = long_duration_share(comp, OVER_2_YEARS)
     wide.loc["Over 2 år i alt"] = over2  # "Over 3 år" is already a row of its own
     return wide.reindex(columns=[a for a in areas if a in wide.columns]).reset_index().rename(columns={"index": "duration"})
+
+
+# --------------------------------------------------------------------------- the report's tables (one spec each)
+
+NOTEBOOK = "target_group_trends"
+NO_DURATIONS_DA = ("Data har ikke aktivitetsparate kontanthjælpsmodtagere fordelt på varighed (Jobindsats Y36A02), "
+                   "så afsnittet er udeladt.")
+
+
+def _signed_pct1(x) -> str:
+    return fmt.signed(x, 1, suffix="%")
+
+
+def _pp2(x) -> str:
+    return fmt.pp(x, 2)
+
+
+def _highlight_area(name: str):
+    return lambda row: row.area == name
+
+
+def _area_columns(areas: Sequence[str], decimals: int) -> tuple[dict[str, str], dict]:
+    """One column per area, headed by its name, as a percentage with ``decimals``."""
+    return {a: a for a in areas}, {a: (lambda x: fmt.percent(x, decimals)) for a in areas}
+
+
+def changes_spec(analysis: TrendAnalysis) -> TableSpec:
+    """The change since the base month, counted three ways (``changes``); shown with Danish labels."""
+    name, area = analysis.municipality, analysis.comparison_area
+    return TableSpec(
+        columns_da={"group_da": "Målgruppe", "area": "Område",
+                    "base_value": f"Antal personer {fmt.period_label(analysis.base_period)}",
+                    "latest_label": "Seneste måned", "latest_value": "Antal personer seneste måned",
+                    "change": "Ændring i faktisk antal (personer)", "change_pct": "Ændring i faktisk antal (pct.)",
+                    "adjusted_change_pct": "Ændring, sæsonkorrigeret (pct.)",
+                    "year_on_year_change_pct": "Ændring fra samme måned året før (pct.)"},
+        formats={"base_value": fmt.integer, "latest_value": fmt.integer, "change": fmt.signed,
+                 "change_pct": _signed_pct1, "adjusted_change_pct": _signed_pct1, "year_on_year_change_pct": _signed_pct1},
+        caption=f"Antal personer i basismåneden og seneste måned, og ændringen opgjort på tre måder: {name} og {area}",
+        highlight=_highlight_area(name),
+        notebook=NOTEBOOK, name="changes", title_da="Ændring fra basismåneden til seneste måned",
+        headings_da=CHANGE_HEADINGS_DA, prepare=lambda changes: changes_for_display(analysis, changes),
+    )
+
+
+def shares_spec(analysis: TrendAnalysis) -> TableSpec:
+    """The latest share of the population 16-66 per group and area (:func:`latest_shares`; shown only)."""
+    areas, formats = _area_columns(analysis.areas, 2)
+    return TableSpec(
+        columns_da={"group_da": "Målgruppe", "period_label": "Måned", "share_measured_in": "Andel opgjort i", **areas},
+        formats=formats, caption="Andel af befolkningen 16-66 år i seneste måned",
+    )
+
+
+def yoy_spec(analysis: TrendAnalysis) -> TableSpec:
+    """The latest month against the same month a year earlier (``year_on_year``, from ``trends.year_on_year``)."""
+    headings = yoy_headings_da(analysis.groups)
+
+    def shown(yoy: pd.DataFrame) -> pd.DataFrame:
+        return yoy.assign(group_da=yoy["target_group"].map(analysis.group_names()),
+                          latest_label=yoy["latest_period"].map(fmt.period_label))
+
+    return TableSpec(
+        columns_da={"group_da": "Målgruppe", "area": "Område", "latest_label": "Måned", "latest_value": "Antal personer",
+                    "year_earlier_value": "Antal personer samme måned året før",
+                    "change_pct": "Ændring i antal personer (pct.)", "share_measured_in": "Andel opgjort i",
+                    "change_pp": headings["change_pp"]},
+        formats={"latest_value": fmt.integer, "year_earlier_value": fmt.integer, "change_pct": _signed_pct1,
+                 "change_pp": _pp2},
+        caption="Seneste måned mod samme måned året før: antal i personer, andele i fuldtidspersoner eller personer",
+        highlight=_highlight_area(analysis.municipality),
+        notebook=NOTEBOOK, name="year_on_year", title_da="Seneste måned mod samme måned året før",
+        headings_da=headings, prepare=shown,
+    )
+
+
+def composition_spec(analysis: TrendAnalysis, month: str) -> TableSpec:
+    """The activity-ready recipients by duration (``composition``): shown wide (:func:`composition_wide`)."""
+    areas, formats = _area_columns(analysis.areas, 1)
+    columns = ["area", "period", "duration", "persons", "share_pct", "basis"]
+    return TableSpec(
+        columns_da={"duration": "Varighed på ydelsen", **areas}, formats=formats,
+        caption=f"Andel af de aktivitetsparate kontanthjælpsmodtagere, {fmt.period_label(month)}",
+        notebook=NOTEBOOK, name="composition", title_da="Aktivitetsparate efter varighed på ydelsen",
+        headings_da=COMPOSITION_HEADINGS_DA,
+        prepare=lambda comp: composition_wide(comp, analysis.areas),
+        to_csv=lambda comp: comp.assign(period=month)[columns],
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.analyses.trends.compute import COUNTRY, DURATIONS, TrendAnalysis, indexed_panel, share_unit_text
 from analysis.analyses.trends.sentences import month_long
 from analysis.present import formats as fmt
+from analysis.present import palette as colours
 from analysis.reference import periods
 
 # --------------------------------------------------------------------------- figures
@@ -71,7 +72,7 @@ def figure_index(analysis: TrendAnalysis, source: str = ""):
                 continue  # no line, so no legend entry either (the notes say the area has no data)
             ax.plot(s["period_end"], s["index"], color=palette.get(area, charts.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
-        ax.axhline(100, color="#999999", linewidth=0.8, linestyle=":")
+        ax.axhline(100, color=colours.REFERENCE_LINE, linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
         ax.set_xlabel("")
         ax.set_ylabel("Indeks")
@@ -97,7 +98,7 @@ def figure_shares(analysis: TrendAnalysis, source: str = ""):
                 continue
             ax.plot(s["period_end"], s["share_pct"], color=palette.get(area, charts.COUNTRY_COLOR), label=area,
                     linewidth=2.4 if area == analysis.municipality else 1.6)
-        ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
+        ax.axvline(periods.parse_period(analysis.base_period).end, color=colours.REFERENCE_LINE, linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
         ax.set_ylabel("Pct. af 16-66-årige")
         ax.set_ylim(bottom=0)
@@ -119,13 +120,13 @@ def figure_seasonal(seasonal: pd.DataFrame, analysis: TrendAnalysis, source: str
     fig, axes = _panel_figure(f"{analysis.municipality}: faktisk og sæsonkorrigeret antal personer", len(analysis.groups))
     for ax, g in zip(axes, analysis.groups, strict=False):
         s = seasonal[(seasonal["target_group"] == g.key) & (seasonal["area"] == analysis.municipality)]
-        ax.plot(s["period_end"], s["value"], color="#9ecae1", linewidth=1.3, label="Faktisk")
+        ax.plot(s["period_end"], s["value"], color=colours.LIGHT_BLUE, linewidth=1.3, label="Faktisk")
         if s["adjusted"].notna().any():
             ax.plot(s["period_end"], s["adjusted"], color=charts.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
         else:
             ax.text(0.5, 0.08, "Kan ikke sæsonkorrigeres:\nunder to års sammenhængende månedstal", transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=8.5, color=charts.SOURCE_COLOR)
-        ax.axvline(periods.parse_period(analysis.base_period).end, color="#999999", linewidth=0.8, linestyle=":")
+        ax.axvline(periods.parse_period(analysis.base_period).end, color=colours.REFERENCE_LINE, linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
         ax.set_ylabel("Personer")
         ax.set_ylim(bottom=0)
@@ -175,7 +176,7 @@ def figure_changes(analysis: TrendAnalysis, source: str = ""):
         if _change_bars(ax, ch, column, analysis, palette):
             ax.text(0.01, 0.01, "– = kan ikke beregnes (se teksten)", transform=ax.transAxes, ha="left", va="bottom",
                     fontsize=8, color=charts.SOURCE_COLOR)
-        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.axvline(0, color=colours.ZERO_LINE, linewidth=0.8)
         ax.set_title(title, fontsize=10.5)
         ax.set_xlabel("Ændring i pct.")
         ax.grid(axis="x")
