@@ -122,7 +122,7 @@ def test_print_rules_a4_page_breaks_and_repeated_headings():
     css = styles.stylesheet()
     assert re.search(r"@page\s*\{\s*size:\s*A4;", css)
     (block,) = re.findall(r"@media print \{(.*?)\n\}", css, flags=re.S)
-    assert re.search(r"\.jp-Notebook h2, \.analysis-index h2 \{ break-before: page;", block)
+    assert re.search(r"\.jp-Notebook h2 \{ break-before: page;", block)
     assert re.search(r"thead \{ display: table-header-group; \}", block)
     assert re.search(r"nav\.analysis-toc, a\.anchor-link, button, input, select[^{]*\{ display: none; \}", block)
     avoid = re.search(r"([^{}]*)\{ break-inside: avoid; \}", block).group(1)
