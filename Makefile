@@ -10,11 +10,12 @@ ANALYSIS := $(BIN)/analysis
 # Pass options to `analysis run`, e.g. make reports ARGS="--municipality Roskilde"
 ARGS ?=
 
-.PHONY: help install test demo build reports lab bench coverage fetch clean-outputs
+.PHONY: help install test demo build reports note lab bench coverage fetch clean-outputs
 
 help:
 	@echo "make reports   set up, make demo data if there is no data, build, run every report"
 	@echo "make test      set up and run the test suite"
+	@echo "make note      write the status-note draft (statusnotat_<period>.docx) for the committee"
 	@echo "make demo      write the synthetic demo dataset to data/raw/demo"
 	@echo "make build     rebuild data/processed from data/raw"
 	@echo "make fetch     fetch real data (needs JOBINDSATS_API_TOKEN and internet)"
@@ -45,6 +46,12 @@ reports: $(STAMP)
 	@if [ ! -d data/raw/jobindsats ] && [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
 	$(ANALYSIS) build
 	$(ANALYSIS) run $(ARGS)
+
+# The status-note draft (Word) for the committee, from the same data and period as `make reports`
+note: $(STAMP)
+	@if [ ! -d data/raw/jobindsats ] && [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
+	$(ANALYSIS) build
+	$(ANALYSIS) note $(ARGS)
 
 fetch: $(STAMP)
 	$(ANALYSIS) fetch $(ARGS)

@@ -113,3 +113,42 @@ def test_index_shows_any_status_with_its_danish_label(monkeypatch):
     page = index.render_index(_record(**{"trends@330-Slagelse": {"status": "not_possible"}}))
     assert '<span class="failed">Ikke muligt med disse data</span>' in page
     assert index.status_label("surprising") == ("surprising", "failed")
+
+
+# --------------------------------------------------------------------------- print (issue 18.1)
+
+
+def test_print_rules_a4_page_breaks_and_repeated_headings():
+    css = styles.stylesheet()
+    assert re.search(r"@page\s*\{\s*size:\s*A4;", css)
+    (block,) = re.findall(r"@media print \{(.*?)\n\}", css, flags=re.S)
+    assert re.search(r"\.jp-Notebook h2 \{ break-before: page;", block)
+    assert re.search(r"thead \{ display: table-header-group; \}", block)
+    assert re.search(r"nav\.analysis-toc, a\.anchor-link, button, input, select[^{]*\{ display: none; \}", block)
+    avoid = re.search(r"([^{}]*)\{ break-inside: avoid; \}", block).group(1)
+    for selector in (".jp-RenderedImage", ".analysis-table", "tr", ".analysis-note"):
+        assert selector in avoid.replace(",", " ").split(), selector
+    # the print rules are not inlined into the blocks' style attributes
+    assert "break-inside" not in styles.inline("analysis-table")
+
+
+def test_page_rules_put_title_page_numbers_and_demo_label_in_the_margins():
+    rules = styles.page_rules('Benchmark – Slagelse "2024" </style>', report.DEMO_TEXT)
+    assert rules.startswith("@page {") and "@bottom-right" in rules and 'counter(page) " af " counter(pages)' in rules
+    assert "@top-center" in rules and "DEMODATA – SYNTETISKE TAL" in rules
+    assert "</style>" not in rules and '"2024"' not in rules and "\\22 2024\\22 " in rules  # quotes and < escaped
+    assert "@top-center" not in styles.page_rules("Benchmark")
+
+
+def test_report_and_index_pages_carry_their_page_rules():
+    import nbformat
+
+    from analysis.run.export import export_html
+
+    header = report.header_html("Benchmark", "330", "2024Q1", "demo")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Afsnit")])
+    page = export_html(nb, variant="leadership", title="Benchmark – Slagelse", header=header)
+    assert "@bottom-left { content: \"Benchmark – Slagelse\"" in page and "@top-center" in page
+    real = export_html(nb, variant="leadership", title="Benchmark – Slagelse",
+                       header=report.header_html("Benchmark", "330", "2024Q1", "real"))
+    assert "@bottom-left" in real and "@top-center" not in real

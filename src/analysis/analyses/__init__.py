@@ -5,7 +5,9 @@
   (monthly Jobindsats, or quarterly StatBank AUK01 and the two sources side by side);
 - :mod:`~analysis.analyses.key_figures` (``quarterly_key_figures``): the committee's quarterly key figures;
 - :mod:`~analysis.analyses.business_programs` (``business_programs``): company-based programmes and
-  their adjusted effects.
+  their adjusted effects;
+- :mod:`~analysis.analyses.status_note` (no notebook; ``analysis note``): the committee's status-note draft
+  (Word), composed from the four above.
 
 Each holds its computation (``compute``), its Danish sentences (``sentences``), its report tables'
 specs (``display``: one :class:`~analysis.present.tables.TableSpec` per table, with its Danish headings,

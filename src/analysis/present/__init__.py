@@ -9,7 +9,8 @@ title block, tables, notes, sentences; CSV + JSON sidecar), how each table looks
 table, shown and saved with ``report.table``), and the HTML's templates and its one stylesheet
 (``templates/``, :data:`TEMPLATE_DIR`: ``analysis.css``, ``blocks/`` for the report blocks, ``pages/``
 for the index page, ``analysis_report/`` the nbconvert template; rendered by
-:mod:`~analysis.present.styles`). What the data is (demo or real, how fresh) is passed
+:mod:`~analysis.present.styles`, which also writes each page's print margins), and the blocks of a Word
+document (:mod:`~analysis.present.word`: headings, sentences, tables from their spec, figures with their source). What the data is (demo or real, how fresh) is passed
 in by the caller: a notebook resolves it with :mod:`analysis.data.load`, the runner from its plan.
 
 May import: :mod:`analysis.core`, :mod:`analysis.reference` (never :mod:`analysis.data`: nothing here loads data).

@@ -208,6 +208,14 @@ def table_html(
     highlight: Callable[[Any], bool] | None = None,
 ) -> str:
     """The HTML of :func:`show_table`."""
+    columns, rows = table_cells(df, columns_da=columns_da, formats=formats, highlight=highlight)
+    return styles.render("blocks/table.html.j2", columns=columns, rows=rows, caption=caption)
+
+
+def table_cells(df, *, columns_da=None, formats=None, highlight=None):
+    """The cells of a shown table, as every output format draws them (HTML here, Word in
+    :mod:`analysis.present.word`): ``([(heading, right-aligned?)], [([(text, right?)], marked?)])``,
+    numbers in Danish format and a missing value as "–"."""
     columns_da, shown, right = _prepare(df, columns_da, formats)
     raw_rows = list(df.itertuples(index=False)) if highlight else [None] * len(shown)
     rows = [
@@ -215,8 +223,7 @@ def table_html(
          bool(highlight and highlight(raw)))
         for values, raw in zip(shown.itertuples(index=False, name=None), raw_rows, strict=True)
     ]
-    columns = [(heading, right[c]) for c, heading in columns_da.items()]
-    return styles.render("blocks/table.html.j2", columns=columns, rows=rows, caption=caption)
+    return [(heading, right[c]) for c, heading in columns_da.items()], rows
 
 
 def show_table(

@@ -6,6 +6,8 @@
 - :func:`inline` — the declarations of one single-class rule of that stylesheet, with the custom
   properties resolved, for a ``style`` attribute: report blocks are shown in JupyterLab too,
   which does not load the stylesheet.
+- :func:`page_rules` — the ``@page`` rules of one page (its title and the page numbers in the footer,
+  the demo label in the header of every printed page), put after the stylesheet;
 - :func:`render` — a template from ``templates/`` (autoescaped) with :func:`inline` as ``style``.
 """
 
@@ -66,6 +68,29 @@ def inline(*classes: str) -> str:
     return text.replace(": ", ":")
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that is safe inside an HTML ``<style>`` element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;–-()/'" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+_MARGIN_FONT = 'font-family: "Segoe UI", Roboto, Helvetica, Arial, sans-serif;'  # margin boxes do not inherit the page's
+
+
+def page_rules(title: str, demo_text: str = "") -> str:
+    """The ``@page`` margin boxes of one printed page: ``title`` bottom left, "Side n af m" bottom right
+    and, for demo data, ``demo_text`` at the top of every page (browsers without margin boxes leave
+    them out and print their own header and footer)."""
+    boxes = [
+        f"@bottom-left {{ content: {css_string(title)}; {_MARGIN_FONT} font-size: 8pt; }}",
+        f'@bottom-right {{ content: "Side " counter(page) " af " counter(pages); {_MARGIN_FONT} font-size: 8pt; }}',
+    ]
+    if demo_text:
+        boxes.append(f"@top-center {{ content: {css_string(demo_text.upper())}; {_MARGIN_FONT} font-size: 9pt; "
+                     "font-weight: 700; }")
+    return "@page { " + " ".join(boxes) + " }"
+
+
 @lru_cache(maxsize=1)
 def environment():
     """The Jinja2 environment of ``templates/`` (HTML autoescaped)."""
@@ -82,6 +107,7 @@ def environment():
     )
     env.globals["style"] = inline
     env.globals["stylesheet"] = stylesheet
+    env.globals["page_rules"] = page_rules
     return env
 
 

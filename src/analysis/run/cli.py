@@ -1,4 +1,4 @@
-"""The ``analysis`` command line: demo, build, run, fetch.
+"""The ``analysis`` command line: demo, build, run, note, fetch.
 
 Each sub-command lives in its own module, which provides ``configure_parser(parser)``
 and ``run_command(args) -> int``; modules are imported only when their command runs,
@@ -19,6 +19,7 @@ COMMANDS = {
     "demo": ("analysis.demo.dataset", "write the synthetic demo dataset (Demodata) to data/raw/demo"),
     "build": ("analysis.data.build", "turn the raw files under data/raw into validated tidy data in data/processed"),
     "run": ("analysis.run.execute", "execute the notebooks and write HTML reports to outputs/"),
+    "note": ("analysis.run.note", "write the status-note draft (statusnotat_<period>.docx) beside the reports"),
     "fetch": ("analysis.sources.fetch", "fetch real data from the Jobindsats API and Statistics Denmark into data/raw"),
 }
 

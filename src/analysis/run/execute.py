@@ -19,6 +19,7 @@ Output layout::
     outputs/<period>/<code>-<name>/<notebook>.analyst.html   with code, warnings and errors (--with-code)
     outputs/<period>/<code>-<name>/<notebook>.ipynb          the executed notebook
     outputs/<period>/<code>-<name>/<notebook>.xlsx           the notebook's key tables, Danish headings
+    outputs/<period>/<code>-<name>/<notebook>.pdf            the leadership report as an A4 PDF (--pdf, :mod:`analysis.run.pdf`)
     outputs/<period>/<code>-<name>/tables/<notebook>__<table>.csv (+ .json)  key tables for machines
 
 CSV files are UTF-8, ``,``-separated, ``.`` decimal point, snake_case columns; each has a
@@ -207,6 +208,15 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
                               header=header)
         (folder / f"{name}.analyst.html").write_text(analyst, encoding="utf-8")
         files["analyst_html"] = f"{rel}/{name}.analyst.html"
+    if plan.pdf_browser is not None:
+        from analysis.run.pdf import html_to_pdf
+
+        try:
+            html_to_pdf(folder / f"{name}.html", folder / f"{name}.pdf", plan.pdf_browser)
+            files["pdf"] = f"{rel}/{name}.pdf"
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:  # the PDF fails this report, not the run
+            if not failure:
+                result.status, result.error = "failed", one_line(f"PDF: {exc}")
     try:
         workbook = write_workbook(folder, name)
     except Exception as exc:  # noqa: BLE001 - a broken table file fails this report, not the run
@@ -493,7 +503,7 @@ def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
             folder = staging / slug
             if not folder.is_dir():
                 continue
-            for suffix in (".html", ".analyst.html", ".ipynb", ".xlsx"):
+            for suffix in (".html", ".analyst.html", ".ipynb", ".xlsx", ".pdf"):
                 with contextlib.suppress(FileNotFoundError):
                     (folder / f"{nb}{suffix}").unlink()
             for f in (folder / "tables").glob(f"{nb}__*"):
@@ -515,6 +525,10 @@ def execute(plan: Plan, zygote=None) -> int:
     from analysis.run import kernels
 
     t0 = time.perf_counter()
+    if plan.pdf and plan.pdf_browser is None:
+        from analysis.run.pdf import HOW_TO_ENABLE
+
+        print(HOW_TO_ENABLE, file=sys.stderr)
     run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     final = plan.out / plan.period
     try:

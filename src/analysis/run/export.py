@@ -37,7 +37,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Int
 
-from analysis.present import TEMPLATE_DIR, styles
+from analysis.present import TEMPLATE_DIR, report, styles
 from analysis.run.results import Result, header_meta
 
 TEMPLATE_NAME = "analysis_report"
@@ -294,9 +294,11 @@ def export_html(
         cell = nbformat.v4.new_markdown_cell(header)
         cell["id"] = HEADER_CELL_ID
         nb.cells.insert(0, cell)
+    demo = (header_meta(nb).get("source") or ("demo" if report.DEMO_TEXT in header else "real")) != "real"
     resources = {
         "analysis_footer": footer,
         "analysis_stylesheet": styles.stylesheet(),
+        "analysis_page_rules": styles.page_rules(title, report.DEMO_TEXT if demo else ""),
         "metadata": {"name": title},
     }
     if result is not None and result.status != "ok":

@@ -34,7 +34,7 @@ def status_detail(report: dict) -> str:
 
 def _links(files: dict) -> list[tuple[str, str]]:
     links = [("HTML", files["html"])] if files.get("html") else []
-    for key, label in (("analyst_html", "med kode"), ("xlsx", "Excel"), ("ipynb", "notebook")):
+    for key, label in (("analyst_html", "med kode"), ("pdf", "PDF"), ("xlsx", "Excel"), ("ipynb", "notebook")):
         if files.get(key):
             links.append((label, files[key]))
     links += [(f"{Path(t).stem.split('__', 1)[-1]}.csv", t) for t in files.get("tables", [])]

@@ -187,6 +187,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="comparison area passed to every notebook (default: each municipality's RAR area)",
     )
     parser.add_argument("--with-code", action="store_true", help="also write <notebook>.analyst.html with code, warnings and errors")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write <notebook>.pdf (A4, from the HTML) with a local Chromium, Chrome or Edge")
     parser.add_argument("--quiet", action="store_true", help="print nothing unless a report failed (for cron)")
     parser.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS", help="time limit per cell (default: 900)")
     parser.add_argument("--no-fork", action="store_true", help="start each kernel from scratch instead of forking a warm one")
@@ -219,6 +221,8 @@ class Plan:
     argv: list[str] = field(default_factory=list)
     vintage: dict = field(default_factory=dict)
     not_possible: dict[str, list[str]] = field(default_factory=dict)  # notebook -> the tables it needs and the data lacks
+    pdf: bool = False  # --pdf: print each HTML to <notebook>.pdf with pdf_browser (None: none found)
+    pdf_browser: Path | None = None
 
 
 def list_notebooks(folder: Path) -> dict[str, Path]:
@@ -356,7 +360,18 @@ def make_plan(args: argparse.Namespace) -> Plan:
         argv=list(sys.argv[1:]),
         vintage=vintage,
         not_possible=not_possible,
+        pdf=bool(getattr(args, "pdf", False)),
+        pdf_browser=_pdf_browser(args),
     )
+
+
+def _pdf_browser(args: argparse.Namespace) -> Path | None:
+    """The browser that prints the PDFs (only looked for with --pdf)."""
+    if not getattr(args, "pdf", False):
+        return None
+    from analysis.run import pdf
+
+    return pdf.find_browser()
 
 
 def _table_periods(source: str) -> dict[str, list[str]]:
