@@ -10,12 +10,13 @@ ANALYSIS := $(BIN)/analysis
 # Pass options to `analysis run`, e.g. make reports ARGS="--municipality Roskilde"
 ARGS ?=
 
-.PHONY: help install test demo build reports note lab bench coverage fetch clean-outputs
+.PHONY: help install test demo build reports note committee lab bench coverage fetch clean-outputs
 
 help:
 	@echo "make reports   set up, make demo data if there is no data, build, run every report"
 	@echo "make test      set up and run the test suite"
 	@echo "make note      write the status-note draft (statusnotat_<period>.docx) for the committee"
+	@echo "make committee the committee's documents in one command: every report as HTML and PDF, and the status-note draft"
 	@echo "make demo      write the synthetic demo dataset to data/raw/demo"
 	@echo "make build     rebuild data/processed from data/raw"
 	@echo "make fetch     fetch real data (needs JOBINDSATS_API_TOKEN and internet)"
@@ -51,6 +52,13 @@ reports: $(STAMP)
 note: $(STAMP)
 	@if [ ! -d data/raw/jobindsats ] && [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
 	$(ANALYSIS) build
+	$(ANALYSIS) note $(ARGS)
+
+# The committee's documents in one command (ARGS: --municipality, --period, --source, --out apply to both)
+committee: $(STAMP)
+	@if [ ! -d data/raw/jobindsats ] && [ ! -d data/raw/demo/jobindsats ]; then $(ANALYSIS) demo; fi
+	$(ANALYSIS) build
+	$(ANALYSIS) run --pdf $(ARGS)
 	$(ANALYSIS) note $(ARGS)
 
 fetch: $(STAMP)
