@@ -4,7 +4,9 @@
 - :mod:`~analysis.analyses.trends` (``target_group_trends``): target groups against the region and the country;
 - :mod:`~analysis.analyses.key_figures` (``quarterly_key_figures``): the committee's quarterly key figures;
 - :mod:`~analysis.analyses.business_programs` (``business_programs``): company-based programmes and
-  their adjusted effects.
+  their adjusted effects;
+- :mod:`~analysis.analyses.front_page` (no notebook; the runner makes it after the four reports): the
+  municipality's front page and the national overview, from the reports' key tables.
 
 Each holds its computation (``compute``), its Danish sentences (``sentences``), its report tables'
 specs (``display``: one :class:`~analysis.present.tables.TableSpec` per table, with its Danish headings,

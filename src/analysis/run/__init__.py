@@ -6,8 +6,9 @@ starts (:mod:`~analysis.run.plan`), the execution in parallel kernels, staged an
 (:mod:`~analysis.run.execute`), the fast kernels forked from a warm process
 (:mod:`~analysis.run.kernels`, ``python -m analysis.run.kernels`` is its server) and the modules
 they preload (:mod:`~analysis.run.preload`), what is read back from an executed notebook
-(:mod:`~analysis.run.results`), the HTML and Excel export (:mod:`~analysis.run.export`) and the
-period's index page (:mod:`~analysis.run.index`).
+(:mod:`~analysis.run.results`), the HTML and Excel export (:mod:`~analysis.run.export`), the
+municipalities' front pages and the national overview (:mod:`~analysis.run.front`, from
+:mod:`analysis.analyses.front_page`) and the period's index page (:mod:`~analysis.run.index`).
 
 May import: every layer below (core, reference, sources, data, present, analyses, demo).
 """
