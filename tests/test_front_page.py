@@ -273,6 +273,16 @@ def test_period_index_leads_to_the_front_pages_with_a_sortable_overview(two_quar
     assert sidecar["columns"][1]["heading_da"] == "Kommune"
     record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
     assert {f["folder"] for f in record["front_pages"]} == {"330-Slagelse", "265-Roskilde"}
+    assert record["run"]["front_pages_seconds"] > 0
+
+
+def test_bench_breakdown_shows_the_front_pages(tmp_path):
+    from analysis.tools.timing import _breakdown
+
+    record = {"run": {"front_pages_seconds": 3.0}, "reports": [],
+              "front_pages": [{"status": "ok"}, {"status": "failed"}]}
+    (tmp_path / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    assert _breakdown(tmp_path)["front_page"] == {"reports": 2, "cell_seconds": 0.0, "failed": 1, "report_seconds": 1.5}
 
 
 # ----------------------------------------------------------------------------- the pieces the reports and the index add
@@ -331,3 +341,39 @@ def test_index_puts_the_municipalities_before_the_run(tmp_path):
     many = render_index(record, _overview_frame())
     assert 'id="ov-table"' in many and 'id="ov-search"' in many and "<script>" in many
     assert many.index("Alle kommuner") < many.index("Kørslen") and 'href="101-København/index.html"' in many
+
+
+def _overflows_at(page: Path, width: int, tmp_path: Path) -> bool:
+    """Whether ``page`` is wider than a ``width``-pixel window in headless Chromium: a script paints
+    the whole window black when the document scrolls sideways, white when not; the screenshot tells."""
+    import shutil
+
+    from PIL import Image
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    probe = tmp_path / f"probe-{page.parent.name}-{page.name}"
+    script = ("<script>var wide = document.documentElement.scrollWidth > window.innerWidth;"
+              "document.body.style.visibility = 'hidden';"
+              "document.documentElement.style.background = wide ? 'black' : 'white';</script></body>")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script), encoding="utf-8")
+    shot = tmp_path / "probe.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--window-size={width},600",
+                    f"--screenshot={shot}", probe.as_uri()], capture_output=True, timeout=120, check=False)
+    image = Image.open(shot).convert("L")
+    assert image.size[0] == width
+    return image.getpixel((width // 2, 300)) < 128
+
+
+@pytest.mark.slow
+def test_no_horizontal_scrolling_on_a_390_pixel_phone(two_quarters, tmp_path):
+    period_dir = two_quarters / "2024Q4"
+    assert not _overflows_at(period_dir / "330-Slagelse" / "index.html", 390, tmp_path)
+    assert not _overflows_at(period_dir / "index.html", 390, tmp_path)
+    # the probe itself can fail: a page made wider than the window is caught
+    wide = tmp_path / "wide.html"
+    wide.write_text('<html><body><div style="width:900px">x</div></body></html>', encoding="utf-8")
+    assert _overflows_at(wide, 390, tmp_path)

@@ -489,11 +489,14 @@ def execute(plan: Plan, zygote=None) -> int:
                 progress.close()
             order = {(a.slug, nb): i for i, (nb, a) in enumerate((nb, a) for a in plan.areas for nb in plan.notebooks)}
             results.sort(key=lambda r: order[(r.folder, r.notebook)])
+            front_started = time.perf_counter()
             front_pages = write_front_pages(plan, staging, _footer(plan, run_started))
             overview = write_overview(staging, front_pages)
+            front_seconds = time.perf_counter() - front_started
             duration = time.perf_counter() - t0
             record = _run_record(plan, results, carried, run_started, duration)
             record["front_pages"] = [{k: v for k, v in e.items() if k != "overview"} for e in front_pages]
+            record["run"]["front_pages_seconds"] = round(front_seconds, 2)
             (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(render_index(record, overview), encoding="utf-8")
             if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
