@@ -124,37 +124,63 @@ def v3_body(spec: tables.TableSpec, codes: list[str], areas_for=None, measure_la
 MUNICIPALITY_CODES = (("330", "Slagelse"), ("265", "Roskilde"))
 
 
-def dst_tableinfo(quarters: list[str]) -> bytes:
+# AUK01 as StatBank describes it (codes, Danish and English texts: analysis.sources.statbank.auk01),
+# cut down to a few values of each variable.
+DST_AREAS = (("0", "Hele landet", "All Denmark"), ("085", "Region Sjælland", "Region Sjælland"),
+             ("04", "Landsdel Vest- og Sydsjælland", "Province Vest- og Sydsjælland"),
+             ("330", "Slagelse", "Slagelse"), ("265", "Roskilde", "Roskilde"), ("997", "Uoplyst", "Unknown"))
+DST_TYPES = (("SY", "Sygedagpenge mv.", "Sickness benefits etc."),
+             ("KT", "Nettoledige kontanthjælpsmodtagere", "Net unemployed recipients of social assistance"))
+DST_SEX = (("TOT", "I alt", "Total"), ("M", "Mænd", "Men"))
+DST_AGE = (("TOT", "Alder i alt", "Age, total"), ("16-24", "16-24 år", "16-24 years"))
+
+
+def _dst_text(value: tuple, lang: str) -> str:
+    return value[2] if lang == "en" else value[1]
+
+
+def dst_tableinfo(quarters: list[str], lang: str = "da") -> bytes:
+    def values(options):
+        return [{"id": v[0], "text": _dst_text(v, lang)} for v in options]
+
     info = {
         "id": "AUK01",
-        "text": "Fuldtidsmodtagere af offentlige forsørgelsesydelser",
+        "text": "Persons receiving public benefits" if lang == "en" else "Fuldtidsmodtagere af offentlige forsørgelsesydelser",
         "variables": [
-            {
-                "id": "OMRÅDE",
-                "text": "område",
-                "values": [{"id": "000", "text": "Hele landet"}, {"id": "085", "text": "Region Sjælland"}]
-                + [{"id": "04", "text": "Landsdel Vestsjælland"}]
-                + [{"id": c, "text": n} for c, n in MUNICIPALITY_CODES],
-            },
-            {"id": "YDELSESTYPE", "text": "ydelsestype", "values": [{"id": "SD", "text": "Sygedagpenge"}, {"id": "KT", "text": "Kontanthjælp"}]},
-            {"id": "KØN", "text": "køn", "values": [{"id": "TOT", "text": "Køn i alt"}, {"id": "M", "text": "Mænd"}]},
-            {"id": "ALDER", "text": "alder", "values": [{"id": "TOT", "text": "Alder i alt"}, {"id": "16-24", "text": "16-24 år"}]},
-            {"id": "Tid", "text": "tid", "time": True, "values": [{"id": q.replace("Q", "K"), "text": q.replace("Q", "K")} for q in quarters]},
+            {"id": "OMRÅDE", "text": "region" if lang == "en" else "område", "values": values(DST_AREAS)},
+            {"id": "YDELSESTYPE", "text": "type of benefits" if lang == "en" else "ydelsestype", "values": values(DST_TYPES)},
+            {"id": "KØN", "text": "sex" if lang == "en" else "køn", "values": values(DST_SEX)},
+            {"id": "ALDER", "text": "age" if lang == "en" else "alder", "values": values(DST_AGE)},
+            {"id": "Tid", "text": "time" if lang == "en" else "tid", "time": True,
+             "values": [{"id": q.replace("Q", "K"), "text": q if lang == "en" else q.replace("Q", "K")} for q in quarters]},
         ],
     }
     return json.dumps(info, ensure_ascii=False).encode("utf-8")
 
 
 def dst_csv(request: dict) -> bytes:
+    """The CSV StatBank answers: texts in the request's language, or codes (``valuePresentation``)."""
+    lang, presentation = request.get("lang", "da"), request.get("valuePresentation", "Value")
     variables = {v["code"]: v["values"] for v in request["variables"]}
-    names = {"000": "Hele landet", **dict(MUNICIPALITY_CODES)}
+
+    def shown(value: tuple) -> str:
+        if presentation == "Code":
+            return value[0]
+        text = _dst_text(value, lang)
+        return f"{value[0]} {text}" if presentation == "CodeAndValue" else text
+
+    def chosen(name: str, options: tuple) -> list[tuple]:
+        wanted = variables[name]
+        return list(options) if wanted == ["*"] else [v for v in options if v[0] in wanted]
+
     lines = ["OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD"]
-    types = {"SD": "Sygedagpenge", "KT": "Kontanthjælp"}
+    sex, age = chosen("KØN", DST_SEX)[0], chosen("ALDER", DST_AGE)[0]
     for tid in variables["Tid"]:
-        for code in variables["OMRÅDE"]:
-            for t in types.values():
-                value = ".." if code == "265" and t == "Kontanthjælp" else f"{len(names[code]) * 10},5"
-                lines.append(f"{names[code]};{t};Køn i alt;Alder i alt;{tid};{value}")
+        time = tid.replace("K", "Q") if lang == "en" else tid
+        for area in chosen("OMRÅDE", DST_AREAS):
+            for t in chosen("YDELSESTYPE", DST_TYPES):
+                value = ".." if area[0] == "265" and t[0] == "KT" else f"{len(area[1]) * 10},5"
+                lines.append(f"{shown(area)};{shown(t)};{shown(sex)};{shown(age)};{time};{value}")
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
@@ -283,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
         if request.get("table", "").upper() != "AUK01":
             return json.dumps({"errorTypeCode": "TABLE-NOT-FOUND", "message": "Tabellen blev ikke fundet"}).encode(), 400
         if path == "/v1/tableinfo":
-            return dst_tableinfo(self.state.dst_quarters), 200
+            return dst_tableinfo(self.state.dst_quarters, request.get("lang", "da")), 200
         if path == "/v1/data":
             known = {q.replace("Q", "K") for q in self.state.dst_quarters}
             tids = {v["code"]: v["values"] for v in request["variables"]}["Tid"]

@@ -368,7 +368,7 @@ def test_dst_full_and_incremental_fetch(server, capsys):
     request = json.loads(server.state.of_kind("dst-data")[0].body)
     variables = {v["code"]: v["values"] for v in request["variables"]}
     assert request["lang"] == "da" and variables["Tid"] == ["2019K1", "2019K2", "2019K3"]
-    assert variables["OMRÅDE"] == ["000", "330", "265"]  # country and municipalities, no region or landsdel
+    assert variables["OMRÅDE"] == ["0", "330", "265"]  # country and municipalities, no region, landsdel or Uoplyst
     assert variables["KØN"] == ["TOT"] and variables["YDELSESTYPE"] == ["*"]
     server.state.dst_quarters.append("2019Q4")
     assert run("--source", "dst") == 0
@@ -376,7 +376,14 @@ def test_dst_full_and_incremental_fetch(server, capsys):
     assert "AUK01__2019Q4-2019Q4.csv" in raw_files(paths.raw_dst_dir())
     frame = build.read_all("real")["AUK01"]
     assert set(frame["period"]) == {"2019Q1", "2019Q2", "2019Q3", "2019Q4"}
-    assert frame.loc[(frame["area"] == "Roskilde") & (frame["benefit_type"] == "Kontanthjælp"), "value"].isna().all()
+    assert frame.loc[(frame["area"] == "Roskilde") & (frame["benefit_type"] == "Nettoledige kontanthjælpsmodtagere"), "value"].isna().all()
+
+
+def test_dst_refused_request_names_statbanks_message(server, capsys):
+    server.state.script["dst-data"] = [("status", 400, {}, json.dumps({"errorTypeCode": "VALUE-NOT-FOUND", "message": "Værdien findes ikke"}))]
+    assert run("--source", "dst") == 2
+    assert "StatBank refused the data request for AUK01 (HTTP 400: Værdien findes ikke)" in capsys.readouterr().err
+    assert not raw_files(paths.raw_dst_dir())
 
 
 def test_dst_needs_no_key_and_refuses_unknown_tables(server, capsys, monkeypatch):
@@ -407,11 +414,11 @@ def test_read_dst_file_into_the_tidy_model(data_root):
     path = _write(
         data_root / "raw" / "dst" / "AUK01__2024Q3-2024Q4.csv",
         "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\n"
-        "Hele landet;Sygedagpenge;Køn i alt;Alder i alt;2024K4;61234\n"
-        "0;Kontanthjælp;Køn i alt;Alder i alt;2024K4;100,5\n"
-        "330 Slagelse;Sygedagpenge;Køn i alt;Alder i alt;2024K3;1234,5\n"
-        "Landsdel Vestsjælland;Sygedagpenge;Køn i alt;Alder i alt;2024K4;9\n"
-        "Slagelse;Kontanthjælp;Køn i alt;Alder i alt;2024K4;..\n",
+        "Hele landet;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K4;61234\n"
+        "0;Nettoledige kontanthjælpsmodtagere;Køn i alt;Alder i alt;2024K4;100,5\n"
+        "330 Slagelse;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K3;1234,5\n"
+        "Landsdel Vestsjælland;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K4;9\n"
+        "Slagelse;Nettoledige kontanthjælpsmodtagere;Køn i alt;Alder i alt;2024K4;..\n",
     )
     frame = statbank_reader.read_dst_file(path, data_root)
     from analysis.reference import model
@@ -423,22 +430,22 @@ def test_read_dst_file_into_the_tidy_model(data_root):
     assert row["measure"] == "fulltime_persons" and row["unit"] == "fuldtidspersoner"
     assert row["source_file"] == "raw/dst/AUK01__2024Q3-2024Q4.csv"
     assert frame.loc[frame["area"] == "Hele landet", "area_code"].unique().tolist() == ["000"]
-    assert frame.loc[(frame["area"] == "Slagelse") & (frame["benefit_type"] == "Kontanthjælp"), "value"].isna().all()
+    assert frame.loc[(frame["area"] == "Slagelse") & (frame["benefit_type"] == "Nettoledige kontanthjælpsmodtagere"), "value"].isna().all()
 
 
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("Slagelse;Sygedagpenge;Køn i alt;Alder i alt;2024K4;mange", r"(row|line) 3: 'INDHOLD' is 'mange', expected a number"),
-        ("Atlantis;Sygedagpenge;Køn i alt;Alder i alt;2024K4;12", r"(row|line) 3.*unknown area 'Atlantis'"),
-        ("Slagelse;Sygedagpenge;Køn i alt;Alder i alt;2024M04;12", r"(row|line) 3.*M period.*Q periods"),
-        ("Slagelse;Sygedagpenge;Køn i alt;2024K4;12", r"line 3: 5 fields, expected 6"),
+        ("Slagelse;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K4;mange", r"(row|line) 3: 'INDHOLD' is 'mange', expected a number"),
+        ("Atlantis;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K4;12", r"(row|line) 3.*unknown area 'Atlantis'"),
+        ("Slagelse;Sygedagpenge mv.;Køn i alt;Alder i alt;2024M04;12", r"(row|line) 3.*M period.*Q periods"),
+        ("Slagelse;Sygedagpenge mv.;Køn i alt;2024K4;12", r"line 3: 5 fields, expected 6"),
     ],
 )
 def test_read_dst_file_names_the_file_and_row_of_a_bad_value(data_root, line, expected):
     path = _write(
         data_root / "raw" / "dst" / "AUK01__2024Q4-2024Q4.csv",
-        "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\nHele landet;Sygedagpenge;Køn i alt;Alder i alt;2024K4;1\n" + line + "\n",
+        "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\nHele landet;Sygedagpenge mv.;Køn i alt;Alder i alt;2024K4;1\n" + line + "\n",
     )
     with pytest.raises(InputError, match=r"raw/dst/AUK01__2024Q4-2024Q4\.csv " + expected):
         statbank_reader.read_dst_file(path, data_root)

@@ -7,7 +7,9 @@ The layers, bottom to top (see src/analysis/__init__.py): core < reference < sou
 Every import counts: at the top of a module, inside a function, ``from analysis.x import y`` (the
 module ``y`` when it is one), and any string that names an analysis module as a whole
 (``importlib.import_module("analysis.x.y")``, ``"analysis.x.y:function"``, a table of command modules),
-since such a string is an import made later.
+since such a string is an import made later. So that no import hides behind ``importlib``, a module name
+given to an import function is never put together at run time (it is written out in full somewhere), and in
+modules that import by a name held in a variable, every ``"analysis.x.y"`` string names a real module.
 """
 
 from __future__ import annotations
@@ -241,3 +243,98 @@ def test_downward_and_same_layer_imports_are_fine(tmp_path):
         "present/charts.py": "import analysis.core.errors\nLOGGER = 'analysis.present.charts.nbconvert'\n",
     })
     assert upward_imports(package) == [] and import_cycles(package) == []
+
+
+# --------------------------------------------------------------------------- imports made by name (importlib)
+
+IMPORT_FUNCTIONS = {"import_module", "__import__", "optional_module", "find_spec"}
+
+
+def _import_calls(tree: ast.AST) -> list[ast.Call]:
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in IMPORT_FUNCTIONS:
+                calls.append(node)
+    return calls
+
+
+def names_built_at_run_time(package: Path) -> list[str]:
+    """Imports by name whose module name is put together at run time (an f-string, ``+``, ``%``, ``.format``,
+    ``.join``): such a module is named nowhere in full, so the layer and cycle checks above cannot see the import."""
+    problems = []
+    for name, path in module_names(package).items():
+        for call in _import_calls(ast.parse(path.read_text(encoding="utf-8"))):
+            built = [n for n in ast.walk(call.args[0]) if isinstance(n, (ast.JoinedStr, ast.BinOp, ast.Call))]
+            if built:
+                problems.append(
+                    f"{_where(path, package)}:{call.lineno}: {name} imports a module whose name is built at run time "
+                    f"({ast.unparse(call.args[0])}); write each module's full name as a string (e.g. in a table)"
+                )
+    return problems
+
+
+def unknown_module_strings(package: Path) -> list[str]:
+    """In modules that import by a name held in a variable, every ``"analysis.x.y"`` (or ``"analysis.x.y:function"``)
+    string must name a module of the package (and a function it defines): a stale name is an import the checks miss,
+    and an optional import that silently finds nothing."""
+    modules = module_names(package)
+    problems = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not any(not isinstance(c.args[0], ast.Constant) for c in _import_calls(tree)):
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            match = MODULE_STRING.match(node.value)
+            if not match:
+                continue
+            target, _, function = node.value.partition(":")
+            if target not in modules:
+                problems.append(f"{_where(path, package)}:{node.lineno}: {node.value!r} names no module of the package")
+            elif function and function not in {
+                n.name for n in ast.parse(modules[target].read_text(encoding="utf-8")).body
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            }:
+                problems.append(f"{_where(path, package)}:{node.lineno}: {node.value!r}: {target} defines no {function}")
+    return problems
+
+
+def test_modules_imported_by_name_are_named_in_full():
+    problems = names_built_at_run_time(PACKAGE)
+    assert not problems, "\n".join(problems)
+
+
+def test_module_names_for_importlib_name_real_modules():
+    problems = unknown_module_strings(PACKAGE)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_module_name_built_at_run_time_is_found(tmp_path):
+    package = _package(tmp_path, {
+        "sources/__init__.py": "",
+        "sources/fetch.py": "import importlib\n\ndef load(kind):\n    return importlib.import_module(f'analysis.sources.{kind}.api')\n",
+        "sources/table.py": "import importlib\nSOURCES = {'a': 'analysis.sources.fetch'}\n\ndef load(k):\n    return importlib.import_module(SOURCES[k])\n",
+    })
+    problems = names_built_at_run_time(package)
+    assert len(problems) == 1 and "src/analysis/sources/fetch.py:4:" in problems[0]
+    assert "f'analysis.sources.{kind}.api'" in problems[0]
+
+
+def test_a_stale_module_name_is_found(tmp_path):
+    package = _package(tmp_path, {
+        "demo/__init__.py": "",
+        "demo/hooks.py": "def add():\n    pass\n",
+        "demo/dataset.py": (
+            "from importlib import import_module\n"
+            "HOOKS = ('analysis.demo.hooks:add', 'analysis.demo.hooks:gone', 'analysis.demo.renamed:add')\n"
+            "def run():\n    for h in HOOKS:\n        import_module(h.partition(':')[0])\n"
+        ),
+    })
+    problems = unknown_module_strings(package)
+    assert problems == [
+        "src/analysis/demo/dataset.py:2: 'analysis.demo.hooks:gone': analysis.demo.hooks defines no gone",
+        "src/analysis/demo/dataset.py:2: 'analysis.demo.renamed:add' names no module of the package",
+    ]

@@ -7,6 +7,7 @@ command line in a subprocess, against a tiny fake processed dataset (tests/fake_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -284,6 +285,13 @@ def no_kernels(monkeypatch, fake_root, tmp_path):
         (["--all-municipalities", "--municipality", "Slagelse"], "not both"),
         (["--comparison-area", "RAR Hovedstaden"], "does not contain Slagelse"),
         (["--source", "real"], "no processed real data"),
+        (["--municipality", ""], "--municipality '' names nothing"),
+        (["--municipality", ",,,"], "--municipality ',,,' names nothing"),
+        (["--notebooks", " , "], "--notebooks ' , ' names nothing"),
+        (["--municipality", "x" * 100_000], "unknown municipality 'xxxxx"),
+        (["--period", "7" * 100_000], "(100,000 characters) is not a known period code"),
+        (["--notebooks", "n" * 100_000], "(100,000 characters); the notebooks are"),
+        (["--comparison-area", "c" * 100_000], "(100,000 characters)"),
     ],
 )
 def test_bad_parameters_fail_before_any_kernel(no_kernels, capsys, args, message):
@@ -292,7 +300,15 @@ def test_bad_parameters_fail_before_any_kernel(no_kernels, capsys, args, message
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: "), err
     assert message in err
+    assert len(err) < 400, "a message quotes at most about 80 characters of a value"
     assert not no_kernels.exists() or not any(no_kernels.iterdir())
+
+
+def test_long_values_in_option_errors_are_cut(no_kernels, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["run", "--notebooks-dir", str(FIXTURES), "--source", "s" * 100_000])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "(100,000 characters)" in err and len(err) < 1000
 
 
 def test_no_notebooks(no_kernels, capsys, tmp_path):
@@ -507,15 +523,124 @@ def test_falls_back_to_plain_kernels_when_forking_fails(fake_root, tmp_path, mon
     assert (tmp_path / PERIOD / "330-Slagelse" / "ok_report.html").is_file()
 
 
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
 def test_stale_staging_is_cleaned_and_a_half_swapped_period_restored(tmp_path):
-    (tmp_path / ".staging-2024Q2-20240101000000-p999999999").mkdir()
-    (tmp_path / ".old-2024Q1-123").mkdir()
-    (tmp_path / ".old-2024Q1-123" / "index.html").write_text("previous", encoding="utf-8")
+    # Behaviour changed (issue 14, point 1): only folders the runner marked as its own, of a run that is gone.
+    from analysis.core import atomic
+
+    dead = {"pid": _dead_pid(), "process_started": 1.0}
+    stale = tmp_path / f"{execute.STAGING_PREFIX}2024Q2-abc"
+    stale.mkdir()
+    atomic.write_marker(stale, execute.RUN_MADE_BY, **dead)
+    half = tmp_path / f"{execute.OLD_PREFIX}2024Q1-123"
+    half.mkdir()
+    (half / "index.html").write_text("previous", encoding="utf-8")
+    atomic.write_marker(half, execute.RUN_MADE_BY, restore_to="2024Q1", **dead)
     (tmp_path / "2023Q4").mkdir()
-    (tmp_path / ".old-2023Q4-456").mkdir()
+    replaced = tmp_path / f"{execute.OLD_PREFIX}2023Q4-456"  # its successor arrived: removed
+    replaced.mkdir()
+    atomic.write_marker(replaced, execute.RUN_MADE_BY, restore_to="2023Q4", **dead)
+    running = tmp_path / f"{execute.STAGING_PREFIX}2024Q3-def"  # another period's run, still going: kept
+    running.mkdir()
+    atomic.write_marker(running, execute.RUN_MADE_BY, **execute._this_process())
     execute._clean_stale_staging(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023Q4", "2024Q1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, "2023Q4", "2024Q1"]
     assert (tmp_path / "2024Q1" / "index.html").read_text(encoding="utf-8") == "previous"
+
+
+def _tree(root: Path) -> dict[str, bytes | None]:
+    return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(root.rglob("*"))}
+
+
+def _reports_without_kernels(monkeypatch):
+    """Make `analysis run` write a stand-in report per notebook instead of running kernels."""
+    from analysis.run import kernels
+
+    monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+
+    def one(plan, name, area, staging, final, kmc, run_started):
+        (staging / area.slug).mkdir(parents=True, exist_ok=True)
+        (staging / area.slug / f"{name}.html").write_text("report", encoding="utf-8")
+        return execute.Result(notebook=name, municipality=area.name, code=area.code, folder=area.slug, status="ok",
+                              seconds=0.1, run_started=run_started, files={"html": f"{area.slug}/{name}.html"})
+
+    monkeypatch.setattr(execute, "_run_one", one)
+
+
+def test_out_keeps_every_entry_the_runner_did_not_make(no_kernels, monkeypatch, capsys):
+    """Look-alikes of the runner's staging and old folders (made by a user, an older runner or another program) stay
+    byte-identical; before, `.old-thesis-123` became `thesis` and every `.staging-*`/`.old-*` was deleted."""
+    from analysis.core import atomic
+
+    out = no_kernels
+    user = {
+        ".old-thesis-123/chapter1.md": "my thesis",
+        ".old-2024Q2-1/index.html": "an old runner's folder or a user's",
+        ".old-2023Q4-99/keep.txt": "x",
+        ".staging-draft/notes.txt": "draft",
+        f".staging-{PERIOD}-20240101000000-p999999999/a.txt": "a",
+        f"{execute.STAGING_PREFIX}{PERIOD}-mine/b.txt": "no marker: not the runner's",
+        f"{execute.OLD_PREFIX}{PERIOD}-7/c.txt": "another program's marker",
+        ".old-notes-1": "a file",
+        f".{PERIOD}.lock": "a user's own file of that name",
+    }
+    for rel, text in user.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    atomic.write_marker(out / f"{execute.OLD_PREFIX}{PERIOD}-7", "some other program", restore_to="c")
+    before = _tree(out)
+    _reports_without_kernels(monkeypatch)
+    for _ in range(2):  # the second run replaces the period folder the first made
+        assert cli.main(["run", "--notebooks-dir", str(FIXTURES), "--notebooks", "ok_report", "--quiet"]) == 0
+    after = _tree(out)
+    assert {k: v for k, v in after.items() if not k.startswith(PERIOD)} == before
+    assert (out / PERIOD / "330-Slagelse" / "ok_report.html").read_text(encoding="utf-8") == "report"
+
+
+def test_out_under_a_file_or_in_proc_is_one_line(no_kernels, capsys, tmp_path):
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    places = [a_file / "reports", a_file]
+    if Path("/proc/self").is_dir():  # Linux
+        places.append(Path("/proc/analysis-reports"))
+    for place in places:
+        code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--out", str(place)])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.count("\n") == 1 and err.startswith("error: --out "), err
+    assert a_file.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_read_only_out_is_one_line(no_kernels, capsys, monkeypatch, tmp_path):
+    import tempfile
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)  # what a read-only folder answers (also to root)
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--out", str(tmp_path / "ro")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "cannot write reports there (Permission denied)" in err, err
+
+
+def test_period_lock_in_a_folder_that_cannot_be_written_is_a_parameter_error(tmp_path, monkeypatch):
+    from analysis.core import atomic
+    from analysis.core.errors import ParameterError
+
+    @contextlib.contextmanager
+    def refuse(path):
+        raise PermissionError(13, "Permission denied")
+        yield
+
+    monkeypatch.setattr(atomic, "exclusive_lock", refuse)
+    with pytest.raises(ParameterError, match="cannot write reports there"):
+        with execute._period_lock(tmp_path, PERIOD):
+            pass
 
 
 def test_notebook_imports_follow_analysis_modules(tmp_path):
@@ -572,3 +697,143 @@ def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
     from tests.test_published_intervals import check_published_intervals
 
     check_published_intervals(sorted((period_dir / "265-Roskilde" / "tables").glob("*.csv")))
+
+
+# ----------------------------------------------------------------------------- kernel connection files
+
+
+def test_runner_kernels_name_their_connection_files_as_its_own(tmp_path, monkeypatch):
+    from jupyter_client.manager import AsyncKernelManager
+
+    monkeypatch.setattr(execute, "_kernel_runtime_dir", lambda: tmp_path)
+    km = execute._own_connection_files(AsyncKernelManager)()
+    km.write_connection_file()
+    written = Path(km.connection_file)
+    assert written.parent == tmp_path and written.is_file()
+    assert execute._KERNEL_FILE.match(written.name), written.name
+    assert execute._clean_kernel_files() == [] and written.is_file()  # this run is alive: its files stay
+    km.cleanup_connection_file()
+
+
+def test_stale_kernel_connection_files_of_gone_runs_are_removed_and_nothing_else(tmp_path, monkeypatch):
+    """What a run killed with kill -9 (or a double Ctrl-C) leaves is removed by the next run; files of another
+    Jupyter, of a live run, or anything else in the temporary folder are never touched."""
+    monkeypatch.setattr(execute, "_kernel_runtime_dir", lambda: tmp_path)
+    me = execute._this_process()
+    prefix = execute.KERNEL_FILE_PREFIX
+    gone = tmp_path / f"{prefix}{_dead_pid()}-1000-abc123.json"
+    reused = tmp_path / f"{prefix}{me['pid']}-1000-def456.json"  # this pid, but another process's start: reused pid
+    live = tmp_path / f"{prefix}{me['pid']}-{int(me['process_started'] * 1000)}-0a1b2c.json"
+    others = [tmp_path / "kernel-0b7e3a4c-1234.json", tmp_path / "tmpab12cd.json", tmp_path / f"{prefix}notes.json"]
+    for path in (gone, reused, live, *others):
+        path.write_text("{}", encoding="utf-8")
+    assert sorted(execute._clean_kernel_files()) == sorted([gone.name, reused.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (live, *others))
+
+
+# ----------------------------------------------------------------------------- the data each report needs
+
+
+def test_the_reports_tables_are_listed_in_one_place_and_agree_with_the_analyses():
+    from analysis.analyses import key_figures, trends
+    from analysis.core import paths
+
+    assert set(plan.NOTEBOOK_DATA) == set(plan.list_notebooks(paths.NOTEBOOKS_DIR))
+    assert set(plan.NOTEBOOK_DATA["target_group_trends"].any_of) == {g.table for g in trends.TARGET_GROUPS}
+    assert set(plan.NOTEBOOK_DATA["quarterly_key_figures"].any_of) == {f.table for f in key_figures.FIGURES if f.table}
+    source = (ROOT / "src" / "analysis" / "analyses" / "business_programs" / "compute.py").read_text(encoding="utf-8")
+    for table in plan.NOTEBOOK_DATA["business_programs"].all_of:  # each is looked up by setup()'s period_until
+        assert f'period_until("{table}", period, source)' in source
+
+
+def test_only_the_benchmark_table_makes_only_the_benchmark_possible():
+    missing = {name: plan.missing_tables(name, ["Y30R21"]) for name in plan.NOTEBOOK_DATA}
+    assert missing["benchmark_ranking"] == []
+    assert missing["business_programs"] == ["PTVC01", "Y14D03", "JOBORDRER"]
+    assert missing["target_group_trends"] and missing["quarterly_key_figures"]
+    assert plan.missing_tables("target_group_trends", ["Y30R21", "Y07A02"]) == []  # one target group is enough
+    en, da = plan.how_to_get(["PTVC01", "JOBORDRER"], "real")
+    assert "`analysis fetch --tables PTVC01`" in en and "ptvc01.csv" in en and "data/raw/jobindsats/jobordrer.csv" in en
+    assert "hent den med `analysis fetch --tables PTVC01`" in da
+
+
+@pytest.fixture
+def real_fake_root(tmp_path, monkeypatch):
+    root = write_fake_processed(tmp_path / "data", source="real")
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(root))
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "outputs"))
+    return tmp_path / "outputs"
+
+
+def test_a_report_whose_tables_are_missing_is_not_possible_not_failed(real_fake_root, monkeypatch, capsys):
+    monkeypatch.setattr(plan, "NOTEBOOK_DATA", {"ok_report": plan.DataNeeds(all_of=("Y01A02",)),
+                                                "fails": plan.DataNeeds(all_of=("Y30R21", "JOBORDRER"))})
+    _reports_without_kernels(monkeypatch)
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == execute.EXIT_NOT_POSSIBLE == 3, err
+    assert "1 report(s) not possible with these data:" in err and "failed" not in err
+    assert "330-Slagelse/fails: not possible with the real data: tables Y30R21, JOBORDRER are missing;" in err
+    assert "`analysis fetch --tables Y30R21`" in err and "data/raw/jobindsats/jobordrer.csv" in err
+    record = json.loads((real_fake_root / PERIOD / "run.json").read_text(encoding="utf-8"))
+    status = {r["notebook"]: (r["status"], r["missing_tables"]) for r in record["reports"]}
+    assert status == {"ok_report": ("ok", []), "fails": ("not_possible", ["Y30R21", "JOBORDRER"])}
+    index = (real_fake_root / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert "Ikke mulig med disse data" in index and "Tabellerne Y30R21, JOBORDRER mangler" in index
+    assert "1 af 2 rapporter fra denne kørsel blev lavet uden fejl. 1 var ikke mulige med disse data." in index
+
+
+def test_exit_status_tells_failed_from_not_possible(tmp_path):
+    from analysis.reference import geography
+
+    area = geography.municipality("Slagelse")
+    p = plan.Plan(areas=[area], period=PERIOD, period_label="", source="real", notebooks={}, notebooks_dir=tmp_path,
+                  out=tmp_path, jobs=1, comparison_area="", with_code=False, quiet=True, timeout=1, fork=False)
+
+    def result(status):
+        return execute.Result(notebook=status, municipality=area.name, code=area.code, folder=area.slug, status=status,
+                              seconds=0)
+
+    assert execute._summarise(p, [result("ok")], tmp_path, 1) == 0
+    assert execute._summarise(p, [result("ok"), result("not_possible")], tmp_path, 1) == 3
+    assert execute._summarise(p, [result("failed"), result("not_possible")], tmp_path, 1) == 1
+
+
+def test_a_period_some_needed_table_does_not_reach_is_refused_before_any_kernel(no_kernels, monkeypatch, capsys):
+    from analysis.reference import periods
+
+    months = periods.month_range("2022M01", "2024M06")
+    quarters = ["2023QMAT01", "2023QMAT02", "2023QMAT03", "2023QMAT04", "2024QMAT01", "2024QMAT02"]
+    monkeypatch.setattr(plan, "_table_periods", lambda source: {"Y01A02": months, "Y30R21": quarters})
+    monkeypatch.setattr(plan, "NOTEBOOK_DATA", {"ok_report": plan.DataNeeds(all_of=("Y30R21",)),
+                                                "fails": plan.DataNeeds(any_of=("Y01A02", "Y30R21"))})
+    code = cli.main(["run", "--notebooks-dir", str(FIXTURES), "--period", "2022Q4"])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == "error: the demo data cannot make every report chosen for period 2022Q4:"
+    assert lines[1] == ("  ok_report: table Y30R21 has no period ending on or before 2022-12-31 (2022Q4); "
+                        "its data run from 2023QMAT01 (ending 2023-03-31) to 2024QMAT02")
+    assert len(lines) == 3 and "--period" in lines[2]  # 'fails' has Y01A02 for 2022Q4
+    assert not no_kernels.exists() or not any(no_kernels.iterdir())
+    fails = {"fails": FIXTURES / "fails.ipynb"}
+    assert plan.period_problems(fails, "2022Q4", plan._table_periods("demo")) == []
+    assert len(plan.period_problems(fails, "2021Q4", plan._table_periods("demo"))) == 2  # neither reaches back
+
+
+def test_the_trends_report_needs_a_period_after_its_base_month():
+    from analysis.core import paths
+    from analysis.reference import periods
+
+    months = {t: periods.month_range("2019M01", "2024M12") for t in ("Y01A02", "Y07A02")}
+    trends = {"target_group_trends": paths.NOTEBOOKS_DIR / "target_group_trends.ipynb"}
+    base = plan.parameter_default(trends["target_group_trends"], "base_period")
+    assert base == "2021M01"
+    assert plan.period_problems(trends, "2024Q2", months) == []
+    assert plan.period_problems(trends, "2019Q1", months) == [
+        "target_group_trends: period 2019Q1 is not after its base period 2021M01 (the notebook's parameter "
+        "base_period); choose a period after 2021M01"]
+    late = {"Y01A02": periods.month_range("2022M01", "2024M12")}
+    assert plan.period_problems(trends, "2024Q2", late) == [
+        "target_group_trends: table Y01A02 starts at 2022M01, after the base period 2021M01 (the notebook's parameter "
+        "base_period)"]

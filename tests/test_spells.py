@@ -234,3 +234,41 @@ def test_extract_date_of_a_frame_without_one(tmp_path):
         spells.extract_date(frame.drop(columns="extract_date"))
     with pytest.raises(InputError, match="2 extract dates"):
         spells.extract_date(frame.assign(extract_date=pd.to_datetime(["2025-01-31", "2025-01-31", "2025-02-01", "2025-02-01"])))
+
+
+def _rows(n: int, start: int = 0) -> list[str]:
+    return [f"F{i},P{i % 7},330,Privat virksomhedspraktik,A-dagpenge,2023-01-{1 + i % 28:02d},2023-02-17,45,K,Grundskole,13,1"
+            for i in range(start, start + n)]
+
+
+def test_a_large_extract_is_read_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    """The extract is read in batches (bounded memory for a 200 MB file, see make bench): rows, line numbers,
+    comment lines anywhere, and problems spanning batches come out as if the file were read at once."""
+    lines = _rows(6) + ["", "# a note in the middle", ",,,,,,,,,,,", *_rows(5, 6)]
+    path = write(tmp_path, lines)
+    whole = spells.read_local(path, tmp_path)
+    monkeypatch.setattr(spells, "BATCH_ROWS", 2)
+    batched = spells.read_local(path, tmp_path)
+    pd.testing.assert_frame_equal(batched, whole)
+    assert whole["source_row"].tolist() == [*range(2, 8), *range(11, 16)]
+    # Problems in different batches: a duplicate spell id five rows apart, a bad age in the last batch, a CPR number.
+    bad = _rows(6) + [_rows(1)[0].replace(",45,", ",99,"), "F2,P9,330,Privat virksomhedspraktik,A-dagpenge,2023-01-05,2023-02-17,45,K,Grundskole,13,1",
+                      "F40,010190-1234,330,Privat virksomhedspraktik,A-dagpenge,2023-01-05,2023-02-17,45,K,Grundskole,13,1"]
+    messages = []
+    for rows in (10**6, 2):
+        monkeypatch.setattr(spells, "BATCH_ROWS", rows)
+        with pytest.raises(InputError) as info:
+            spells.read_local(write(tmp_path, bad), tmp_path)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "lines 2, 4, 8, 9: duplicate spell_id" in messages[0] and "line 8: column 'age'" in messages[0]
+    assert "line 10: column 'person_id' holds CPR-like values" in messages[0] and "010190" not in messages[0]
+
+
+def test_the_cpr_check_looks_at_every_value_that_could_hold_one(tmp_path):
+    values = pd.Series(["010190-1234", "0101901234", "x 01.01.1990/1234 y", "a" * 100 + "010190 1234", "F0000001",
+                        "2023-01-09", "P8e9b65cd", "", "12345678901"])
+    codes, uniques = spells._distinct(values, "education")
+    from analysis.sources.local.cpr import cpr_like
+
+    assert spells._cpr_rows(codes, uniques).tolist() == cpr_like(values).tolist() == [True] * 4 + [False] * 5

@@ -696,3 +696,166 @@ def test_the_report_says_which_regional_level_its_months_use(demo_data):
     # Compared with the country only: the regional sentence alone, no claim about a regional comparison area.
     b = trends.analyse("Slagelse", comparison_area="Hele landet", source="demo", groups="langtidsledige")
     assert "Rapporten sammenligner" not in trends.regional_level_note(b)
+
+
+# --------------------------------------------------------------------------- quarterly series (StatBank AUK01, issue 16.2)
+
+
+def _quarterly_panel(values: dict[str, list[float]], first: str = "2019Q1") -> pd.DataFrame:
+    frames = []
+    for area, series in values.items():
+        codes = periods.quarter_range(first, periods.shift(first, len(series) - 1))
+        frames.append(pd.DataFrame({"target_group": "sygedagpenge", "area": area, "period": codes,
+                                    "period_end": [periods.parse_period(c).end for c in codes], "value": series}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_quarterly_seasonal_adjustment_uses_period_four_and_needs_eight_quarters():
+    season = np.tile([1.10, 0.95, 0.90, 1.05], 6)
+    trend = np.linspace(1000.0, 1230.0, 24)
+    codes = periods.quarter_range("2019Q1", "2024Q4")
+    sa = trends.seasonal_adjust(pd.Series(trend * season, index=codes))
+    assert sa["in_fit"].all()
+    assert np.allclose(sa["adjusted"], trend, rtol=0.02)  # the quarterly pattern is removed, the trend kept
+    assert trends.periods_per_year(codes) == 4 and trends.periods_per_year(["2024M01"]) == 12
+    short = trends.seasonal_adjust(pd.Series(trend[:7] * season[:7], index=codes[:7]))
+    assert not short["in_fit"].any() and short["adjusted"].isna().all()
+    assert trends.seasonal_adjust(pd.Series(trend[:8] * season[:8], index=codes[:8]))["in_fit"].all()
+
+
+def test_quarterly_change_table_and_sentences_are_told_in_quarters():
+    rng = np.random.default_rng(4)
+    season = np.tile([1.10, 0.95, 0.90, 1.05], 6)
+    slagelse = np.rint(np.linspace(1200, 1000, 24) * season + rng.normal(0, 5, 24))
+    region = np.rint(np.linspace(9000, 9300, 24) * season + rng.normal(0, 20, 24))
+    panel = _quarterly_panel({"Slagelse": list(slagelse), "Region Sjælland": list(region)})
+    changes = trends.change_table(panel, "2021Q1")
+    row = changes.set_index("area").loc["Slagelse"]
+    assert (row["base_period"], row["latest_period"], row["year_earlier_period"]) == ("2021Q1", "2024Q4", "2023Q4")
+    assert row["change"] == slagelse[23] - slagelse[8] and row["year_earlier_value"] == slagelse[19]
+    assert row["change_pct"] == pytest.approx((slagelse[23] - slagelse[8]) / slagelse[8] * 100)
+    assert row["seasonal_status"] == "ok" and row["adjusted_change_pct"] < 0
+    text = trends.change_sentences(changes, "Slagelse", "Region Sjælland", [trends.GROUPS["sygedagpenge"]])[0]
+    assert text.startswith("Siden 1. kvt. 2021 er antallet af sygedagpengemodtagere i Slagelse faldet med ")
+    assert "Sæsonkorrigeret er antallet af sygedagpengemodtagere siden 1. kvt. 2021 faldet med" in text
+    assert "Fra 4. kvt. 2023 til 4. kvt. 2024 (samme kvartal året før)" in text and "måned" not in text
+    # Too short to adjust: said honestly, in quarters, with no verdict.
+    short = trends.change_table(_quarterly_panel({"Slagelse": list(slagelse[:7]), "Region Sjælland": list(region[:7])}), "2019Q2")
+    assert set(short["seasonal_status"]) == {"too_short"} and short["adjusted_change"].isna().all()
+    text = trends.change_sentences(short, "Slagelse", "Region Sjælland", [trends.GROUPS["sygedagpenge"]])[0]
+    assert "fordi der ikke er to års sammenhængende kvartalstal" in text and "målt sådan" not in text
+    assert "derfor vurderer rapporten ikke" in text
+    assert trends.seasonal_status_da("too_short", quarterly=True).endswith("under to års sammenhængende kvartalstal")
+    assert trends.seasonal_status_da("too_short") == trends.SEASONAL_STATUS_DA["too_short"]
+
+
+def test_statbank_quarters_through_the_trend_computation_equal_the_raw_file_by_hand(demo_data):
+    """Slagelse's sickness benefit recipients since 1. kvt. 2021 (AUK01), against the raw demo file's lines."""
+    import csv
+    import io
+
+    raw = {}
+    for path in sorted((demo_data / "raw" / "demo" / "dst").glob("AUK01__*.csv")):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            if row[0] == "Slagelse" and row[1] in ("Sygedagpenge mv.", "Sickness benefits etc."):
+                raw[row[4].replace("K", "Q")] = float(row[5])
+    wide, basis = trends.area_series("AUK01", "fulltime_persons", ["Slagelse", "Region Sjælland"], "demo",
+                                     benefit_type="Sygedagpenge mv.")
+    assert list(wide.index) == periods.quarter_range("2019Q1", "2024Q4") and basis["Slagelse"] == trends.BASIS_PUBLISHED
+    panel = wide.drop(columns="period_end").rename_axis("period").reset_index().melt(
+        id_vars="period", var_name="area", value_name="value").assign(target_group="sygedagpenge")
+    row = trends.change_table(panel, "2021Q1").set_index("area").loc["Slagelse"]
+    assert row["change"] == raw["2024Q4"] - raw["2021Q1"]
+    assert row["change_pct"] == pytest.approx((raw["2024Q4"] - raw["2021Q1"]) / raw["2021Q1"] * 100)
+    assert row["seasonal_status"] == "ok"
+
+
+def test_statbank_group_mapping_is_read_from_its_config_file():
+    groups, not_covered = trends.load_mapping()
+    by_key = {g.key: g for g in groups}
+    assert by_key["a_dagpenge"].benefit_types == ("DP", "AKDP") and not by_key["a_dagpenge"].confirmed
+    assert by_key["sygedagpenge"].benefit_types == ("SY",) and by_key["sygedagpenge"].confirmed
+    assert all(g.source.startswith("Danmarks Statistik, AUK01") for g in groups)
+    assert trends.not_covered_lines(not_covered) == [
+        "Langtidsledige: ikke i denne kilde (AUK01 opgør ikke ledigheden efter varighed).",
+        "Aktivitetsparate kontanthjælpsmodtagere: ikke i denne kilde (AUK01 opdeler ikke kontanthjælpsmodtagerne "
+        "efter visitationskategori).",
+    ]
+    assert trends.about_lines(groups)[1].startswith("Sygedagpengemodtagere: Sygedagpenge mv., opgjort som fuldtidsmodtagere pr. kvartal.")
+
+
+def test_statbank_mapping_with_an_unknown_code_names_the_file_and_group(tmp_path):
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n  x:\n    name_da: X\n    benefit_types: [NOPE]\n    about_da: x\n    source: y\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"groups.yaml: group 'x' has benefit type 'NOPE'; AUK01 codes known: TOT, "):
+        trends.load_mapping(path)
+
+
+def test_statbank_panel_sums_benefit_types_as_the_raw_file_does_by_hand(demo_data):
+    import csv
+    import io
+
+    raw = {}
+    for path in sorted((demo_data / "raw" / "demo" / "dst").glob("AUK01__*.csv")):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            if row[0] in ("Slagelse", "Roskilde") and row[4] in ("2021K1", "2024Q4"):
+                raw[(row[0], row[1], row[4][:4])] = float(row[5])
+    groups, _ = trends.load_mapping()
+    panel = trends.statbank_panel(groups, ["Slagelse", "RAR Sjælland uden Slagelse"], "demo")
+    adp = panel[(panel["target_group"] == "a_dagpenge") & (panel["area"] == "Slagelse")].set_index("period")["value"]
+    by_hand = {  # 2021 is in the file saved with Danish texts, 2024 in the one saved with English texts
+        "2021": raw[("Slagelse", "Nettoledige dagpengemodtagere", "2021")] + raw[("Slagelse", "Aktiverede dagpengemodtagere", "2021")],
+        "2024": raw[("Slagelse", "Net unemployed recipients of unemployment benefits", "2024")]
+        + raw[("Slagelse", "Activated recipients of unemployment benefits", "2024")],
+    }
+    assert adp["2021Q1"] == by_hand["2021"] and adp["2024Q4"] == by_hand["2024"]
+    changes = trends.change_table(panel, "2021Q1").set_index(["target_group", "area"])
+    assert changes.loc[("a_dagpenge", "Slagelse"), "change"] == by_hand["2024"] - by_hand["2021"]
+    assert panel["share_pct"].isna().all() and set(panel["target_group"]) == {g.key for g in groups}
+    without = panel[(panel["target_group"] == "sygedagpenge") & (panel["area"] == "RAR Sjælland uden Slagelse")]
+    assert without["basis"].iloc[0] == trends.BASIS_MEMBERS_LESS and without["value"].notna().all()
+
+
+def test_analyse_statbank_gives_quarterly_changes_sentences_and_the_groups_not_covered(demo_data):
+    analysis = trends.analyse_statbank("Slagelse", base_period="2021M01", source="demo")
+    assert (analysis.base_period, analysis.end_period) == ("2021Q1", "2024Q4")
+    assert analysis.areas == ["Slagelse", "RAR Sjælland uden Slagelse", "Hele landet"]
+    assert [g.key for g in analysis.groups] == ["a_dagpenge", "sygedagpenge", "kontanthjaelp", "offentligt_forsoergede"]
+    assert "Langtidsledige: ikke i denne kilde (AUK01 opgør ikke ledigheden efter varighed)." in analysis.notes
+    frame = load.load_table("AUK01", "demo", measures="fulltime_persons", benefit_type="Sygedagpenge mv.")
+    own = frame[frame["area"] == "Slagelse"].set_index("period")["value"]
+    row = analysis.changes.set_index(["target_group", "area"]).loc[("sygedagpenge", "Slagelse")]
+    assert row["change"] == own["2024Q4"] - own["2021Q1"] and row["seasonal_status"] == "ok"
+    text = trends.change_sentences(analysis.changes, "Slagelse", analysis.comparison_area, analysis.groups)[1]
+    assert text.startswith("Siden 1. kvt. 2021 er antallet af sygedagpengemodtagere i Slagelse ")
+    assert "(faktisk antal)." in text and "statusrapporten" not in text and "samme kvartal året før" in text
+    with pytest.raises(ParameterError, match="base quarter 2024Q4 must lie from 2019Q1 up to before the last quarter"):
+        trends.analyse_statbank("Slagelse", base_period="2024Q4", source="demo")
+    with pytest.raises(ParameterError, match="after the latest quarter in the StatBank data"):
+        trends.analyse_statbank("Slagelse", period="2025Q2", source="demo")
+
+
+def test_quarterly_mean_needs_all_three_months():
+    monthly = pd.Series([10.0, 20.0, 30.0, 40.0, np.nan, 60.0, 70.0], index=periods.month_range("2024M01", "2024M07"))
+    means = trends.quarterly_mean(monthly)
+    assert means["2024Q1"] == 20.0 and pd.isna(means["2024Q2"]) and pd.isna(means["2024Q3"])
+
+
+def test_source_comparison_puts_jobindsats_and_statbank_side_by_side(demo_data):
+    table = trends.source_comparison("Slagelse", "2021M01", "demo").set_index("target_group")
+    assert list(table.index) == list(trends.COMPARED_GROUPS)
+    row = table.loc["sygedagpenge"]
+    assert (row["base_period"], row["latest_period"]) == ("2021Q1", "2024Q4")
+    monthly = load.load_table("Y07A02", "demo", measures="fulltime_persons")
+    own = monthly[monthly["area"] == "Slagelse"].set_index("period")["value"]
+    assert row["jobindsats_latest"] == pytest.approx(own[["2024M10", "2024M11", "2024M12"]].mean())
+    auk = load.load_table("AUK01", "demo", measures="fulltime_persons", benefit_type="Sygedagpenge mv.")
+    stat = auk[auk["area"] == "Slagelse"].set_index("period")["value"]
+    assert row["statbank_change_pct"] == pytest.approx((stat["2024Q4"] - stat["2021Q1"]) / stat["2021Q1"] * 100)
+    # The demo's two sources are drawn from the same latent series: levels agree within rounding.
+    assert table["statbank_pct_of_jobindsats"].between(97, 103).all()
+    text = trends.comparison_sentences(table.reset_index(), "Slagelse")[1]
+    assert text.startswith("Sygedagpengemodtagere i Slagelse fra 1. kvt. 2021 til 4. kvt. 2024: Jobindsats ")
+    assert "Danmarks Statistik " in text and text.endswith("; kilderne peger samme vej.")
+    flipped = table.reset_index().assign(statbank_change_pct=-table["jobindsats_change_pct"].to_numpy())
+    assert all(s.endswith("hver sin vej, så tallene bør undersøges nærmere.") for s in trends.comparison_sentences(flipped, "Slagelse"))

@@ -1,7 +1,8 @@
 """Layer 6, ``analyses``: one sub-package per report notebook, named like the notebook.
 
 - :mod:`~analysis.analyses.benchmark` (notebook ``benchmark_ranking``): the ministry's benchmark;
-- :mod:`~analysis.analyses.trends` (``target_group_trends``): target groups against the region and the country;
+- :mod:`~analysis.analyses.trends` (``target_group_trends``): target groups against the region and the country
+  (monthly Jobindsats, or quarterly StatBank AUK01 and the two sources side by side);
 - :mod:`~analysis.analyses.key_figures` (``quarterly_key_figures``): the committee's quarterly key figures;
 - :mod:`~analysis.analyses.business_programs` (``business_programs``): company-based programmes and
   their adjusted effects;

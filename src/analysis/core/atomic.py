@@ -22,13 +22,19 @@ from pathlib import Path
 MARKER = ".made-by-analysis.json"
 
 
-def swap_in(staging: Path, final: Path, *, old_name: str | None = None) -> None:
+def swap_in(staging: Path, final: Path, *, old_name: str | None = None, made_by: str | None = None,
+            **marker: object) -> None:
     """Move a completed staging folder to ``final``; the previous ``final`` is kept until the move succeeded.
 
     ``old_name``: the name the previous folder has while it is replaced (default ``.old-<name>-<ns>``).
+    ``made_by``: first mark the previous folder as made by that command, with the name to restore it to
+    (``restore_to``), so that a command killed between the two renames can find it and put it back
+    (:func:`read_marker`) without ever touching a folder it did not make; ``marker``: more fields for it.
     """
     old = None
     if final.exists():
+        if made_by is not None:
+            write_marker(final, made_by, restore_to=final.name, **marker)
         old = final.with_name(old_name or f".old-{final.name}-{time.time_ns()}")
         final.rename(old)
     try:
@@ -41,8 +47,9 @@ def swap_in(staging: Path, final: Path, *, old_name: str | None = None) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def make_staging(parent: Path, prefix: str, made_by: str) -> Path:
-    """A new, empty folder ``parent/<prefix><random>`` holding the marker file that says ``made_by`` made it.
+def make_staging(parent: Path, prefix: str, made_by: str, **extra: object) -> Path:
+    """A new, empty folder ``parent/<prefix><random>`` holding the marker file that says ``made_by`` made it
+    (``extra``: more fields for the marker).
 
     The folder gets ordinary permissions (``tempfile.mkdtemp`` makes it private).
     """
@@ -50,17 +57,29 @@ def make_staging(parent: Path, prefix: str, made_by: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     with contextlib.suppress(OSError):
         folder.chmod(0o755)
-    stamp = {"made_by": made_by, "pid": os.getpid(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    (folder / MARKER).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+    write_marker(folder, made_by, **extra)
     return folder
+
+
+def write_marker(folder: Path, made_by: str, **extra: object) -> None:
+    """Write the marker file saying that ``made_by`` (this process, now) made ``folder``; ``extra``: more fields."""
+    stamp = {"made_by": made_by, "pid": os.getpid(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             **extra}
+    (folder / MARKER).write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+
+
+def read_marker(folder: Path) -> dict:
+    """The marker of ``folder`` (see :func:`write_marker`), or ``{}`` when it has none (or not a readable one)."""
+    try:
+        stamp = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
 
 
 def is_marked(folder: Path, made_by: str) -> bool:
     """True when ``folder`` holds the marker file of ``made_by`` (see :func:`make_staging`)."""
-    try:
-        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("made_by") == made_by
-    except (OSError, ValueError, AttributeError):
-        return False
+    return read_marker(folder).get("made_by") == made_by
 
 
 class LockedError(Exception):

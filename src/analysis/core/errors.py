@@ -15,3 +15,18 @@ class InputError(AnalysisError):
 
 class ParameterError(AnalysisError):
     """A parameter (municipality, period, table, ...) is not valid."""
+
+
+QUOTE_LIMIT = 80  # characters of a user's value a message repeats
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A user's value as a message quotes it: ``repr`` of at most ``limit`` characters.
+
+    A longer value (a 100,000-character parameter) is cut, marked with ``…`` and its length, so a
+    message stays one readable line. Every message that repeats a value given by the user uses this.
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"

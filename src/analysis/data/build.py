@@ -73,7 +73,7 @@ MADE_BY = "analysis build"
 FORMAT = 2  # of the build manifest
 # The modules and data whose code decides what a processed table holds: a change rebuilds everything.
 BUILDER_FILES = (
-    "data/build.py", "sources/jobindsats/reader.py", "sources/statbank/reader.py", "sources/tidy.py", "sources/textfile.py",
+    "data/build.py", "sources/jobindsats/reader.py", "sources/statbank/reader.py", "sources/statbank/auk01.py", "sources/tidy.py", "sources/textfile.py",
     "sources/local/csv_text.py", "sources/local/spells.py", "sources/local/local_key_figures.py", "sources/local/cpr.py",
     "reference/model.py", "reference/tables.py", "reference/geography.py", "reference/periods.py", "core/paths.py",
 )
@@ -293,6 +293,8 @@ class BuildResult:
             lines.append("  " + "; ".join(parts))
         if self.windows_1252:
             lines.append(f"  read as Windows-1252 (Excel's CSV): {', '.join(self.windows_1252)}")
+        for table in m["tables"].values():
+            lines.extend(f"  note: {note}" for note in table.get("notes", ()))
         return "\n".join(lines)
 
 
@@ -418,7 +420,10 @@ def _build(source: str, target: Path, raw: list[dict], previous: dict | None, bu
                     info = dict(before)
                     result.reused.append(unit.name)
                 else:
+                    noted = len(notices.notes)
                     info = _make(unit, staging / unit.output)
+                    if notices.notes[noted:]:
+                        info["notes"] = notices.notes[noted:]  # kept with the table, so a reuse still says it
                     result.rebuilt.append(unit.name)
                 info["inputs"] = unit.inputs
                 (table_info if unit.kind == "table" else local_info)[unit.name] = info
@@ -549,7 +554,7 @@ def write_parquet(frame, path: Path, row_group: int = 1 << 20) -> None:
     categories = {  # text category columns; date ones (period_start/_end) are written as dates
         c: pa.array(frame[c].cat.categories.to_numpy(dtype=object), type=pa.string())
         for c in frame.columns
-        if isinstance(frame[c].dtype, pd.CategoricalDtype) and frame[c].cat.categories.dtype == object
+        if isinstance(frame[c].dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(frame[c].cat.categories.dtype)
     }
     fields = [pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.name in categories else f for f in plain]
     schema = pa.schema(fields, metadata=plain.metadata)

@@ -185,6 +185,19 @@ def _read_parquet(path: str, mtime_ns: int) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def warm(table: str, source: str = "") -> None:
+    """Read a table and the filter codes of its text columns into this process's caches.
+
+    The kernel zygote (analysis.run.kernels) calls it before forking, so every kernel finds them ready.
+    """
+    spec = tables.spec(table)
+    src = resolve_source(source)
+    frame = _table_frame(spec.id, src)
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):
+            _column_codes(spec.id, src, column)
+
+
 def _column_codes(table_id: str, source: str, column: str) -> tuple[np.ndarray, pd.Index]:
     """(an integer code per row, the distinct values) of one column of a table, computed once.
 

@@ -1,7 +1,8 @@
 """Layer 7, ``demo``: the synthetic demo dataset ("Demodata – syntetiske tal"), written in the raw formats of the real sources.
 
 - :mod:`~analysis.demo.generator`: the model (municipalities, national paths, seasonality, the
-  spell extract with known true effects) and every Jobindsats-shaped file it writes;
+  spell extract with known true effects) and every Jobindsats-shaped file it writes, and StatBank AUK01
+  files (Danish and English texts);
 - :mod:`~analysis.demo.local_key_figures`: the jobcentre's own key figures (``lokale_noegletal.csv``);
 - :mod:`~analysis.demo.dataset`: the ``analysis demo`` command, which puts the dataset in place all at once.
 

@@ -51,6 +51,7 @@ import pandas as pd
 
 from analysis.core.errors import ParameterError
 from analysis.reference import geography, periods, tables
+from analysis.sources.statbank import auk01
 
 FIRST_MONTH, LAST_MONTH = "2019M01", "2024M12"
 # Series start a year early so the rolling years ending in 2019 have twelve months behind them.
@@ -766,6 +767,72 @@ _JOB_ORDER_CYCLE = {"2019Q1": 1.0, "2019Q4": 1.02, "2020Q1": 0.95, "2020Q2": 0.6
                     "2023Q2": 1.05, "2024Q4": 0.98}
 
 
+# --------------------------------------------------------------------------- Statistics Denmark (AUK01)
+
+# The benefit types the demo writes (codes of analysis.sources.statbank.auk01), and how each is made
+# from the monthly panel: quarterly means of the same latent full-time series the Jobindsats tables show.
+AUK01_BENEFIT_TYPES = ("TOT", "TOTUSU", "SU", "TOTLE", "DP", "KT", "AKDP", "SY", "RES", "JA")
+# The demo files: the first years saved with Danish texts, the later with English texts (lang=en),
+# as an analyst who fetched once and then downloaded from the web page in English would have them.
+AUK01_FILES = (("da", "2019Q1", "2021Q4"), ("en", "2022Q1", "2024Q4"))
+# Two landsdele whose municipalities are known here (StatBank lists 11; the reader skips them all).
+_LANDSDELE = {"01": ("Byen København", ("101", "147", "155", "185")), "05": ("Bornholm", ("400",))}
+_UNKNOWN_SHARE = 0.002  # full-time recipients StatBank cannot place in a municipality ("Uoplyst", code 997)
+
+
+def auk01_values(w: _World, p: dict, quarters: Sequence[str]) -> np.ndarray:
+    """(98, quarters, benefit types) full-time recipients, unrounded, in the order of AUK01_BENEFIT_TYPES."""
+    months = np.array([periods.month_range(*_quarter_months(q)) for q in quarters])
+    index = np.array([[list(w.months).index(m) for m in row] for row in months])
+
+    def quarterly(arr: np.ndarray) -> np.ndarray:
+        return arr[:, index].mean(axis=2)
+
+    activated = 0.16 * _jitter(w, "auk01_activated", (w.n, 1), 0.08)
+    dp, akdp = quarterly(p["adp_ft"] * (1 - activated)), quarterly(p["adp_ft"] * activated)
+    kt = quarterly(p["kh_ft"][..., 0] * 0.55)
+    totusu = quarterly(_ptv_groups(p, "ft").sum(axis=2) + p["other_ft"])
+    su = quarterly(w.pop * 0.085 * _jitter(w, "auk01_su", (w.n, 1), 0.15))
+    sy, res, ja = (quarterly(p[k]) for k in ("sdp_ft", "ress_ft", "jafl_ft"))
+    return np.stack([totusu + su, totusu, su, dp + kt, dp, kt, akdp, sy, res, ja], axis=2)
+
+
+def _quarter_months(quarter: str) -> tuple[str, str]:
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year}M{3 * q - 2:02d}", f"{year}M{3 * q:02d}"
+
+
+def auk01_file(w: _World, p: dict, lang: str, first: str, last: str) -> str:
+    """An AUK01 CSV as StatBank's API serves it (format CSV, lang da or en, texts): ``;``, quarters
+    ``2024K4`` (da) or ``2024Q4`` (en), whole numbers, ``..`` where StatBank shows no figure."""
+    quarters = periods.quarter_range(first, last)
+    values = np.rint(auk01_values(w, p, quarters))
+    regions = geography.municipalities()[["region", "region_code"]].drop_duplicates().sort_values("region_code")
+    kom = geography.municipalities()
+    in_region = (kom["region"].to_numpy()[None, :] == regions["region"].to_numpy()[:, None]).astype(float)
+    unknown = np.rint(values.sum(axis=0) * _UNKNOWN_SHARE)
+    en = lang == "en"
+    areas: list[tuple[str, np.ndarray]] = [("All Denmark" if en else "Hele landet", values.sum(axis=0) + unknown)]
+    areas += [(name, np.tensordot(in_region[i], values, axes=(0, 0))) for i, name in enumerate(regions["region"])]
+    for code, (name, members) in _LANDSDELE.items():
+        rows = np.flatnonzero(np.isin(w.codes, members))
+        areas.append((("Province " if en else "Landsdel ") + name, values[rows].sum(axis=0)))
+    areas += [("Copenhagen" if en and n == "København" else str(n), values[i]) for i, n in enumerate(w.names)]
+    areas.append(("Christiansø", np.full(values.shape[1:], np.nan)))
+    areas.append(("Unknown" if en else "Uoplyst", unknown))
+    types = [auk01.benefit_type(c) for c in AUK01_BENEFIT_TYPES]
+    sex, age = ("Total", "Age, total") if en else ("I alt", "Alder i alt")
+    codes = [q if en else q.replace("Q", "K") for q in quarters]
+    lines = ["OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD"]
+    for name, table in areas:
+        for j, t in enumerate(types):
+            label = t.en if en else t.da
+            for k, code in enumerate(codes):
+                cell = table[k, j]
+                lines.append(f"{name};{label};{sex};{age};{code};{SUPPRESSED if np.isnan(cell) else int(cell)}")
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"
+
+
 def _jobordrer(w: _World, _p: dict) -> pd.DataFrame:
     quarters = periods.quarter_range(FIRST_QUARTER, LAST_QUARTER)
     rng = w.rng("jobordrer")
@@ -1035,4 +1102,11 @@ def write_files(folder: Path, seed: int) -> dict[str, int]:
         out.write(f"# extract_date: {SPELL_EXTRACT_DATE}\n")
         spells.to_csv(out, index=False, lineterminator="\n")
     written["local/forloeb.csv"] = len(spells)
+    dst = folder / "dst"
+    dst.mkdir()
+    for lang, first, last in AUK01_FILES:
+        text = auk01_file(w, panel, lang, first, last)
+        path = dst / f"AUK01__{first}-{last}.csv"
+        path.write_bytes(text.encode("utf-8"))
+        written[path.relative_to(folder).as_posix()] = text.count("\r\n") - 1
     return written

@@ -216,7 +216,7 @@ def format_frame(df, formats: Mapping[str, Callable[[Any], str]] | None = None):
     """A copy of ``df`` with the named columns formatted to strings for display.
 
     Columns not named in ``formats`` are left as they are, except that missing values in
-    object columns show as "–". Does not change ``df``.
+    text columns show as "–". Does not change ``df``.
     """
     out = df.copy()
     formats = dict(formats or {})
@@ -226,6 +226,6 @@ def format_frame(df, formats: Mapping[str, Callable[[Any], str]] | None = None):
     for col in out.columns:
         if col in formats:
             out[col] = [formats[col](v) for v in out[col].tolist()]
-        elif out[col].dtype == object:
+        elif out[col].dtype == object or str(out[col].dtype) in ("str", "string"):  # text: object, or pandas 3's str
             out[col] = [MISSING if is_missing(v) else v for v in out[col].tolist()]
     return out

@@ -22,7 +22,7 @@ from importlib import resources
 
 import pandas as pd
 
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, quote
 
 COUNTRY = "Hele landet"
 COUNTRY_CODE = "000"
@@ -110,9 +110,9 @@ def area(name_or_code: str | int, *, level: str | None = None, what: str = "area
     """The area for a name or code; raises ParameterError with close matches when unknown."""
     found = find_area(name_or_code)
     if found is None:
-        raise ParameterError(f"unknown {what} {str(name_or_code)!r}{_suggestion(str(name_or_code), level)}")
+        raise ParameterError(f"unknown {what} {quote(name_or_code)}{_suggestion(str(name_or_code), level)}")
     if level is not None and found.level != level:
-        raise ParameterError(f"{what} {str(name_or_code)!r} is a {found.level}, expected a {level}")
+        raise ParameterError(f"{what} {quote(name_or_code)} is a {found.level}, expected a {level}")
     return found
 
 

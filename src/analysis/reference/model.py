@@ -52,9 +52,9 @@ def key_columns(spec: tables.TableSpec) -> list[str]:
 
 
 def _is_text(series: pd.Series) -> bool:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.categories.dtype == object
-    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+    """Strings (object or pandas' string dtype, the default from pandas 3) or categories of strings."""
+    dtype = series.cat.categories.dtype if isinstance(series.dtype, pd.CategoricalDtype) else series.dtype
+    return dtype == object or pd.api.types.is_string_dtype(dtype)
 
 
 def _is_date(series: pd.Series) -> bool:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, quote
 
 KINDS = ("M", "Q", "QMAT")
 
@@ -75,7 +75,7 @@ def parse_period(text: str) -> JobPeriod:
             first = last - 3
             return JobPeriod(last.end_time.normalize(), "QMAT", f"{year}QMAT{number:02d}", first.start_time)
     raise ParameterError(
-        f"period {str(text)!r} is not a known period code; expected e.g. 2023M01, 2023Q1 or 2022QMAT04"
+        f"period {quote(text)} is not a known period code; expected e.g. 2023M01, 2023Q1 or 2022QMAT04"
     )
 
 

@@ -282,7 +282,7 @@ SPECS: tuple[TableSpec, ...] = (
         title="Fuldtidsmodtagere af offentlige forsørgelsesydelser (Danmarks Statistik)",
         period_kinds=("Q",),
         dimensions=(
-            Dimension("benefit_type", "Ydelsestype", aliases=("Ydelsestyper", "Type of benefit")),
+            Dimension("benefit_type", "Ydelsestype", aliases=("Ydelsestyper", "Type of benefit", "Type of benefits")),
             Dimension("sex", "Køn", total="Køn i alt", aliases=("Sex",)),
             Dimension("age", "Alder", total="Alder i alt", aliases=("Age",)),
         ),

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
-from analysis.core.errors import AnalysisError
+from analysis.core.errors import AnalysisError, quote
 
 COMMANDS = {
     "demo": ("analysis.demo.dataset", "write the synthetic demo dataset (Demodata) to data/raw/demo"),
@@ -22,8 +23,15 @@ COMMANDS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but its messages quote a user's value as every other message does (at most ~80 characters)."""
+
+    def error(self, message: str):
+        super().error(re.sub(r"'([^'\n]{81,})'", lambda m: quote(m.group(1)), message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analysis", description="Jobcentre labour-market analyses.")
+    parser = _Parser(prog="analysis", description="Jobcentre labour-market analyses.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

@@ -36,11 +36,19 @@ the current raw files give (a raw file new, changed or gone since ``analysis bui
 others: its HTML page shows a failure banner naming the section that could not be made and what
 the analyst should do (code and traceback only in the analyst page of ``--with-code``, the
 executed notebook and the summary), the index marks it, the run ends with a summary (notebook, cell, the error's last line)
-and the exit code is 1.
+and the exit code is 1. A report whose tables are not in the data
+(:data:`analysis.run.plan.NOTEBOOK_DATA`) is not run: it is "not possible with these data", listed
+in the summary, ``run.json`` and the index with the missing tables and how to get them; when
+no report failed, the exit code is then 3 (0 when every report was made). A period that a needed
+table does not reach back to is refused before any kernel starts (exit 2).
 
-A run is staged in ``outputs/.staging-<period>-...`` and replaces ``outputs/<period>/`` only
-when every report of the run was produced (failed ones as error pages); an interrupted or
-crashed run leaves the previous folder exactly as it was. Reports of the period that this
+A run is staged in ``outputs/.analysis-run-staging-<period>-...`` and replaces ``outputs/<period>/``
+only when every report of the run was produced (failed ones as error pages); an interrupted or
+crashed run leaves the previous folder exactly as it was. The runner removes or renames only
+folders it made (that prefix and its marker file, :mod:`analysis.core.atomic`) once the run that
+made them is gone, and its kernels' connection files (``analysis-run-kernel-*.json`` in the
+temporary folder) likewise; nothing else in ``--out`` is touched. An ``--out`` that cannot be
+written is one line (exit 2). Reports of the period that this
 run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
 in the index, so re-running one failed notebook does not drop the rest. Other periods are
 never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
@@ -88,9 +96,9 @@ from analysis.run.export import export_html, write_workbook
 from analysis.run.front import write_front_pages, write_overview
 from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
-from analysis.run.plan import Plan, make_plan
+from analysis.run.plan import Plan, cannot_write, make_plan
 from analysis.run.preload import notebook_imports
-from analysis.run.results import Result, find_failure, header_meta, notebook_title, one_line
+from analysis.run.results import NOT_POSSIBLE, Result, find_failure, header_meta, not_possible, notebook_title, one_line
 
 WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job
 
@@ -307,21 +315,21 @@ class Progress:
 
 @contextlib.contextmanager
 def _period_lock(out: Path, period: str):
-    out.mkdir(parents=True, exist_ok=True)
-    lock_path = out / f".{period}.lock"
-    handle = open(lock_path, "w")  # noqa: SIM115
-    try:
-        try:
-            import fcntl
+    """Hold the period's lock (``<out>/.<period>.lock``); another run of the period, or an output folder that
+    cannot be written (read-only, under a file, /proc), is one ParameterError line."""
+    from analysis.core import atomic
 
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - Windows: no lock
-            pass
-        except OSError:
-            raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
+    lock = atomic.exclusive_lock(out / f".{period}.lock")
+    try:
+        lock.__enter__()
+    except atomic.LockedError:
+        raise ParameterError(f"another `analysis run` for period {period} is writing to {out}; wait for it to finish") from None
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
+    try:
         yield
     finally:
-        handle.close()  # the (empty, hidden) lock file stays: removing it would race with a waiting run
+        lock.__exit__(None, None, None)  # the (empty, hidden) lock file stays: removing it would race with a waiting run
 
 
 def _expected_seconds(plan: Plan):
@@ -349,25 +357,103 @@ def _expected_seconds(plan: Plan):
     return code_cells
 
 
+# What the runner makes in --out besides the period folders and their locks: only entries with these prefixes that hold its
+# marker (analysis.core.atomic) are ever removed or renamed; anything else there is left as it is.
+RUN_MADE_BY = "analysis run"
+STAGING_PREFIX = ".analysis-run-staging-"
+OLD_PREFIX = ".analysis-run-old-"
+KERNEL_FILE_PREFIX = "analysis-run-kernel-"  # the connection files of the runner's kernels (the temporary folder)
+
+
+def _this_process() -> dict:
+    """Who this run is, for markers: its pid and the start time of its process (a pid can be reused)."""
+    import psutil
+
+    return {"pid": os.getpid(), "process_started": round(psutil.Process().create_time(), 3)}
+
+
+def _owner_alive(pid, process_started) -> bool:
+    """True while the process that wrote a marker runs: the pid exists and was started when recorded."""
+    import psutil
+
+    try:
+        started = psutil.Process(int(pid)).create_time()
+    except (psutil.Error, TypeError, ValueError):
+        return False
+    try:
+        return abs(started - float(process_started)) < 1.0
+    except (TypeError, ValueError):
+        return True  # no start time recorded: a live pid may be the owner, so keep its files
+
+
 def _clean_stale_staging(out: Path) -> None:
-    for d in out.glob(".staging-*"):
-        m = re.search(r"-p(\d+)$", d.name)
-        alive = False
-        if m:
-            try:
-                os.kill(int(m.group(1)), 0)
-                alive = True
-            except OSError:
-                alive = False
-        if not alive:
-            shutil.rmtree(d, ignore_errors=True)
-    for d in sorted(out.glob(".old-*")):
-        # A run that died between its two renames left the previous period folder here: put it back.
-        m = re.match(r"^\.old-(.+)-\d+$", d.name)
-        if m and not (out / m.group(1)).exists():
-            d.rename(out / m.group(1))
+    """Remove what killed runs of the runner left in ``out``: its staging folders, and previous period folders
+    (renamed aside while a new one was swapped in) put back where the new one never arrived.
+
+    Only folders with the runner's prefix and marker whose process is gone; nothing else is touched.
+    """
+    from analysis.core import atomic
+
+    for entry in sorted(out.iterdir()) if out.is_dir() else []:
+        if not entry.name.startswith((STAGING_PREFIX, OLD_PREFIX)) or entry.is_symlink() or not entry.is_dir():
+            continue
+        marker = atomic.read_marker(entry)
+        if marker.get("made_by") != RUN_MADE_BY or _owner_alive(marker.get("pid"), marker.get("process_started")):
+            continue
+        restore = str(marker.get("restore_to") or "")
+        if entry.name.startswith(OLD_PREFIX) and restore and Path(restore).name == restore and not restore.startswith(".") \
+                and not (out / restore).exists():
+            entry.rename(out / restore)  # a run died between its two renames: put the previous folder back
         else:
-            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _kernel_runtime_dir() -> Path:
+    """Where the runner's kernels' connection files go: the temporary folder (where jupyter_client puts a
+    kernel's file when it is given no name)."""
+    import tempfile
+
+    return Path(tempfile.gettempdir())
+
+
+def _own_connection_files(manager_class):
+    """``manager_class`` whose kernels' connection files are named as the runner's own
+    (``analysis-run-kernel-<pid>-<process start>-<random>.json`` in the temporary folder), so that a
+    later run can remove those a killed run left (:func:`_clean_kernel_files`) and never another Jupyter's."""
+    import uuid
+
+    from traitlets import default
+
+    me = _this_process()
+    stem = f"{KERNEL_FILE_PREFIX}{me['pid']}-{int(me['process_started'] * 1000)}-"
+
+    class RunnerKernelManager(manager_class):
+        @default("connection_file")
+        def _runner_connection_file(self):
+            folder = _kernel_runtime_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            return str(folder / f"{stem}{uuid.uuid4().hex[:12]}.json")
+
+    RunnerKernelManager.__name__ = RunnerKernelManager.__qualname__ = manager_class.__name__
+    return RunnerKernelManager
+
+
+_KERNEL_FILE = re.compile(rf"^{re.escape(KERNEL_FILE_PREFIX)}(\d+)-(\d+)-[0-9a-f]+\.json$")
+
+
+def _clean_kernel_files() -> list[str]:
+    """Remove the connection files of the runner's kernels whose run is gone (killed with ``kill -9``, or
+    stopped by a second Ctrl-C before its kernels were shut down). Other files are never touched."""
+    removed = []
+    folder = _kernel_runtime_dir()
+    for path in sorted(folder.glob(f"{KERNEL_FILE_PREFIX}*.json")) if folder.is_dir() else []:
+        m = _KERNEL_FILE.match(path.name)
+        if m is None or _owner_alive(int(m.group(1)), int(m.group(2)) / 1000):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path.name)
+    return removed
 
 
 def _link_copy(src: Path, dst: Path) -> None:
@@ -379,7 +465,12 @@ def _link_copy(src: Path, dst: Path) -> None:
         except OSError:
             shutil.copy2(s, d)
 
-    shutil.copytree(src, dst, copy_function=link)
+    def not_the_marker(folder, names):  # the staging folder keeps its own marker (this run's)
+        from analysis.core import atomic
+
+        return [atomic.MARKER] if Path(folder) == src else []
+
+    shutil.copytree(src, dst, copy_function=link, ignore=not_the_marker, dirs_exist_ok=True)
 
 
 def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
@@ -411,8 +502,6 @@ def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
                     (folder / f"{nb}{suffix}").unlink()
             for f in (folder / "tables").glob(f"{nb}__*"):
                 f.unlink()
-    else:
-        staging.mkdir(parents=True)
     return carried
 
 
@@ -432,9 +521,18 @@ def execute(plan: Plan, zygote=None) -> int:
     t0 = time.perf_counter()
     run_started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     final = plan.out / plan.period
-    with _period_lock(plan.out, plan.period):
+    try:
+        lock = _period_lock(plan.out, plan.period)
+        lock.__enter__()
+    except BaseException:
+        if zygote is not None:
+            zygote.close()
+        raise
+    with contextlib.ExitStack() as held:
+        held.push(lock)
         _clean_stale_staging(plan.out)
-        staging = plan.out / f".staging-{plan.period}-{time.strftime('%Y%m%d%H%M%S')}-p{os.getpid()}"
+        _clean_kernel_files()
+        staging = atomic.make_staging(plan.out, f"{STAGING_PREFIX}{plan.period}-", RUN_MADE_BY, **_this_process())
         managers: list = []
         try:
             carried = _prepare_staging(plan, final, staging)
@@ -442,7 +540,7 @@ def execute(plan: Plan, zygote=None) -> int:
             if zygote is None and plan.fork and kernels.available():
                 zygote = kernels.Zygote(log_path=log_path)
             if zygote is not None:
-                n_tasks = len(plan.areas) * len(plan.notebooks)
+                n_tasks = len(plan.areas) * len(set(plan.notebooks) - set(plan.not_possible))
                 modules = notebook_imports(plan.notebooks.values())
                 if n_tasks >= WARM_MIN_TASKS_PER_JOB * plan.jobs:
                     # Once the first kernels are running, have the zygote import what the notebooks
@@ -455,18 +553,21 @@ def execute(plan: Plan, zygote=None) -> int:
                     warm = (zygote, plan.source, modules, 0, 0)
                     zygote.hold_spawns()  # the first kernels wait for these imports instead of doing them too
                 threading.Thread(target=_warm, args=warm, daemon=True).start()
-            kmc = kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir))
+            kmc = _own_connection_files(kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir)))
             managers = [kmc]
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
-                plain = kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir))
+                plain = _own_connection_files(kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir)))
                 managers.append(plain)
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
-            tasks = [(nb, area) for area in plan.areas for nb in slowest_first]
+            tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
             progress = Progress(len(tasks), quiet=plan.quiet)
-            results: list[Result] = []
+            # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
+            titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
+            results: list[Result] = [not_possible(nb, area, missing, plan.source, run_started, titles[nb])
+                                     for area in plan.areas for nb, missing in plan.not_possible.items()]
             futures = []
-            pool = ThreadPoolExecutor(max_workers=min(plan.jobs, len(tasks)), thread_name_prefix="report")
+            pool = ThreadPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks))), thread_name_prefix="report")
             try:
                 futures = [
                     pool.submit(_run_one, plan, nb, area, staging, final, managers, run_started) for nb, area in tasks
@@ -499,10 +600,11 @@ def execute(plan: Plan, zygote=None) -> int:
             record["run"]["front_pages_seconds"] = round(front_seconds, 2)
             (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(render_index(record, overview), encoding="utf-8")
-            if all(r.status == "ok" for r in results):  # keep the kernels' own log when something failed
+            if not any(r.status == "failed" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()
-            atomic.swap_in(staging, final)
+            atomic.swap_in(staging, final, old_name=f"{OLD_PREFIX}{plan.period}-{time.time_ns()}",
+                           made_by=RUN_MADE_BY, **_this_process())
         except BaseException:
             for manager in managers:
                 kernels.kill_kernels(manager)
@@ -512,6 +614,22 @@ def execute(plan: Plan, zygote=None) -> int:
             if zygote is not None:
                 zygote.close()
     return _summarise(plan, results, final, time.perf_counter() - t0)
+
+
+def _title_of(path: Path, name: str) -> str:
+    """A notebook's title without running it: the literal its title block is given (``report.header("...")``),
+    else its first heading."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - a notebook that does not read gets its file name
+        return name
+    for cell in nb.cells:
+        found = re.search(r"""report\.header\(\s*(["'])(.+?)\1""", cell.source) if cell.cell_type == "code" else None
+        if found:
+            return found.group(2)
+    return notebook_title(nb, name)
 
 
 def _prepare_export() -> None:
@@ -538,19 +656,29 @@ def _warm(zygote, source: str, modules: list[str], after_spawns: int, max_rows: 
         pass
 
 
+EXIT_FAILED = 1  # a report failed (whatever else)
+EXIT_NOT_POSSIBLE = 3  # none failed, but some reports were not possible with the data (their tables are missing)
+
+
 def _summarise(plan: Plan, results: list[Result], final: Path, seconds: float) -> int:
-    failed = [r for r in results if r.status != "ok"]
+    """Print the run's summary; the exit code: 0 every report made, 1 some failed, 3 none failed but some were
+    not possible with these data."""
+    failed = [r for r in results if r.status == "failed"]
+    impossible = [r for r in results if r.status == NOT_POSSIBLE]
+    ok = len(results) - len(failed) - len(impossible)
     if not plan.quiet:
-        print(
-            f"{len(results) - len(failed)} of {len(results)} reports ok in {seconds:.1f} s -> {final / 'index.html'}",
-            file=sys.stderr,
-        )
+        print(f"{ok} of {len(results)} reports ok in {seconds:.1f} s -> {final / 'index.html'}", file=sys.stderr)
+    if impossible:
+        # Said even with --quiet (for cron): these reports need data that must be fetched or dropped in first.
+        print(f"{len(impossible)} report(s) not possible with these data:", file=sys.stderr)
+        for r in impossible:
+            print(f"  {r.summary_line()}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} report(s) failed:", file=sys.stderr)
         for r in failed:
             print(f"  {r.summary_line()}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_NOT_POSSIBLE if impossible else 0
 
 
 def _run_record(plan: Plan, results: list[Result], carried: list[dict], run_started: str, duration: float) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 STATUSES: dict[str, tuple[str, str]] = {
     "ok": ("OK", "ok"),
     "failed": ("Fejlet", "failed"),
+    "not_possible": ("Ikke mulig med disse data", "failed"),  # its tables are not in the data: not run
 }
 """status -> (Danish label, CSS class of the stylesheet); an unknown status shows as itself, styled as failed."""
 
@@ -26,6 +27,8 @@ def status_detail(report: dict) -> str:
     """The Danish line under a report's status (empty for a report that is OK)."""
     if report.get("status") == "ok":
         return ""
+    if report.get("status") == "not_possible":
+        return report.get("note_da", "")  # which tables are missing and how to get them
     return f"celle {report.get('cell') or '–'}: {report.get('error', '')}"
 
 
@@ -145,8 +148,10 @@ def render_index(record: dict, overview=None) -> str:
         ("Programversion (git)", run["git_commit"]),
         ("Kommando", run["command"]),
     ]
+    impossible = sum(r.get("status") == "not_possible" for r in current)
     status_line = (
         f"{len(current) - len(problems)} af {len(current)} rapporter fra denne kørsel blev lavet uden fejl."
+        + (f" {impossible} var ikke mulige med disse data." if impossible else "")
         if current
         else "Ingen rapporter i denne kørsel."
     )

@@ -15,13 +15,13 @@ Pieces:
   has it import more modules and decode the processed data tables before later forks;
   preloaded objects are moved out of the garbage collector's reach (``gc.freeze``) so the
   children do not copy the shared memory pages when they collect garbage;
-- :class:`ZygoteProvisioner` — a ``jupyter_client`` provisioner that launches the kernel
-  through the zygote instead of ``Popen``; signals, polling and kills go to the child's pid;
 - :func:`kernel_manager_class` — an ``AsyncKernelManager`` subclass bound to one zygote,
   given to papermill/nbclient as ``kernel_manager_class``. Its kernels are ready without
   idle waits: the zygote replies once the child has bound its sockets, the client checks
   IOPub in 20 ms steps instead of jupyter_client's fixed 0.2 s waits, and a killed kernel
-  is noticed within milliseconds instead of the next 0.1 s poll.
+  is noticed within milliseconds instead of the next 0.1 s poll. Everything that plugs into
+  ``jupyter_client`` (a kernel provisioner, the client's ``wait_for_ready``) is in one
+  adapter, :mod:`analysis.run.kernel_adapter`, through public extension points only.
 
 Only POSIX has ``fork``; :func:`available` says whether zygote kernels can be used, and
 the runner falls back to ordinary kernels (``--no-fork``) otherwise. Kernel children run
@@ -70,7 +70,6 @@ PRELOAD = (
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 KERNEL_BIND_WAIT = 30.0  # seconds the zygote waits for a forked kernel to bind its sockets before replying anyway
-IOPUB_SETTLE = 0.02  # seconds of IOPub silence that end a kernel's start (jupyter_client waits 0.2 s)
 THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -121,10 +120,7 @@ def _warm_data(source: str, max_rows: int, modules=()) -> dict:
         tables = load.manifest(source).get("tables", {})
         for table, info in sorted(tables.items()):
             if int(info.get("rows", 0)) <= max_rows:
-                frame = load.load_table(table, source)
-                for column in frame.columns:  # the filter codes of every text column (see load._column_codes)
-                    if frame[column].dtype == object:
-                        load._column_codes(table, source, column)
+                load.warm(table, source)
                 warmed.append(table)
     except Exception as exc:  # noqa: BLE001 - warming is an optimisation only
         return {"warmed": warmed, "error": f"{type(exc).__name__}: {exc}"}
@@ -371,192 +367,27 @@ class Zygote:
         self.close()
 
 
-class _ForkedProcess:
-    """The bits of ``subprocess.Popen`` that jupyter_client's LocalProvisioner uses, for a pid we did not spawn."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0  # reaped by the zygote; its status is not ours to know
-            except PermissionError:
-                self.returncode = 0
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            time.sleep(0.005)
-        return int(self.returncode or 0)
-
-    def send_signal(self, sig: int) -> None:
-        if self.poll() is None:
-            os.kill(self.pid, sig)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-
-def _provisioner_class():
-    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-    class ZygoteProvisioner(LocalProvisioner):
-        """Launch an ipykernel by forking the zygote; anything else launches normally."""
-
-        zygote: Zygote | None = None
-        log_path: str | None = None
-
-        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-            try:
-                at = cmd.index("ipykernel_launcher")
-            except ValueError:
-                at = -1
-            if self.zygote is None or at < 1 or cmd[at - 1] != "-m":
-                return await super().launch_kernel(cmd, **kwargs)
-            env = dict(kwargs.get("env") or os.environ)
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = self.zygote.spawn(cmd[at + 1 :], env=env, cwd=cwd, log=self.log_path)
-            self.process = _ForkedProcess(pid)
-            self.pid = pid
-            self.pgid = pid  # the child called setsid()
-            self.cwd = cwd
-            return self.connection_info
-
-    return ZygoteProvisioner
-
-
-def _quick_ready_client_class():
-    """An ``AsyncKernelClient`` whose ``wait_for_ready`` does not idle.
-
-    jupyter_client's version, after the kernel_info reply, waits up to 0.2 s for an IOPub
-    message (lost when the subscription is still being set up, and then it starts over) and
-    finally for 0.2 s of IOPub silence: at least 0.2 s, often 0.4 s, per kernel. Here the
-    same checks poll in short steps, which matters for a batch of hundreds of short notebooks.
-    """
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class QuickReadyClient(AsyncKernelClient):
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            iopub_wait = IOPUB_SETTLE
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    msg = None
-                if msg is not None and msg["msg_type"] == "kernel_info_reply":
-                    try:  # IOPub is connected once the kernel's status message arrives
-                        await self.iopub_channel.get_msg(timeout=iopub_wait)
-                    except Empty:
-                        iopub_wait = min(0.2, 2 * iopub_wait)
-                    else:
-                        self._handle_kernel_info_reply(msg)
-                        break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-            while True:  # drop what the start left on IOPub (replies are matched by message id anyway)
-                try:
-                    await self.iopub_channel.get_msg(timeout=IOPUB_SETTLE)
-                except Empty:
-                    break
-
-    return QuickReadyClient
-
-
 def kernel_manager_class(zygote: Zygote | None, *, log_path: str | None = None, cwd: str | None = None):
     """An AsyncKernelManager class whose kernels are forked from ``zygote`` (ordinary kernels if None).
 
-    Kernels start in ``cwd`` (default: this process's working directory) and write their own
-    stdout/stderr (not the notebook's output, which travels over ZMQ) to ``log_path``
-    (default: discarded), so they never garble the runner's terminal. The class keeps the
-    process groups of its running kernels in ``live_pgids``; :func:`kill_kernels` kills them.
+    Kernels start in ``cwd`` (default: this process's working directory) with ``THREAD_LIMITS``
+    in their environment, and write their own stdout/stderr (not the notebook's output, which
+    travels over ZMQ) to ``log_path`` (default: discarded), so they never garble the runner's
+    terminal. The class keeps the process groups of its running kernels in ``live_pgids``;
+    :func:`kill_kernels` kills them. How the class hooks into jupyter_client:
+    :mod:`analysis.run.kernel_adapter` (imported here, not at the top, so the zygote server
+    does not import jupyter_client).
     """
-    import uuid
+    from analysis.run import kernel_adapter
 
-    from jupyter_client.manager import AsyncKernelManager
-
-    provisioner_cls = _provisioner_class()
-    sink = subprocess.DEVNULL
-    if zygote is None and log_path:
-        sink = open(log_path, "ab")  # noqa: SIM115 - one handle for the run, shared by every kernel
-    live: set[int] = set()
-
-    from traitlets import Bool, default
-
-    client_cls = _quick_ready_client_class()
-
-    class BatchKernelManager(AsyncKernelManager):
-        live_pgids = live
-        # A kernel that dies fails its notebook; restarting it would only repeat the failure.
-        autorestart = Bool(False)
-
-        @default("client_factory")
-        def _client_factory_default(self):
-            return client_cls
-
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            # After a kill jupyter_client checks every 0.1 s whether the kernel is gone; the
-            # zygote reaps it within milliseconds.
-            await super()._async_wait(pollinterval=0.005)
-
-        async def _async_pre_start_kernel(self, **kw):
-            if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-                prov = provisioner_cls(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-                prov.zygote = zygote
-                prov.log_path = log_path
-                self.provisioner = prov
-            kw.setdefault("env", {**os.environ, **THREAD_LIMITS})
-            if cwd:
-                kw.setdefault("cwd", cwd)
-            if zygote is None:
-                kw.setdefault("stdout", sink)
-                kw.setdefault("stderr", sink)
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_post_start_kernel(self, **kw):
-            pgid = getattr(self.provisioner, "pgid", None) or getattr(self.provisioner, "pid", None)
-            if pgid:
-                live.add(int(pgid))
-            self._analysis_pgid = pgid
-            return await super()._async_post_start_kernel(**kw)
-
-        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False):
-            try:
-                return await super()._async_shutdown_kernel(now=now, restart=restart)
-            finally:
-                live.discard(int(getattr(self, "_analysis_pgid", 0) or 0))
-
-        shutdown_kernel = _async_shutdown_kernel  # AsyncKernelManager binds the base function directly
-
-    return BatchKernelManager
+    return kernel_adapter.manager_class(zygote, env=THREAD_LIMITS, log_path=log_path, cwd=cwd)
 
 
 def kill_kernels(manager_class) -> None:
     """Kill every kernel (process group) still running from ``manager_class`` (on interrupt)."""
-    for pgid in list(getattr(manager_class, "live_pgids", ())):
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except OSError:
-            pass
-        manager_class.live_pgids.discard(pgid)
+    from analysis.run import kernel_adapter
+
+    kernel_adapter.kill_kernels(manager_class)
 
 
 if __name__ == "__main__":

@@ -39,13 +39,124 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, quote
 
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
+
+
+# ----------------------------------------------------------------------------- the data each notebook needs
+
+
+@dataclass(frozen=True)
+class DataNeeds:
+    """The tables a report notebook cannot be made without: every table of ``all_of`` and at least one of
+    ``any_of``, each with a period ending on or before the report's period. Tables it uses when present
+    (and says so in the report when they are not) are not listed."""
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    # A parameter of the notebook naming a period that the report's period must come after and its tables must
+    # reach back to (the trends' index base month); its value is the literal in the notebook's parameters cell.
+    base_parameter: str = ""
+
+
+# The one place that says which tables each report needs (tests/test_runner.py checks it against the analyses).
+NOTEBOOK_DATA: dict[str, DataNeeds] = {
+    # benchmark.check: no Y30R21, no report
+    "benchmark_ranking": DataNeeds(all_of=("Y30R21",)),
+    # trends.resolve_groups leaves out a target group whose table is missing, with a note; trends.check_base_month
+    "target_group_trends": DataNeeds(any_of=("Y01A02", "Y25I09", "Y07A02", "Y36A02", "PTV_A02"),
+                                     base_parameter="base_period"),
+    # key_figures.dashboard shows a figure whose table is missing as "–", with a note
+    "quarterly_key_figures": DataNeeds(any_of=("OTIJ01", "Y01A02", "Y07A02", "Y36A02")),
+    # business_programs.setup: the period of each of the three (OTIJ01 and the spell extract are optional)
+    "business_programs": DataNeeds(all_of=("PTVC01", "Y14D03", "JOBORDRER")),
+}
+
+
+def missing_tables(notebook: str, available) -> list[str]:
+    """The tables ``notebook`` needs that are not in ``available`` (empty: it can be made)."""
+    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    have = set(available)
+    missing = [t for t in needs.all_of if t not in have]
+    if needs.any_of and not have.intersection(needs.any_of):
+        missing += [t for t in needs.any_of if t not in missing]
+    return missing
+
+
+def how_to_get(tables: list[str], source: str) -> tuple[str, str]:
+    """How to get missing tables: (English, Danish), e.g. ``analysis fetch --tables Y01A02`` or the file to drop."""
+    from analysis.reference import tables as registry
+
+    if source == "demo":
+        return "run `analysis demo` and `analysis build`", "kør `analysis demo` og `analysis build`"
+    api = [t for t in tables if registry.spec(t).source == "Jobindsats"]
+    by_hand = [t for t in tables if t not in api]
+    en, da = [], []
+    if api:
+        command = f"`analysis fetch --tables {','.join(api)}`"
+        files = ", ".join(f"{t.lower()}.csv" for t in api)
+        en.append(f"fetch {'it' if len(api) == 1 else 'them'} with {command} or drop {files} from jobindsats.dk "
+                  "into data/raw/jobindsats/")
+        da.append(f"hent {'den' if len(api) == 1 else 'dem'} med {command} eller læg {files} fra jobindsats.dk "
+                  "i data/raw/jobindsats/")
+    for t in by_hand:
+        spec = registry.spec(t)
+        en.append(f"save {t} from {spec.source} as data/raw/jobindsats/{t.lower()}.csv")
+        da.append(f"gem {t} fra {spec.source} som data/raw/jobindsats/{t.lower()}.csv")
+    return "; ".join(en) + ", then `analysis build`", "; ".join(da) + " og kør `analysis build`"
+
+
+def parameter_default(path: Path, name: str):
+    """The literal a notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
+    import ast
+
+    import nbformat
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+                    return ast.literal_eval(node.value)
+    return None
+
+
+def period_problems(notebooks: dict[str, Path], period: str, table_periods: dict[str, list[str]]) -> list[str]:
+    """One line per reason a notebook cannot be made for ``period``: a table it needs has no period ending on or
+    before the period's end, or the period is not after the notebook's base period (:attr:`DataNeeds.base_parameter`)."""
+    from analysis.reference import periods
+
+    end = periods.parse_period(period).end
+    problems = []
+    for name, path in notebooks.items():
+        needs = NOTEBOOK_DATA.get(name, DataNeeds())
+
+        def first_end(table: str):
+            return periods.parse_period(table_periods[table][0]).end
+
+        def lacks(table: str, before) -> str:
+            codes = table_periods[table]
+            return (f"{name}: table {table} has no period ending on or before {before:%Y-%m-%d} ({period}); "
+                    f"its data run from {codes[0]} (ending {first_end(table):%Y-%m-%d}) to {codes[-1]}")
+
+        problems += [lacks(t, end) for t in needs.all_of if t in table_periods and first_end(t) > end]
+        present = [t for t in needs.any_of if t in table_periods]
+        if present and all(first_end(t) > end for t in present):
+            problems += [lacks(t, end) for t in present]
+        base = parameter_default(path, needs.base_parameter) if needs.base_parameter else None
+        if base:
+            b = periods.parse_period(str(base))
+            if b.end >= end:
+                problems.append(f"{name}: period {period} is not after its base period {b.code} (the notebook's "
+                                f"parameter {needs.base_parameter}); choose a period after {b.code}")
+            problems += [f"{name}: table {t} starts at {table_periods[t][0]}, after the base period {b.code} (the "
+                         f"notebook's parameter {needs.base_parameter})" for t in present if first_end(t) > b.end]
+    return problems
 
 
 # ----------------------------------------------------------------------------- command line
@@ -60,7 +171,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--all-municipalities", action="store_true", help="run for all 98 municipalities")
     parser.add_argument("--period", default="", help="end period code, e.g. 2024Q2 (default: the latest complete quarter in the data)")
-    parser.add_argument("--notebooks", default="", metavar="A,B", help="notebook names, comma-separated (default: all)")
+    parser.add_argument("--notebooks", default=None, metavar="A,B", help="notebook names, comma-separated (default: all)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels running at once (default: the number of cores)")
     parser.add_argument(
         "--source",
@@ -107,6 +218,7 @@ class Plan:
     fork: bool
     argv: list[str] = field(default_factory=list)
     vintage: dict = field(default_factory=dict)
+    not_possible: dict[str, list[str]] = field(default_factory=dict)  # notebook -> the tables it needs and the data lacks
 
 
 def list_notebooks(folder: Path) -> dict[str, Path]:
@@ -123,6 +235,36 @@ def list_notebooks(folder: Path) -> dict[str, Path]:
 def split_names(text: str | None) -> list[str]:
     """The items of a comma-separated option, stripped; empty items dropped."""
     return [t.strip() for t in str(text or "").split(",") if t.strip()]
+
+
+def _named(text: str | None, option: str, expected: str) -> list[str]:
+    """The items of a comma-separated option; an option given but naming nothing (``''``, ``',,,'``) is an error."""
+    names = split_names(text)
+    if text is not None and not names:
+        raise ParameterError(f"{option} {quote(text)} names nothing; expected {expected}, comma-separated "
+                             "(or leave the option out for the default)")
+    return names
+
+
+def check_out(out: Path) -> Path:
+    """The output root, made if needed and checked writable; one ParameterError line when it cannot be used
+    (a file, under a file, a read-only folder, a system folder such as /proc)."""
+    try:
+        out = out.resolve()
+        if out.exists() and not out.is_dir():
+            raise ParameterError(f"--out {quote(out)} is a file, expected a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out, prefix=".analysis-run-probe-"):
+            pass
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
+    return out
+
+
+def cannot_write(out: Path, exc: OSError) -> ParameterError:
+    """The one line for an output root that cannot be written (read-only, under a file, /proc, ...)."""
+    return ParameterError(f"--out {quote(out)}: cannot write reports there ({exc.strerror or type(exc).__name__}); "
+                          "expected a folder you may write to")
 
 
 def cores() -> int:
@@ -143,7 +285,9 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.all_municipalities:
         areas = [geography.municipality(code) for code in geography.municipalities()["code"]]
     else:
-        names = split_names(args.municipality) or [geography.DEFAULT_MUNICIPALITY]
+        names = _named(args.municipality, "--municipality", "a municipality name or kommunekode") or [
+            geography.DEFAULT_MUNICIPALITY
+        ]
         areas = []
         for name in names:
             area = geography.municipality(name)
@@ -157,13 +301,13 @@ def make_plan(args: argparse.Namespace) -> Plan:
     available = list_notebooks(nb_dir)
     if not available:
         raise ParameterError(f"no notebooks in {nb_dir}")
-    wanted = split_names(args.notebooks)
+    wanted = _named(args.notebooks, "--notebooks", f"notebook names ({', '.join(available)})")
     if wanted:
         chosen = {}
         for name in wanted:
             key = name[:-6] if name.endswith(".ipynb") else name
             if key not in available:
-                raise ParameterError(f"unknown notebook {name!r}; the notebooks are: {', '.join(available)}")
+                raise ParameterError(f"unknown notebook {quote(name)}; the notebooks are: {', '.join(available)}")
             chosen[key] = available[key]
     else:
         chosen = dict(available)
@@ -180,9 +324,17 @@ def make_plan(args: argparse.Namespace) -> Plan:
     # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
     build.check_current(source, chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
-    out = Path(args.out).resolve() if args.out else paths.outputs_dir()
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {out} is a file, expected a folder")
+    # Reports whose tables are not in this source are not possible (not run, listed with what is missing);
+    # for the others, every table they need must reach back to the period, or the run stops here.
+    table_periods = _table_periods(source)
+    not_possible = {name: m for name in chosen if (m := missing_tables(name, table_periods))}
+    problems = period_problems({n: p for n, p in chosen.items() if n not in not_possible}, period, table_periods)
+    if problems:
+        raise ParameterError(
+            f"the {source} data cannot make every report chosen for period {period}:\n  " + "\n  ".join(problems)
+            + "\n  choose a later --period, leave those notebooks out (--notebooks), or add the missing periods"
+        )
+    out = check_out(Path(args.out) if args.out else paths.outputs_dir())
     try:
         vintage = load.vintage(source)
     except Exception:  # noqa: BLE001 - the vintage is informative only
@@ -203,6 +355,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         fork=not args.no_fork,
         argv=list(sys.argv[1:]),
         vintage=vintage,
+        not_possible=not_possible,
     )
 
 

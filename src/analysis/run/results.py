@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 # ----------------------------------------------------------------------------- results
 
+NOT_POSSIBLE = "not_possible"
+
 
 @dataclass
 class Result:
@@ -17,7 +19,7 @@ class Result:
     municipality: str
     code: str
     folder: str  # relative to the period folder
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "not_possible" (its tables are not in the data: not run, see NOT_POSSIBLE)
     seconds: float
     title: str = ""
     cell: int | None = None
@@ -25,16 +27,40 @@ class Result:
     error: str = ""
     files: dict = field(default_factory=dict)  # kind -> path relative to the period folder
     run_started: str = ""
+    missing_tables: list[str] = field(default_factory=list)  # not_possible: the tables the data lacks
+    note_da: str = ""  # what the index says about the report's status, in Danish (not_possible: what is missing)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.folder, self.notebook)
 
     def summary_line(self) -> str:
+        if self.status == NOT_POSSIBLE:
+            return f"{self.folder}/{self.notebook}: {self.error}"
         where = f"cell {self.cell}" if self.cell else "before the first cell"
         if self.execution_count:
             where += f" (In [{self.execution_count}])"
         return f"{self.folder}/{self.notebook}: {where}: {self.error or 'failed'}"
+
+
+def not_possible(notebook: str, area, missing: list[str], source: str, run_started: str, title: str = "") -> Result:
+    """The result of a report that cannot be made from the data (``missing`` tables), with how to get them."""
+    from analysis.run.plan import NOTEBOOK_DATA, DataNeeds, how_to_get
+
+    en, da = how_to_get(missing, source)
+    tables = ", ".join(missing)
+    plural = len(missing) > 1
+    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    either = plural and not set(missing) & set(needs.all_of)  # only the any_of tables: one of them would do
+    return Result(
+        notebook=notebook, municipality=area.name, code=area.code, folder=area.slug, status=NOT_POSSIBLE,
+        seconds=0.0, title=title or notebook.replace("_", " ").capitalize(), run_started=run_started,
+        error=f"not possible with the {source} data: table{'s' if plural else ''} {tables} "
+              f"{'are' if plural else 'is'} missing{' (any one of them would do)' if either else ''}; {en}",
+        missing_tables=list(missing),
+        note_da=f"{'Tabellerne' if plural else 'Tabellen'} {tables} mangler"
+                f"{' (én af dem er nok)' if either else ''}; {da}.",
+    )
 
 
 # ----------------------------------------------------------------------------- notebook inspection

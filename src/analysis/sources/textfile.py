@@ -46,6 +46,7 @@ class Notices:
 
     windows_1252: list[str] = field(default_factory=list)  # files read as Windows-1252
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was read as intended but left out (e.g. areas outside the model)
 
 
 _ACTIVE: contextvars.ContextVar[Notices | None] = contextvars.ContextVar("analysis_textfile_notices", default=None)
@@ -69,6 +70,13 @@ def warn(message: str) -> None:
             notices.warnings.append(message)
     else:
         warnings.warn(message, RawFileWarning, stacklevel=3)
+
+
+def note(message: str) -> None:
+    """Something the build summary should mention that is not a problem (rows left out by design)."""
+    notices = _ACTIVE.get()
+    if notices is not None and message not in notices.notes:
+        notices.notes.append(message)
 
 
 def note_encoding(shown: str, encoding: str) -> None:

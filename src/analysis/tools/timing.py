@@ -11,9 +11,10 @@ Measured in one go, on the demo data by default:
    the runner, its kernel zygote and every kernel, sampled four times a second; PSS counts
    memory shared between forked kernels once).
 
-5. ``analysis build`` of one large raw CSV (about 210 MB: the demo's PTVC01 table as a portal
-   CSV, repeated over earlier years; made in a temporary folder), measured against a plain
-   ``pandas.read_csv`` of the same file in the same run: the build's time (in-process, after
+5. ``analysis build`` of large raw CSVs, each made in a temporary folder: about 210 MB of the demo's
+   PTVC01 table as a portal CSV (repeated over earlier years) and about 200 MB of the jobcentre's
+   spell extract ``forloeb.csv`` (the demo extract repeated with new ids), each measured against a
+   plain ``pandas.read_csv`` of the same file in the same run: the build's time (in-process, after
    its imports, like the ``read_csv`` call) and the peak memory (maximum resident set size) of
    each process, for a file that is accepted and for the same file with one duplicated row at
    the end (refused), and a second build with nothing changed. Targets: build time at most 3x
@@ -22,7 +23,8 @@ Measured in one go, on the demo data by default:
 Outputs go to ``.bench/`` in the project (never to outputs/); the figures are printed and
 written to ``.bench/bench.json``. Options: ``--source``, ``--municipality``, ``--notebooks``,
 ``--jobs``, ``--skip-all`` (only steps 1-3), ``--skip-cli``, ``--skip-large`` (no step 5),
-``--large-only`` (only step 5), ``--large-mb`` (size of the large file, default 210).
+``--large-only`` (only step 5), ``--large-mb`` (size of the large PTVC01 file, default 210),
+``--large-spells-mb`` (size of the large forloeb.csv, default 200; 0 skips it).
 """
 
 from __future__ import annotations
@@ -205,11 +207,11 @@ def _print_breakdown(title: str, breakdown: dict[str, dict]) -> None:
 
 _MEASURE = """
 import json, sys, time
-out, mode, path = sys.argv[1], sys.argv[2], sys.argv[3]
+out, mode, path, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 if mode == "read_csv":
     import pandas as pd
     started = time.perf_counter()
-    frame = pd.read_csv(path, sep=";")
+    frame = pd.read_csv(path, **options)
     info = {"rows": len(frame)}
 else:
     from analysis.data import build  # the imports are not part of the measured time
@@ -218,16 +220,30 @@ else:
     from analysis.core.errors import AnalysisError
     started = time.perf_counter()
     try:
-        info = {"rows": sum(t["rows"] for t in build.build_source("real").manifest["tables"].values()), "accepted": True}
+        manifest = build.build_source("real").manifest
+        parts = [*manifest["tables"].values(), *manifest.get("local_inputs", {}).values()]
+        info = {"rows": sum(t["rows"] for t in parts), "accepted": True}
     except AnalysisError as exc:
         info = {"accepted": False, "error": str(exc)[:300]}
 info["seconds"] = time.perf_counter() - started
-try:
-    import resource
+
+
+def peak_mb():
+    # Linux: the process's own high-water mark (ru_maxrss would include the parent's, inherited across exec).
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows: no resource module
+        return None
     scale = 1 if sys.platform == "darwin" else 1024
-    info["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
-except ImportError:  # Windows: no resource module
-    info["peak_mb"] = None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+info["peak_mb"] = peak_mb()
 with open(out, "w", encoding="utf-8") as f:
     json.dump(info, f)
 """
@@ -266,14 +282,41 @@ def make_large_csv(path: Path, megabytes: float) -> Path:
     return path
 
 
-def _measure(mode: str, path: Path, data_root: Path | None, work: Path) -> dict:
+def make_large_spells(path: Path, megabytes: float) -> Path:
+    """A spell extract ``forloeb.csv`` of about ``megabytes`` MB: the demo extract repeated, each repetition
+    with its own spell and person ids (so the file is valid: no duplicate spells)."""
+    from analysis import demo
+
+    source = paths.raw_local_dir("demo") / "forloeb.csv"
+    if not source.is_file():
+        source = demo.write_demo(path.parent / "demo-source") / "local" / "forloeb.csv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("spell_id"))
+    head, body = "".join(lines[: at + 1]), lines[at + 1 :]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(head)
+        written, rep, wanted = len(head), 0, int(megabytes * 1e6)
+        while written < wanted:
+            for line in body:  # "F0000001,Pb92f472d,..." -> "F0000001r3,Pb92f472dr3,..."
+                spell, person, rest = line.split(",", 2)
+                row = f"{spell}r{rep},{person}r{rep},{rest}" if rep else line
+                f.write(row)
+                written += len(row)
+                if written >= wanted:
+                    break
+            rep += 1
+    return path
+
+
+def _measure(mode: str, path: Path, data_root: Path | None, work: Path, read_options: dict | None = None) -> dict:
     out = work / f"{mode}-{time.time_ns()}.json"
     env = dict(os.environ)
     env.pop("ANALYSIS_OUTPUT_DIR", None)
     if data_root is not None:
         env["ANALYSIS_DATA_DIR"] = str(data_root)
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(out), mode, str(path)], env=env,
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(out), mode, str(path), json.dumps(read_options or {})], env=env,
                           capture_output=True, cwd=str(paths.PROJECT_ROOT))
     wall = time.perf_counter() - started
     if proc.returncode != 0 or not out.is_file():
@@ -284,21 +327,46 @@ def _measure(mode: str, path: Path, data_root: Path | None, work: Path) -> dict:
     return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in info.items()}
 
 
-def bench_large_file(megabytes: float = 210.0) -> dict:
-    """Step 5: build one large raw CSV (accepted and refused) against a plain pandas.read_csv of it."""
+def bench_large_file(megabytes: float = 210.0, spells_megabytes: float = 200.0) -> dict:
+    """Step 5: build large raw CSVs (accepted and refused) against a plain pandas.read_csv of each: a Jobindsats
+    portal file (PTVC01) and the jobcentre's spell extract (forloeb.csv)."""
+    results = _bench_one_large_file("PTVC01", lambda p: make_large_csv(p, megabytes), "jobindsats/PTVC01.csv",
+                                    {"sep": ";"})
+    if spells_megabytes > 0:
+        results["forloeb"] = _bench_one_large_file("forloeb.csv", lambda p: make_large_spells(p, spells_megabytes),
+                                                   "local/forloeb.csv", {"comment": "#"}, beside="JOBORDRER.csv")
+    return results
+
+
+def _bench_one_large_file(name: str, make, rel: str, read_options: dict, beside: str = "") -> dict:
+    """Build one large raw file (accepted, refused for a duplicate row at its end, then again unchanged) and read it
+    with pandas.read_csv(**read_options), each in its own process; print and return the figures.
+
+    ``beside``: a (small) demo Jobindsats file put next to it, as real data has tables beside the local inputs.
+    """
     import tempfile
 
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="analysis-bench-large-") as tmp:
         work = Path(tmp)
         accepted_root, refused_root = work / "accepted", work / "refused"
-        csv_path = make_large_csv(accepted_root / "raw" / "jobindsats" / "PTVC01.csv", megabytes)
-        refused = refused_root / "raw" / "jobindsats" / "PTVC01.csv"
+        csv_path = make(accepted_root / "raw" / rel)
+        refused = refused_root / "raw" / rel
         refused.parent.mkdir(parents=True)
         shutil.copyfile(csv_path, refused)
+        if beside:
+            table = paths.raw_jobindsats_dir("demo") / beside
+            if not table.is_file():
+                from analysis import demo
+
+                table = demo.write_demo(work / "demo-source") / "jobindsats" / beside
+            for root in (accepted_root, refused_root):
+                (root / "raw" / "jobindsats").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(table, root / "raw" / "jobindsats" / beside)
         with open(csv_path, encoding="utf-8") as f:
-            f.readline()
-            duplicate = f.readline()
+            content = (line for line in f if line.strip() and not line.startswith("#"))
+            next(content)  # the header
+            duplicate = next(content)
         with open(refused, "a", encoding="utf-8", newline="") as f:
             f.write(duplicate)  # the first data row again: a duplicate key, found only at the very end
         size_mb = csv_path.stat().st_size / 1e6
@@ -307,9 +375,9 @@ def bench_large_file(megabytes: float = 210.0) -> dict:
                 while f.read(1 << 24):
                     pass
         results["file_mb"] = round(size_mb, 1)
-        print(f"  large raw CSV: {size_mb:.0f} MB, {sum(1 for _ in open(csv_path, 'rb')) - 1:,} rows (PTVC01, demo data over more years)",
-              flush=True)
-        read = _measure("read_csv", csv_path, None, work)
+        print(f"  large raw CSV {name}: {size_mb:.0f} MB, {sum(1 for _ in open(csv_path, 'rb')) - 1:,} lines "
+              "(demo data, repeated)", flush=True)
+        read = _measure("read_csv", csv_path, None, work, read_options)
         build_ok = _measure("build", csv_path, accepted_root, work)
         build_refused = _measure("build", refused, refused_root, work)
         # The command as a user runs it, with nothing changed since the build: one process, start to end.
@@ -334,7 +402,8 @@ def bench_large_file(megabytes: float = 210.0) -> dict:
 
     if base:
         peak = read.get("peak_mb")
-        print(f"  pandas.read_csv(sep=';'):               {base:6.1f} s, peak {peak or float('nan'):6.0f} MB "
+        call = ", ".join(f"{k}={v!r}" for k, v in read_options.items())
+        print(f"  {'pandas.read_csv(' + call + '):':38s} {base:6.1f} s, peak {peak or float('nan'):6.0f} MB "
               f"(whole process {read.get('process_seconds', float('nan')):.1f} s)", flush=True)
         line("analysis build, accepted:", build_ok)
         line("analysis build, refused (duplicate row):", build_refused)
@@ -356,11 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-large", action="store_true", help="skip the large-file build")
     parser.add_argument("--large-only", action="store_true", help="only the large-file build")
     parser.add_argument("--large-mb", type=float, default=210.0, help="size of the large raw CSV in MB (default 210)")
+    parser.add_argument("--large-spells-mb", type=float, default=200.0,
+                        help="size of the large spell extract forloeb.csv in MB (default 200; 0 skips it)")
     args = parser.parse_args(argv)
 
     if args.large_only:
         print("bench: analysis build of a large raw CSV", flush=True)
-        results = {"large_file": bench_large_file(args.large_mb)}
+        results = {"large_file": bench_large_file(args.large_mb, args.large_spells_mb)}
         root = paths.PROJECT_ROOT / ".bench"
         root.mkdir(exist_ok=True)
         (root / "bench-large.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -455,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     # 5. (printed before the long all-municipalities run) the large raw file
     if not args.skip_large:
         print("  analysis build of a large raw CSV:", flush=True)
-        results["large_file"] = bench_large_file(args.large_mb)
+        results["large_file"] = bench_large_file(args.large_mb, args.large_spells_mb)
 
     # 3. all municipalities
     if not args.skip_all:

@@ -5,11 +5,13 @@ One namespace for the notebook (``from analysis.analyses import trends``), made 
 - :mod:`~analysis.analyses.trends.compute`: the numbers (area series, the comparison area without the
   municipality, indexes and changes, seasonal adjustment, composition by duration; the whole analysis
   in :func:`~analysis.analyses.trends.compute.analyse`, with its Danish notes about the data);
+- :mod:`~analysis.analyses.trends.statbank`: the target groups on StatBank's AUK01 (quarterly), from
+  ``config/statbank_groups.yaml``, and the groups that source does not cover;
 - :mod:`~analysis.analyses.trends.display`: the report tables' Danish headings and display frames;
 - :mod:`~analysis.analyses.trends.sentences`: the key sentences and notes for leadership;
 - :mod:`~analysis.analyses.trends.figures`: the figures.
 
-Order inside the package: compute < display, sentences < figures.
+Order inside the package: compute < statbank, display, sentences < figures.
 """
 
 from __future__ import annotations
@@ -51,19 +53,25 @@ from analysis.analyses.trends.compute import (  # noqa: F401
     gap_notes,
     group_panel,
     has_durations,
+    in_quarters,
     index_to_base,
     indexed_panel,
+    is_quarterly,
     latest_period_of,
     long_duration_history,
     long_duration_share,
     longest_complete_stretch,
     missing_reason,
     pct_change,
+    period_range,
+    periods_per_year,
+    resolve_areas,
     resolve_end,
     resolve_groups,
     seasonal_adjust,
     seasonal_panel,
     seasonal_status,
+    seasonal_status_da,
     share_unit,
     share_unit_text,
     share_without,
@@ -71,6 +79,20 @@ from analysis.analyses.trends.compute import (  # noqa: F401
     target_group,
     weighted_share,
     year_on_year,
+)
+from analysis.analyses.trends.statbank import (  # noqa: F401
+    COMPARED_GROUPS,
+    DIFFERENCES_DA,
+    NOT_IN_SOURCE_DA,
+    StatBankGroup,
+    about_lines,
+    analyse_statbank,
+    comparison_sentences,
+    load_mapping,
+    not_covered_lines,
+    quarterly_mean,
+    source_comparison,
+    statbank_panel,
 )
 from analysis.analyses.trends.display import (  # noqa: F401
     CHANGE_HEADINGS_DA,

@@ -52,7 +52,7 @@ interpolated.
 
 Seasonal adjustment (:func:`seasonal_adjust`)
 ----------------------------------------------
-STL (statsmodels, period 12, robust) on the logarithm of the series (multiplicative
+STL (statsmodels, period 12 for months and 4 for quarters, robust) on the logarithm of the series (multiplicative
 seasonality, as counts of recipients have; plain levels when a value is zero or negative),
 fitted on the **longest gap-free stretch** of the series, which must cover at least two
 full years. Months outside that stretch get no adjusted value (NaN), so gaps are never
@@ -70,6 +70,13 @@ says whether the municipality did better or worse than its comparison area
 (:func:`~analysis.analyses.trends.sentences.relative_development`). A series that cannot be adjusted (no two gap-free years, or
 the base or latest month outside the fitted stretch) gets no adjusted change, no verdict, and
 a sentence and figure that say so.
+
+Quarterly series
+----------------
+A quarterly table (StatBank's AUK01) goes through the same functions: the base period is a quarter,
+the year-earlier period four quarters back, the seasonal period 4 (eight gap-free quarters needed),
+and :func:`in_quarters` tells the Danish texts in quarters ("siden 1. kvt. 2021", "samme kvartal
+året før", "kvartalstal"); monthly series and their texts are unchanged.
 """
 
 from __future__ import annotations
@@ -170,6 +177,43 @@ SEASONAL_STATUS_DA = {
     "too_short": "kan ikke sæsonkorrigeres, fordi der er under to års sammenhængende månedstal",
     "gap": "kan ikke sæsonkorrigeres for hele perioden, fordi der er huller i månedstallene",
 }
+# Month words of the Danish texts and their quarter words (longest first): a quarterly series (StatBank's
+# AUK01) is told in quarters by :func:`in_quarters`, with the monthly texts unchanged.
+_QUARTER_WORDS = (
+    ("basismåneden", "basiskvartalet"), ("Basismåneden", "Basiskvartalet"), ("basismåned", "basiskvartal"),
+    ("Basismåned", "Basiskvartal"), ("slutmåned", "slutkvartal"), ("månedstallene", "kvartalstallene"),
+    ("månedstal", "kvartalstal"), ("Månederne", "Kvartalerne"), ("måneder", "kvartaler"), ("måneden", "kvartalet"),
+    ("Måned", "Kvartal"), ("måned", "kvartal"),
+)
+
+
+def periods_per_year(codes: Iterable[str]) -> int:
+    """12 for a monthly series, 4 for a quarterly one (from its first period code; 12 when empty)."""
+    first = next(iter(codes), None)
+    return 4 if first is not None and periods.parse_period(first).kind == "Q" else 12
+
+
+def is_quarterly(code: str) -> bool:
+    return periods.parse_period(code).kind == "Q"
+
+
+def in_quarters(text: str, quarterly: bool = True) -> str:
+    """A Danish text about months told about quarters ("seneste måned" -> "seneste kvartal"); unchanged when not ``quarterly``."""
+    if not quarterly:
+        return text
+    for month_word, quarter_word in _QUARTER_WORDS:
+        text = text.replace(month_word, quarter_word)
+    return text
+
+
+def seasonal_status_da(status: str, quarterly: bool = False) -> str:
+    """The Danish text of a :func:`seasonal_status`, for monthly or quarterly series."""
+    return in_quarters(SEASONAL_STATUS_DA[status], quarterly)
+
+
+def period_range(first: str, last: str) -> list[str]:
+    """Every month (or quarter, when ``first`` is a quarter) from ``first`` to ``last``."""
+    return periods.quarter_range(first, last) if is_quarterly(first) else periods.month_range(first, last)
 
 
 # --------------------------------------------------------------------------- groups
@@ -275,7 +319,7 @@ def area_series(
         codes = periods.sort_codes(rows["period"].unique())
     first = periods.parse_period(start).code if start else (codes[0] if codes else None)
     last = periods.parse_period(end).code if end else (codes[-1] if codes else None)
-    full = periods.month_range(first, last) if first and last else []
+    full = period_range(first, last) if first and last else []
     values = rows[rows["measure"] == measure].pivot(index="period", columns="area", values="value").reindex(full)
     weights = None
     if len(wanted) > 1:
@@ -554,7 +598,7 @@ def change_table(panel: pd.DataFrame, base_period: str, latest_period: str | Non
         sa = seasonal_adjust(by_period.loc[:latest])
         status = seasonal_status(sa, base, latest)
         ab, av = (float(sa.loc[base, "adjusted"]), float(sa.loc[latest, "adjusted"])) if status == "ok" else (np.nan, np.nan)
-        earlier = periods.shift(latest, -12)
+        earlier = periods.shift(latest, -periods_per_year([latest]))
         e = by_period.get(earlier, np.nan)
         rows.append(
             {
@@ -619,7 +663,7 @@ def year_on_year(panel: pd.DataFrame, latest_period: str | None = None) -> pd.Da
     for (group, area), frame in panel.groupby(["target_group", "area"], sort=False):
         f = frame.set_index("period")
         latest = periods.parse_period(latest_period).code if latest_period else f.index[-1]
-        earlier = periods.shift(latest, -12)
+        earlier = periods.shift(latest, -periods_per_year([latest]))
         v, e = f["value"].get(latest, np.nan), f["value"].get(earlier, np.nan)
         sv, se = f["share_pct"].get(latest, np.nan), f["share_pct"].get(earlier, np.nan)
         rows.append(
@@ -682,8 +726,11 @@ def longest_complete_stretch(values: pd.Series) -> tuple[int, int]:
     return best
 
 
-def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, robust: bool = True) -> pd.DataFrame:
-    """STL seasonal adjustment of a monthly series (index: period codes), on its longest gap-free stretch.
+def seasonal_adjust(values: pd.Series, *, period: int | None = None, min_years: int = 2, robust: bool = True) -> pd.DataFrame:
+    """STL seasonal adjustment of a monthly or quarterly series (index: period codes), on its longest gap-free stretch.
+
+    ``period`` None: 12 for months, 4 for quarters (:func:`periods_per_year`), so a quarterly series
+    needs eight gap-free quarters.
 
     Returns a frame with the same index and columns ``observed``, ``adjusted`` (observed minus
     the seasonal component), ``trend``, ``seasonal`` (in the series' units) and ``in_fit``
@@ -692,6 +739,7 @@ def seasonal_adjust(values: pd.Series, *, period: int = 12, min_years: int = 2, 
     gaps are never filled. See the module docstring for the method.
     """
     observed = values.astype(float)
+    period = period or periods_per_year(values.index)
     out = pd.DataFrame(
         {"observed": observed, "adjusted": np.nan, "trend": np.nan, "seasonal": np.nan, "in_fit": False},
         index=values.index,
@@ -911,6 +959,16 @@ def check_base_period(base_period: str, end: str, groups: Sequence[TargetGroup],
     return p.code
 
 
+def resolve_areas(municipality: str, comparison_area: str, exclude_municipality: bool) -> tuple[str, str, str]:
+    """(municipality, the comparison area's geography, the comparison area shown) from the parameters."""
+    if not isinstance(exclude_municipality, (bool, np.bool_)):
+        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
+    mun = geography.municipality(municipality).name
+    parent = geography.comparison_area(mun, comparison_area or None)
+    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
+    return mun, parent, comp
+
+
 def analyse(
     municipality: str,
     comparison_area: str = "",
@@ -927,11 +985,7 @@ def analyse(
     figures do not damp the gap to its comparison; a comparison area that is the municipality
     itself is left as it is. Hele landet is always the published country total.
     """
-    if not isinstance(exclude_municipality, (bool, np.bool_)):
-        raise ParameterError(f"exclude_municipality must be True or False, not {exclude_municipality!r}")
-    mun = geography.municipality(municipality).name
-    parent = geography.comparison_area(mun, comparison_area or None)
-    comp = area_without(parent, mun) if exclude_municipality and parent != mun else parent
+    mun, parent, comp = resolve_areas(municipality, comparison_area, exclude_municipality)
     chosen, notes = resolve_groups(groups, source)
     latest = max((load.latest_period(g.table, source) for g in chosen), key=lambda c: periods.parse_period(c).end)
     earliest = min((load.available_periods(g.table, source)[0] for g in chosen), key=lambda c: periods.parse_period(c).end)

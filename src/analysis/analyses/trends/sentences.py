@@ -28,6 +28,8 @@ from analysis.analyses.trends.compute import (
     TargetGroup,
     TrendAnalysis,
     area_in_text,
+    in_quarters,
+    is_quarterly,
     latest_period_of,
     long_duration_share,
     share_unit,
@@ -83,7 +85,8 @@ def _raw_sentence(g: TargetGroup, rows: pd.DataFrame, municipality: str, compari
         text = (f"Udviklingen i {g.noun_da} i {municipality} siden {since} kan ikke beregnes, fordi der mangler data "
                 f"for {fmt.period_label(base)} eller {fmt.period_label(latest)}.")
     else:
-        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} (faktisk antal, opgjort som i statusrapporten)."
+        how = "faktisk antal" if is_quarterly(base) else "faktisk antal, opgjort som i statusrapporten"  # the report counted months
+        text = f"Siden {since} er {g.noun_da} i {municipality} {_movement(mun)} ({how})."
     comp = rows["change_pct"].get(comparison_area, np.nan)
     if comparison_area != municipality and pd.notna(comp):
         text += f" Til sammenligning er {g.noun_da} i {area_in_text(comparison_area)} {_movement(comp)}"
@@ -187,7 +190,7 @@ def change_sentences(
             _adjusted_sentence(g, rows, municipality, comparison_area),
             _year_on_year_sentence(g, rows, municipality, comparison_area),
         ]
-        out.append(" ".join(p for p in parts if p))
+        out.append(in_quarters(" ".join(p for p in parts if p), is_quarterly(rows["base_period"].iloc[0])))
     return out
 
 
@@ -202,7 +205,7 @@ def share_sentences(panel: pd.DataFrame, municipality: str, comparison_area: str
         if pd.isna(m):
             continue
         what = share_unit(g)
-        when = fmt.date_da(periods.parse_period(latest).end, style="month")
+        when = month_long(latest)
         text = (f"{g.name_da} udgjorde i {when} {fmt.percent(m, 2)} af de 16-66-årige i {municipality} "
                 f"(målt i {what})")
         if comparison_area != municipality and pd.notna(c):
@@ -256,8 +259,8 @@ def seasonal_notes(seasonal: pd.DataFrame, analysis: TrendAnalysis) -> list[str]
         for area in dict.fromkeys(areas):
             span = adjusted_span(seasonal, g.key, area)
             if span is None:
-                notes.append(f"{g.name_da} i {area_in_text(area)} kan ikke sæsonkorrigeres, fordi der ikke er to års "
-                             "sammenhængende månedstal; figuren viser kun det faktiske antal.")
+                notes.append(in_quarters(f"{g.name_da} i {area_in_text(area)} kan ikke sæsonkorrigeres, fordi der ikke er to års "
+                                         "sammenhængende månedstal; figuren viser kun det faktiske antal.", is_quarterly(last)))
             elif periods.parse_period(span[0]).end > periods.parse_period(analysis.base_period).end or span[1] != last:
                 notes.append(f"{g.name_da} i {area_in_text(area)} er kun sæsonkorrigeret fra {fmt.period_label(span[0])} "
                              f"til {fmt.period_label(span[1])} (den længste række uden huller); uden for den er der "
@@ -266,8 +269,11 @@ def seasonal_notes(seasonal: pd.DataFrame, analysis: TrendAnalysis) -> list[str]
 
 
 def month_long(code: str) -> str:
-    """'2021M01' -> 'januar 2021' (for sentences)."""
-    return fmt.date_da(periods.parse_period(code).end, style="month")
+    """'2021M01' -> 'januar 2021', '2021Q1' -> '1. kvt. 2021' (for sentences)."""
+    p = periods.parse_period(code)
+    if p.kind == "Q":
+        return fmt.period_label(p.code)
+    return fmt.date_da(p.end, style="month")
 
 
 def basis_sentence(analysis: TrendAnalysis) -> str:

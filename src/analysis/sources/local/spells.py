@@ -101,7 +101,6 @@ import pandas as pd
 from analysis.core.errors import InputError
 from analysis.reference import geography
 from analysis.sources.local.cpr import CPR_PATTERN, cpr_like
-from analysis.sources.local.csv_text import read_csv_text
 
 FILENAME = "forloeb.csv"
 NAME = "spells"
@@ -184,11 +183,13 @@ def _display_path(path: Path, data_root: Path | None) -> str:
         return str(path)
 
 
-def _lines(numbers) -> str:
+def _lines(numbers, total: int | None = None) -> str:
+    """``line 3`` / ``lines 3, 7, 9 and 12 more``: the first line numbers of a problem (``total``: how many in all)."""
     numbers = [int(n) for n in numbers]
+    total = len(numbers) if total is None else total
     shown = ", ".join(str(n) for n in numbers[:MAX_ROWS_NAMED])
-    more = f" and {len(numbers) - MAX_ROWS_NAMED} more" if len(numbers) > MAX_ROWS_NAMED else ""
-    return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"
+    more = f" and {total - MAX_ROWS_NAMED} more" if total > MAX_ROWS_NAMED else ""
+    return f"line{'s' if total > 1 else ''} {shown}{more}"
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
@@ -219,111 +220,305 @@ def _municipality_codes(values: pd.Series) -> pd.Series:
     return values.map(mapping)
 
 
-def _read_text(path: Path, where: str) -> tuple[pd.DataFrame, int, tuple[tuple[int, str], ...]]:
-    """All cells as str, with the file line number of each row; returns (frame, header line, comment lines)."""
-    text = read_csv_text(path, where, ",".join(COLUMNS))
-    header_line, sep, content = text.header_line, text.sep, text.lines
-    body = "\n".join(line for _, line in content)
-    try:
-        frame = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{where}: cannot be read as a {sep!r}-separated file: {str(exc).splitlines()[0]}") from None
-    frame = frame.fillna("")
-    rows = [i for i, _ in content[1:]]
-    if len(rows) != len(frame):  # a quoted field spanning lines: fall back to data-row numbers + header
-        rows = list(range(header_line + 1, header_line + 1 + len(frame)))
-    frame["source_row"] = rows
-    return frame, header_line, text.comments
+# --------------------------------------------------------------------------- reading in bounded memory
+
+BATCH_ROWS = 200_000  # rows parsed and checked at a time: the memory a file of any size needs is bounded by this
+
+
+class _Problems:
+    """The problems found, batch by batch: per problem its first line numbers and how many lines in all,
+    in the order of the checks (so a message does not depend on how the file was cut into batches)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple, list] = {}  # order -> [text, first line numbers, count]
+
+    def add(self, order: tuple, text: str, rows) -> None:
+        rows = np.asarray(rows)
+        if not len(rows):
+            return
+        entry = self.found.setdefault(order, [text, [], 0])
+        if len(entry[1]) < MAX_ROWS_NAMED:
+            entry[1].extend(int(r) for r in rows[: MAX_ROWS_NAMED - len(entry[1])])
+        entry[2] += len(rows)
+
+    def lines(self) -> list[str]:
+        return [f"{_lines(first, count)}: {text}" for _, (text, first, count) in sorted(self.found.items())]
+
+
+class _SpellFile:
+    """The content lines of the extract, read line by line and handed out in batches of parsed rows.
+
+    The same lines as :func:`analysis.sources.local.csv_text.read_csv_text` keeps (no blank, ``#`` comment or
+    separator-only lines; the separator is the one the header uses most), but never the whole text in
+    memory: the file is scanned in blocks for its encoding first (:func:`analysis.sources.textfile.inspect`).
+    """
+
+    def __init__(self, path: Path, where: str):
+        from analysis.sources import textfile
+
+        self.path, self.where = path, where
+        self.expected = ",".join(COLUMNS)
+        info = textfile.inspect(path, where, f"a CSV file with the header {self.expected}")
+        textfile.warn_if_cut_short(info, where, fetched=False)
+        textfile.note_encoding(where, info.encoding)
+        self.windows_1252 = info.encoding == textfile.WINDOWS_1252
+        self.encoding = "utf-8-sig" if info.encoding == textfile.UTF8 else textfile.WINDOWS_1252
+        self.header_line = 0
+        self.header = ""
+        self.sep = ","
+        self.comments: list[tuple[int, str]] = []  # complete once every batch was read
+
+    def batches(self, rows: int | None = None):
+        """Yield DataFrames of about ``rows`` rows (default :data:`BATCH_ROWS`; every cell str) with ``source_row``."""
+        rows = rows or BATCH_ROWS
+        with open(self.path, encoding=self.encoding, newline=None) as f:
+            number = 0
+            while not self.header_line:
+                line = f.readline()
+                if not line:
+                    raise InputError(f"{self.where}: the file is empty; expected a header line {self.expected}")
+                number += 1
+                if self._keep(number, line.rstrip("\n")):
+                    self.header_line, self.header = number, line.rstrip("\n")
+                    semicolons, commas = self.header.count(";"), self.header.count(",")
+                    self.sep = "," if semicolons == commas else (";" if semicolons > commas else ",")
+            # A line that may not be a data row starts with white space, the separator or a quote (or is empty).
+            odd_start = re.compile(r'\n[\s"' + re.escape(self.sep) + "]")
+            pieces: list[tuple[int, int, str]] = []  # (first line number, number of lines, text): consecutive data lines
+            count, open_quote, first = 0, False, True
+            while True:
+                block = f.read(rows * 64)
+                if not block:
+                    break
+                if not block.endswith("\n"):
+                    block += f.readline()  # whole lines only
+                text = block[:-1] if block.endswith("\n") else block
+                n_lines = text.count("\n") + 1
+                if "#" in text or odd_start.search(text) or not text[:1].strip() or text[0] in (self.sep, '"'):
+                    for number_in, line in enumerate(text.split("\n"), number + 1):  # the slow path, line by line
+                        if self._keep(number_in, line) and line.replace(self.sep, "").replace('"', "").strip():
+                            pieces.append((number_in, 1, line))
+                else:  # every line of the block is a data line
+                    pieces.append((number + 1, n_lines, text))
+                number += n_lines
+                open_quote ^= bool(text.count('"') % 2)  # inside a quoted field that spans lines: not cut there
+                count = sum(n for _, n, _ in pieces)
+                if count >= rows and not open_quote:
+                    yield self._parse(pieces, first)
+                    pieces, first = [], False
+        if pieces or first:
+            yield self._parse(pieces, first)
+
+    def _keep(self, number: int, line: str) -> bool:
+        """False for a blank line and a ``#`` comment line (kept in :attr:`comments`)."""
+        if not line.strip():
+            return False
+        if line.lstrip().startswith("#"):
+            self.comments.append((number, line.strip()))
+            return False
+        return True
+
+    def _parse(self, pieces: list[tuple[int, int, str]], first: bool) -> pd.DataFrame:
+        from analysis.sources import textfile
+
+        body = "\n".join([self.header, *(text for _, _, text in pieces)])
+        if self.windows_1252:
+            textfile.check_mojibake([body], self.where)
+        try:
+            frame = pd.read_csv(io.StringIO(body), sep=self.sep, dtype=str, na_filter=False,
+                                quoting=csv.QUOTE_MINIMAL)  # every cell str; a missing one ""
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise InputError(f"{self.where}: cannot be read as a {self.sep!r}-separated file: {str(exc).splitlines()[0]}") from None
+        del body
+        rows = np.concatenate([np.arange(start, start + n, dtype="int64") for start, n, _ in pieces]) if pieces \
+            else np.zeros(0, dtype="int64")
+        if len(rows) != len(frame):  # a quoted field spanning lines: fall back to data-row numbers
+            start = self.header_line + 1 if first else pieces[0][0]
+            rows = np.arange(start, start + len(frame), dtype="int64")
+        frame["source_row"] = rows
+        return frame
+
+
+CPR_MIN_DIGITS = 10  # a CPR number has ten digits; a value with fewer cannot hold one
+
+
+def _distinct(values: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a column of text; the identifier columns (nearly every value distinct) as they are."""
+    if _norm(column) in IDENTIFIER_COLUMNS:
+        return np.arange(len(values)), values.to_numpy(dtype=object)
+    return pd.factorize(values)
+
+
+def _cpr_rows(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Which cells look like a CPR number (:func:`analysis.sources.local.cpr.cpr_like`), checked once per distinct
+    value and only for values with at least ten digits (counted with numpy: most ids and dates have fewer)."""
+    hit = np.zeros(len(uniques), dtype=bool)
+    if len(uniques):
+        lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+        short = lengths <= 64  # the digits of short values are counted at once; long ones go to the pattern
+        candidates = ~short
+        if short.any():
+            text = np.asarray(uniques[short], dtype="U64" if lengths[short].max() > 32 else "U32")
+            chars = text.view(np.uint32).reshape(len(text), -1)
+            digits = ((chars >= ord("0")) & (chars <= ord("9"))).sum(axis=1)
+            candidates[np.flatnonzero(short)] = digits >= CPR_MIN_DIGITS
+        if candidates.any():
+            hit[candidates] = cpr_like(pd.Series(uniques[candidates], dtype=object)).to_numpy()
+    return hit[codes]
+
+
+def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
+                 distinct_raw: dict[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """Check one batch of rows (every check that needs only the row itself) and return it typed: text columns
+    stripped (and mapped to the canonical values), dates datetime64, whole numbers int64. Each column is
+    checked and converted once per distinct value, which makes the many repeated values cheap."""
+    frame = raw.rename(columns=rename)
+    rows = frame["source_row"].to_numpy()
+    out: dict[str, object] = {}
+    empty: dict[str, np.ndarray] = {}
+    distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    by_name = {rename[c]: d for c, d in distinct_raw.items() if c in rename}
+    for i, column in enumerate(COLUMNS):
+        codes, uniques = by_name[column]
+        stripped = pd.Series([u.strip() for u in uniques], dtype=object)
+        distinct[column] = (codes, stripped)
+        empty[column] = stripped.eq("").to_numpy()[codes]
+        problems.add((2, i), f"column {column!r} is empty", rows[empty[column]])
+        out[column] = stripped.to_numpy()[codes]
+
+    def domain(order: tuple, column: str, allowed: tuple[str, ...]) -> None:
+        codes, stripped = distinct[column]
+        lookup = {_norm(a): a for a in allowed}
+        mapped = stripped.map({v: lookup.get(_norm(v)) for v in stripped})
+        bad = (mapped.isna() & stripped.ne("")).to_numpy()[codes]
+        problems.add(order, f"column {column!r} has a value that is not one of: {', '.join(allowed)}", rows[bad])
+        out[column] = mapped.fillna(stripped).to_numpy()[codes]
+
+    domain((3, 0), "programme", PROGRAMMES)
+    domain((3, 1), "target_group", TARGET_GROUPS)
+    domain((3, 2), "education", EDUCATIONS)
+    domain((3, 3), "sex", SEXES)
+
+    codes, stripped = distinct["kommunekode"]
+    found = _municipality_codes(stripped)
+    problems.add((4,), "column 'kommunekode' is not a known kommunekode or municipality name",
+                 rows[(found.isna() & stripped.ne("")).to_numpy()[codes]])
+    out["kommunekode"] = found.fillna(stripped).to_numpy()[codes]
+
+    dates = {}
+    for k, column in enumerate(("start_date", "end_date")):
+        codes, stripped = distinct[column]
+        parsed = _parse_dates(stripped)
+        dates[column] = parsed.to_numpy()[codes]
+        problems.add((5, k), f"column {column!r} is not a date (expected YYYY-MM-DD)",
+                     rows[(parsed.isna() & stripped.ne("")).to_numpy()[codes]])
+    problems.add((5, 2), "end_date is before start_date", rows[dates["end_date"] < dates["start_date"]])
+    out.update(dates)
+
+    checks = (("age", AGE_RANGE, f"column 'age' is not a whole number from {AGE_RANGE[0]} to {AGE_RANGE[1]}"),
+              ("prior_benefit_weeks", WEEKS_RANGE,
+               f"column 'prior_benefit_weeks' is not a whole number from {WEEKS_RANGE[0]} to {WEEKS_RANGE[1]}"),
+              ("employed_6m", (0, 1), "column 'employed_6m' is not 0 or 1"))
+    for k, (column, (low, high), what) in enumerate(checks):
+        codes, stripped = distinct[column]
+        number = _integers(stripped)
+        good = (number.between(low, high) if column != "employed_6m" else number.isin([0, 1])).to_numpy()
+        problems.add((6, k), what, rows[~good[codes] & ~empty[column]])
+        out[column] = number.where(good, 0).astype("int64").to_numpy()[codes]
+    if EXTRACT_DATE in frame.columns:
+        out[EXTRACT_DATE] = frame[EXTRACT_DATE].to_numpy(dtype=object)
+    out["source_row"] = rows
+    return out
+
+
+def _duplicated(*columns: np.ndarray) -> np.ndarray:
+    """``duplicated(keep=False)`` of the rows of equally long columns (text, numbers or dates), exactly, but fast:
+    rows are first compared by a 64-bit hash of their values, and only rows whose hashes repeat are compared by
+    value (NaT equals NaT, as in pandas)."""
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.uint64)
+    for column in columns:
+        if column.dtype == object:
+            hashed = np.fromiter(map(hash, column), dtype=np.int64, count=n).view(np.uint64)
+        else:
+            hashed = column.view(np.int64).view(np.uint64)
+        key = key * np.uint64(1_000_003) ^ hashed  # wraps around on overflow, as intended
+    candidates = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    found = np.zeros(n, dtype=bool)
+    if len(candidates):
+        exact = pd.DataFrame({i: c[candidates] for i, c in enumerate(columns)}).duplicated(keep=False).to_numpy()
+        found[candidates[exact]] = True
+    return found
 
 
 def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.DataFrame:
-    """Read and validate ``forloeb.csv``; one InputError names the file, every problem and its lines."""
+    """Read and validate ``forloeb.csv``; one InputError names the file, every problem and its lines.
+
+    The file is read in batches of :data:`BATCH_ROWS` rows, so an extract of any size is checked in bounded memory.
+    """
     path = Path(path)
     where = _display_path(path, Path(data_root) if data_root else None)
-    raw, header_line, comments = _read_text(path, where)
-
-    # Columns: match headings ignoring case and spaces; no unknown and no missing ones.
-    headings = {c: _norm(c) for c in raw.columns if c != "source_row"}
+    source = _SpellFile(path, where)
+    problems = _Problems()
+    parts: list[dict[str, np.ndarray]] = []
+    header_problems: list[str] | None = None
     known = {_norm(c): c for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
-    unknown = [c for c, n in headings.items() if n not in known]
-    present = {known[n] for n in headings.values() if n in known}
-    missing = [c for c in COLUMNS if c not in present]
-    problems = []
-    if missing:
-        problems.append(f"line {header_line}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    if unknown:
-        problems.append(f"line {header_line}: unknown column{'s' if len(unknown) > 1 else ''} "
-                        f"{', '.join(repr(c) for c in unknown)} (extra columns are not allowed; they may carry personal data)")
-    # CPR-like values anywhere (checked before anything else is said about the rows; values never repeated).
-    for column in [c for c in raw.columns if c != "source_row"]:
-        hit = cpr_like(raw[column])
-        if hit.any():
+    rename: dict[str, str] = {}
+    for raw in source.batches():
+        if header_problems is None:
+            # Columns: match headings ignoring case and spaces; no unknown and no missing ones.
+            headings = {c: _norm(c) for c in raw.columns if c != "source_row"}
+            unknown = [c for c, n in headings.items() if n not in known]
+            present = {known[n] for n in headings.values() if n in known}
+            missing = [c for c in COLUMNS if c not in present]
+            header_problems = []
+            if missing:
+                header_problems.append(f"line {source.header_line}: missing column{'s' if len(missing) > 1 else ''} "
+                                       f"{', '.join(missing)}")
+            if unknown:
+                header_problems.append(f"line {source.header_line}: unknown column{'s' if len(unknown) > 1 else ''} "
+                                       f"{', '.join(repr(c) for c in unknown)} (extra columns are not allowed; they may "
+                                       "carry personal data)")
+            rename = {c: known[n] for c, n in headings.items() if n in known}
+        # CPR-like values anywhere (checked before anything else is said about the rows; values never repeated).
+        distinct = {c: _distinct(raw[c], c) for c in raw.columns if c != "source_row"}
+        for i, (column, (codes, uniques)) in enumerate(distinct.items()):
             name = known.get(_norm(column), column)
-            problems.append(f"{_lines(raw.loc[hit, 'source_row'])}: column {name!r} holds CPR-like values "
-                            "(DDMMYY-XXXX); the extract must use pseudonymous ids and publishing is refused")
-    if missing or unknown:
-        raise InputError(f"{where}: " + "; ".join(problems) + f". Expected the columns {','.join(COLUMNS)}")
-    frame = raw.rename(columns={c: known[n] for c, n in headings.items()})
-    has_date_column = EXTRACT_DATE in frame.columns
-    frame = frame[[*COLUMNS, *([EXTRACT_DATE] if has_date_column else []), "source_row"]].copy()
-    for column in COLUMNS:
-        frame[column] = frame[column].str.strip()
-
-    def check(mask: pd.Series, what: str) -> None:
-        if mask.any():
-            problems.append(f"{_lines(frame.loc[mask, 'source_row'])}: {what}")
-
-    empty = frame[list(COLUMNS)].eq("")
-    for column in COLUMNS:
-        check(empty[column], f"column {column!r} is empty")
-
-    def domain(column: str, allowed: tuple[str, ...]) -> None:
-        lookup = {_norm(a): a for a in allowed}
-        mapped = frame[column].map({v: lookup.get(_norm(v)) for v in frame[column].unique()})
-        check(mapped.isna() & ~empty[column], f"column {column!r} has a value that is not one of: {', '.join(allowed)}")
-        frame[column] = mapped.fillna(frame[column])
-
-    domain("programme", PROGRAMMES)
-    domain("target_group", TARGET_GROUPS)
-    domain("education", EDUCATIONS)
-    domain("sex", SEXES)
-
-    codes = _municipality_codes(frame["kommunekode"])
-    check(codes.isna() & ~empty["kommunekode"], "column 'kommunekode' is not a known kommunekode or municipality name")
-    frame["kommunekode"] = codes.fillna(frame["kommunekode"])
-
-    start, end = _parse_dates(frame["start_date"]), _parse_dates(frame["end_date"])
-    check(start.isna() & ~empty["start_date"], "column 'start_date' is not a date (expected YYYY-MM-DD)")
-    check(end.isna() & ~empty["end_date"], "column 'end_date' is not a date (expected YYYY-MM-DD)")
-    check(end < start, "end_date is before start_date")
-
-    age, weeks, employed = (_integers(frame[c]) for c in ("age", "prior_benefit_weeks", "employed_6m"))
-    check(~age.between(*AGE_RANGE) & ~empty["age"], f"column 'age' is not a whole number from {AGE_RANGE[0]} to {AGE_RANGE[1]}")
-    check(~weeks.between(*WEEKS_RANGE) & ~empty["prior_benefit_weeks"],
-          f"column 'prior_benefit_weeks' is not a whole number from {WEEKS_RANGE[0]} to {WEEKS_RANGE[1]}")
-    check(~employed.isin([0, 1]) & ~empty["employed_6m"], "column 'employed_6m' is not 0 or 1")
-
-    dup_id = frame["spell_id"].duplicated(keep=False) & ~empty["spell_id"]
-    check(dup_id, "duplicate spell_id (each spell must appear once)")
-    same = frame.assign(_s=start, _e=end).duplicated(["person_id", "programme", "_s", "_e"], keep=False) & ~dup_id
-    check(same & ~empty["person_id"], "duplicate spells: the same person_id, programme, start_date and end_date")
-
-    extracted = _extract_date(frame, comments, header_line, problems)
+            problems.add((1, i), f"column {name!r} holds CPR-like values (DDMMYY-XXXX); the extract must use "
+                                 "pseudonymous ids and publishing is refused",
+                         raw["source_row"].to_numpy()[_cpr_rows(codes, uniques)])
+        if not header_problems:
+            parts.append(_check_batch(raw, rename, problems, distinct))
+        del raw, distinct
+    if header_problems:
+        raise InputError(f"{where}: " + "; ".join(header_problems + problems.lines())
+                         + f". Expected the columns {','.join(COLUMNS)}")
+    columns = {c: np.concatenate([p[c] for p in parts]) if len(parts) > 1 else parts[0][c] for c in parts[0]}
+    del parts
+    rows = columns["source_row"]
+    dup_id = _duplicated(columns["spell_id"]) & (columns["spell_id"] != "")
+    problems.add((7, 0), "duplicate spell_id (each spell must appear once)", rows[dup_id])
+    same = _duplicated(*(columns[c] for c in ("person_id", "programme", "start_date", "end_date"))) & ~dup_id
+    problems.add((7, 1), "duplicate spells: the same person_id, programme, start_date and end_date",
+                 rows[same & (columns["person_id"] != "")])
+    found = problems.lines()
+    dated = pd.DataFrame({c: columns[c] for c in (EXTRACT_DATE, "source_row") if c in columns})
+    extracted = _extract_date(dated, tuple(source.comments), source.header_line, found)
     if extracted is not None:
-        check(end > extracted, f"end_date is after the extract date {extracted:%Y-%m-%d} "
-                               "(the extract holds completed spells only)")
-
-    if problems:
-        raise InputError(f"{where}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the spell extract: "
-                         + "; ".join(problems) + f" (line {header_line} is the header; see analysis.sources.local.spells for the format)")
-
-    frame["start_date"], frame["end_date"] = start, end
-    frame["age"] = age.astype("int64")
-    frame["prior_benefit_weeks"] = weeks.astype("int64")
-    frame["employed_6m"] = employed.astype("int64")
-    frame[EXTRACT_DATE] = pd.Series(extracted, index=frame.index).astype("datetime64[ns]")
-    frame["source_row"] = frame["source_row"].astype("int64")
-    return frame[[*COLUMNS, EXTRACT_DATE, "source_row"]].reset_index(drop=True)
+        late = columns["end_date"] > np.datetime64(extracted)
+        if late.any():
+            found.append(f"{_lines(rows[late][:MAX_ROWS_NAMED], int(late.sum()))}: end_date is after the extract date "
+                         f"{extracted:%Y-%m-%d} (the extract holds completed spells only)")
+    if found:
+        raise InputError(f"{where}: {len(found)} problem{'s' if len(found) > 1 else ''} in the spell extract: "
+                         + "; ".join(found) + f" (line {source.header_line} is the header; see "
+                         "analysis.sources.local.spells for the format)")
+    typed = {c: columns.pop(c) for c in COLUMNS}
+    for column in ("start_date", "end_date"):
+        typed[column] = typed[column].astype("datetime64[ns]", copy=False)
+    typed[EXTRACT_DATE] = np.full(len(rows), np.datetime64(extracted, "ns"))
+    typed["source_row"] = rows
+    return pd.DataFrame(typed)
 
 
 def _extract_date(frame: pd.DataFrame, comments, header_line: int, problems: list[str]) -> pd.Timestamp | None:

@@ -9,8 +9,14 @@ quarters written ``2024K4``, UTF-8 with or without a byte-order mark.
   name (``AUK01__...csv``, ``auk01.csv``).
 - Areas are resolved with :func:`analysis.reference.geography.find_area`: municipality names or codes,
   ``Hele landet`` (code ``0``/``000``), regions; ``330 Slagelse`` (code and text) works too.
-  StatBank's ``Landsdel ...`` areas and Christiansø have no place in the model and are left out.
-- English headers (``lang=en``: ``AREA``, ``TIME``) are accepted.
+  StatBank's ``Landsdel ...``/``Province ...`` areas, Christiansø and ``Uoplyst`` (code 997) have no
+  place in the model: their rows are left out, and the build summary says which and how many.
+- Both label languages (``lang=da|en``) and value codes read to the same rows: ``All Denmark`` is
+  ``Hele landet``, quarters ``2024Q4`` are ``2024K4``, and the values of the table's variables
+  (``Sygedagpenge mv.``, ``Sickness benefits etc.``, ``SY``, ``SY Sygedagpenge mv.``; ``I alt``/``Total``
+  for sex) become the Danish labels of :mod:`analysis.sources.statbank.auk01`. A value not listed
+  there is kept as written, with a warning in the build summary.
+- English headers (``AREA``, ``TIME``, ``type of benefits``) are accepted.
 - The rest (dimension values, numbers, periods, validation) is :func:`analysis.sources.tidy.tidy`,
   so a bad value raises :class:`~analysis.core.errors.InputError` naming the file, the line and what
   was expected, exactly as for Jobindsats files.
@@ -31,12 +37,17 @@ from analysis.core.errors import InputError
 from analysis.reference import geography, tables
 from analysis.reference.geography import normalise_label
 from analysis.sources import textfile, tidy
+from analysis.sources.statbank import auk01
 
 AREA_HEADERS = {normalise_label(x) for x in ("OMRÅDE", "Område", "Omraade", "AREA", "Region", "Kommune")}
 TIME_HEADERS = {normalise_label(x) for x in ("TID", "TIME", "Kvartal", "Quarter")}
 VALUE_HEADERS = {normalise_label(x) for x in ("INDHOLD", "CONTENT", "Value", "Værdi")}
-#: StatBank areas outside the model (NUTS-3 "landsdele", Christiansø): rows for them are skipped.
-OUTSIDE_MODEL = re.compile(r"^(\d+\s+)?(landsdel\b|province\b|christiansø|christiansoe|uoplyst|unknown)", re.IGNORECASE)
+#: StatBank areas outside the model (NUTS-3 "landsdele", Christiansø, unknown municipality): rows for them are skipped.
+#: As codes: 411 Christiansø, 997 Uoplyst, two digits a landsdel (municipalities have three, the country "0").
+OUTSIDE_MODEL = re.compile(
+    r"^(\d+\s+)?(landsdel\b|province\b|christiansø|christiansoe|uoplyst|unknown)|^(997|411|\d{2})(\s|$)", re.IGNORECASE
+)
+_REGION_CODE = re.compile(r"^08[1-5]$")
 _CODE_AND_TEXT = re.compile(r"^(\d{1,4})\s+(\S.*)$")
 
 
@@ -58,7 +69,9 @@ def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.D
     renamed = _canonical_header(header, shown, spec)
     width = len(header)
     area_at = renamed.index("Område")
+    value_maps = _value_columns(renamed, spec)
     rows, numbers = [], []
+    skipped: dict[str, int] = {}
     for line_no, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
             continue
@@ -66,6 +79,7 @@ def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.D
             raise InputError(f"{shown} line {line_no}: {len(row)} fields, expected {width} as in the header (a truncated file?)")
         area_text = row[area_at].strip()
         if OUTSIDE_MODEL.match(area_text):
+            skipped[area_text] = skipped.get(area_text, 0) + 1
             continue
         row = list(row)
         row[area_at] = _area_label(area_text)
@@ -73,7 +87,11 @@ def read_dst_file(path: Path, data_root: Path, *, compact: bool = False) -> pd.D
         numbers.append(line_no)
     if not rows:
         raise InputError(f"{shown}: no data rows for municipalities or the whole country after the header")
+    if skipped:
+        textfile.note(_skipped_note(shown, skipped))
     wide = pd.DataFrame(rows, columns=renamed, dtype=object)
+    for column, variable in value_maps.items():
+        wide[column] = _canonical_values(wide[column], variable, shown)
     return tidy.tidy(wide, np.asarray(numbers, dtype="int64"), spec, shown, compact=compact)
 
 
@@ -102,13 +120,48 @@ def _canonical_header(header: list[str], shown: str, spec: tables.TableSpec) -> 
     return out
 
 
+def _value_columns(header: list[str], spec: tables.TableSpec) -> dict[str, str]:
+    """Columns whose values :mod:`~analysis.sources.statbank.auk01` lists: column -> variable key."""
+    if spec.id != auk01.TABLE:
+        return {}
+    out = {}
+    for h in header:
+        dim = spec.match_dimension(h)
+        if dim is not None:
+            out[h] = dim.key
+    return out
+
+
+def _canonical_values(column: pd.Series, variable: str, shown: str) -> pd.Series:
+    """The Danish label of every value (code, Danish or English text); an unknown value is kept, with a warning."""
+    texts = column.astype(str).str.strip()
+    labels = {}
+    for text in texts.unique():
+        label = auk01.canonical(variable, text)
+        if label is None:
+            textfile.warn(f"{shown}: {variable} {text!r} is not a value of AUK01 listed in analysis.sources.statbank.auk01; kept as written")
+            label = text
+        labels[text] = label
+    return texts.map(labels)
+
+
+def _skipped_note(shown: str, skipped: dict[str, int]) -> str:
+    names = sorted(skipped)
+    listed = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"{shown}: skipped {sum(skipped.values())} rows of {len(names)} areas outside the model ({listed})"
+
+
 def _area_label(text: str) -> str:
-    """``330 Slagelse`` -> ``Slagelse`` when only the code-and-text form is known; else unchanged."""
+    """``330 Slagelse`` -> ``Slagelse`` when only the code-and-text form is known; ``All Denmark`` ->
+    ``Hele landet``; else unchanged."""
+    text = auk01.AREA_ALIASES.get(text, text)
     if geography.find_area(text) is not None:
         return text
+    if _REGION_CODE.match(text):  # StatBank's region codes 081-085 are 1081-1085 in the model
+        return "1" + text
     match = _CODE_AND_TEXT.match(text)
     if match:
-        for candidate in (match.group(2), match.group(1)):
+        for candidate in (auk01.AREA_ALIASES.get(match.group(2), match.group(2)), match.group(1)):
             if geography.find_area(candidate) is not None:
                 return candidate
     return text

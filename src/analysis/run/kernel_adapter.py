@@ -1,0 +1,267 @@
+"""The one place where the runner extends ``jupyter_client``: kernels forked from the zygote, started and stopped without idle waits.
+
+:mod:`analysis.run.kernels` forks ready kernels (the zygote); this module lets papermill/nbclient
+use them, through ``jupyter_client``'s public extension points only:
+
+- :class:`ZygoteProvisioner` is a *kernel provisioner*, jupyter_client's documented plugin for
+  launching kernels (``LocalProvisioner`` is "intended to be subclassed"). It is registered as the
+  entry point ``analysis-zygote`` (group ``jupyter_client.kernel_provisioners``, in pyproject.toml)
+  and chosen by the kernel spec's ``metadata.kernel_provisioner``, which :class:`ProvisionedKernelSpecs`
+  adds to every spec it returns. It launches ``ipykernel`` by asking the zygote to fork a child
+  (anything else, or without a zygote, it launches as usual); signals, polls and kills go to the
+  child's process group (:class:`ForkedProcess` is the ``Popen`` the provisioner manages); a kill
+  or terminate returns once the kernel is gone (the zygote reaps it within milliseconds), so the
+  manager's shutdown does not poll in 0.1 s steps; and the kernel's process group is kept in the
+  manager class's ``live_pgids`` from launch to cleanup, for :func:`kill_kernels`.
+- :func:`manager_class` makes an ``AsyncKernelManager`` subclass that only sets public traits:
+  no restarts (a dead kernel fails its notebook), these kernel specs, and the client below.
+- :class:`QuickReadyClient` replaces the public ``AsyncKernelClient.wait_for_ready``. This is the
+  hook the library lacks: its version waits a fixed 0.2 s for an IOPub message after the
+  ``kernel_info`` reply (and starts over when the message was lost while the subscription was being
+  set up), then for 0.2 s of IOPub silence: at least 0.2 s, often 0.4 s, per kernel, for a batch of
+  hundreds of short notebooks. Here the same checks poll in short steps. Being a re-implementation
+  of a public method, it follows the library's *behaviour*, which a new major version may change:
+  ``SUPPORTED`` lists the versions it was checked with, and tests/test_kernel_adapter.py fails
+  loudly (naming this module) when the installed ``jupyter_client`` or ``ipykernel`` is outside it,
+  or when a hooked method, attribute or entry point is gone or has another signature.
+
+Nothing here overrides or calls a private (underscore) name of ``jupyter_client`` or ``ipykernel``;
+the test checks that too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+from importlib.metadata import entry_points
+from queue import Empty
+from typing import Any
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Bool, default
+
+# Major versions the hooks were written for and are tested with: [lowest, first unsupported).
+SUPPORTED = {"jupyter_client": (8, 9), "ipykernel": (6, 8)}
+PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
+PROVISIONER_NAME = "analysis-zygote"
+IOPUB_SETTLE = 0.02  # seconds of IOPub silence that end a kernel's start (jupyter_client waits 0.2 s)
+EXIT_POLL = 0.005  # seconds between checks that a killed kernel is gone (jupyter_client polls every 0.1 s)
+EXIT_WAIT = 5.0  # seconds a kill or terminate waits for the kernel to be gone (the manager then waits 5 s more)
+
+
+class ForkedProcess:
+    """What ``LocalProvisioner`` uses of ``subprocess.Popen``, for a kernel the zygote forked (its child, not ours)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # reaped by the zygote; its status is not ours to know
+            except PermissionError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(EXIT_POLL)
+        return int(self.returncode or 0)
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def ipykernel_arguments(cmd: list[str]) -> list[str] | None:
+    """The arguments after ``-m ipykernel_launcher`` in a kernel command, or None for another kernel."""
+    try:
+        at = cmd.index("ipykernel_launcher")
+    except ValueError:
+        return None
+    return cmd[at + 1 :] if at >= 1 and cmd[at - 1] == "-m" else None
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """Launch an ipykernel by forking the manager's zygote; anything else launches normally.
+
+    What it launches with comes from its manager (``self.parent``, made by :func:`manager_class`):
+    ``zygote`` (None: ordinary kernels), ``kernel_env`` (added to the environment), ``kernel_cwd``,
+    ``kernel_log`` (the forked kernels' stdout/stderr), ``kernel_output`` (the ordinary kernels').
+    """
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        manager = self.parent
+        kwargs.setdefault("env", {**os.environ, **getattr(manager, "kernel_env", {})})
+        if getattr(manager, "kernel_cwd", None):
+            kwargs.setdefault("cwd", manager.kernel_cwd)
+        if getattr(manager, "zygote", None) is None and getattr(manager, "kernel_output", None) is not None:
+            kwargs.setdefault("stdout", manager.kernel_output)
+            kwargs.setdefault("stderr", manager.kernel_output)
+        return await super().pre_launch(**kwargs)
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        zygote = getattr(self.parent, "zygote", None)
+        argv = ipykernel_arguments(cmd)
+        if zygote is None or argv is None:
+            info = await super().launch_kernel(cmd, **kwargs)
+        else:
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            pid = zygote.spawn(argv, env=dict(kwargs.get("env") or os.environ), cwd=cwd, log=getattr(self.parent, "kernel_log", None))
+            self.process = ForkedProcess(pid)
+            self.pid = pid
+            self.pgid = pid  # the child called setsid()
+            self.cwd = cwd
+            info = self.connection_info
+        group = self.pgid or self.pid
+        if group and hasattr(self.parent, "live_pgids"):
+            self.parent.live_pgids.add(int(group))
+        return info
+
+    async def kill(self, restart: bool = False) -> None:
+        await super().kill(restart=restart)
+        await until_exited(self)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await super().terminate(restart=restart)
+        await until_exited(self)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        try:
+            await super().cleanup(restart=restart)
+        finally:
+            group = self.pgid or self.pid
+            if group and hasattr(self.parent, "live_pgids"):
+                self.parent.live_pgids.discard(int(group))
+
+
+async def until_exited(provisioner: LocalProvisioner, seconds: float = EXIT_WAIT) -> None:
+    """Return once the provisioner's kernel has exited (or after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while provisioner.has_process and await provisioner.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(EXIT_POLL)
+
+
+class ProvisionedKernelSpecs(KernelSpecManager):
+    """The installed kernel specs, each launched through :class:`ZygoteProvisioner`."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME, "config": {}}}
+        return spec
+
+
+class QuickReadyClient(AsyncKernelClient):
+    """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring)."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        iopub_wait = IOPUB_SETTLE
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once the kernel's status message arrives
+                    await self.iopub_channel.get_msg(timeout=iopub_wait)
+                except Empty:
+                    iopub_wait = min(0.2, 2 * iopub_wait)
+                else:
+                    adapt_to_protocol(self, msg)
+                    break
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:  # drop what the start left on IOPub (replies are matched by message id anyway)
+            try:
+                await self.iopub_channel.get_msg(timeout=IOPUB_SETTLE)
+            except Empty:
+                break
+
+
+def adapt_to_protocol(client: AsyncKernelClient, kernel_info_reply: dict) -> None:
+    """Talk the kernel's major protocol version, as jupyter_client does after a kernel_info reply."""
+    from jupyter_client import protocol_version_info
+
+    major = int(kernel_info_reply["content"]["protocol_version"].split(".")[0])
+    if major != protocol_version_info[0]:
+        client.session.adapt_version = major
+
+
+def provisioner_registered() -> bool:
+    """Whether the installed package declares the provisioner (pyproject.toml's entry point)."""
+    return any(ep.value == f"{__name__}:ZygoteProvisioner" for ep in entry_points(group=PROVISIONER_GROUP, name=PROVISIONER_NAME))
+
+
+def manager_class(zygote, *, env: dict[str, str], log_path: str | None = None, cwd: str | None = None) -> type[AsyncKernelManager]:
+    """An ``AsyncKernelManager`` class whose kernels are forked from ``zygote`` (ordinary kernels if None).
+
+    ``env`` is added to each kernel's environment; kernels start in ``cwd`` and write their own
+    stdout/stderr (not the notebook's output, which travels over ZMQ) to ``log_path`` (default:
+    discarded). The class keeps the process groups of its running kernels in ``live_pgids``.
+    """
+    if not provisioner_registered():
+        raise RuntimeError(
+            f"the kernel provisioner {PROVISIONER_NAME!r} is not registered: the installed package is out of date; "
+            "reinstall it (`make install`, or `pip install -e .` in the project)"
+        )
+    output = subprocess.DEVNULL
+    if zygote is None and log_path:
+        output = open(log_path, "ab")  # noqa: SIM115 - one handle for the run, shared by every kernel
+    settings = {
+        "zygote": zygote,
+        "kernel_env": dict(env),
+        "kernel_cwd": cwd,
+        "kernel_log": log_path,
+        "kernel_output": output,
+        "live_pgids": set(),
+    }
+
+    class BatchKernelManager(AsyncKernelManager):
+        # A kernel that dies fails its notebook; restarting it would only repeat the failure.
+        autorestart = Bool(False)
+
+        @default("kernel_spec_manager")
+        def _provisioned_specs(self) -> KernelSpecManager:
+            return ProvisionedKernelSpecs(data_dir=self.data_dir)
+
+        @default("client_factory")
+        def _quick_ready_client(self) -> type:
+            return QuickReadyClient
+
+    for name, value in settings.items():
+        setattr(BatchKernelManager, name, value)
+    return BatchKernelManager
+
+
+def kill_kernels(manager: type) -> None:
+    """Kill every kernel (process group) still running from a class made by :func:`manager_class`."""
+    for pgid in list(getattr(manager, "live_pgids", ())):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+        manager.live_pgids.discard(pgid)

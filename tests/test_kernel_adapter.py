@@ -1,0 +1,230 @@
+"""analysis.run.kernel_adapter: the only module that plugs into jupyter_client, through public extension points only.
+
+These tests fail loudly when the installed jupyter_client or ipykernel is not the one the adapter was
+written for: a version outside ``SUPPORTED``, a hooked method or attribute gone or with another
+signature, the provisioner entry point not registered. They also check that no module overrides or
+uses a private (underscore) name of either library.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import inspect
+import os
+import textwrap
+from importlib.metadata import entry_points, version
+from pathlib import Path
+
+import pytest
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+from analysis.run import kernel_adapter, kernels
+
+PACKAGE = Path(kernel_adapter.__file__).resolve().parents[1]
+ADAPTER = "the fast-kernel adapter src/analysis/run/kernel_adapter.py"
+
+
+def _params(function) -> list[str]:
+    return [f"{p.kind.name}:{p.name}={p.default!r}" if p.default is not p.empty else f"{p.kind.name}:{p.name}"
+            for p in inspect.signature(function).parameters.values()]
+
+
+@pytest.mark.parametrize("dist", sorted(kernel_adapter.SUPPORTED))
+def test_installed_version_is_one_the_adapter_supports(dist):
+    low, high = kernel_adapter.SUPPORTED[dist]
+    major = int(version(dist).split(".")[0])
+    assert low <= major < high, (
+        f"{dist} {version(dist)} is installed, but {ADAPTER} was written for {dist} {low}.x to {high - 1}.x: "
+        f"check its hooks against the new version (run tests/test_kernel_adapter.py and tests/test_kernels.py), "
+        f"then widen SUPPORTED and the bounds in pyproject.toml"
+    )
+
+
+# What the adapter overrides or calls, with the signatures it was written for.
+HOOKS = [
+    (LocalProvisioner.pre_launch, ["POSITIONAL_OR_KEYWORD:self", "VAR_KEYWORD:kwargs"]),
+    (LocalProvisioner.launch_kernel, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:cmd", "VAR_KEYWORD:kwargs"]),
+    (LocalProvisioner.kill, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:restart=False"]),
+    (LocalProvisioner.terminate, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:restart=False"]),
+    (LocalProvisioner.cleanup, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:restart=False"]),
+    (LocalProvisioner.poll, ["POSITIONAL_OR_KEYWORD:self"]),
+    (AsyncKernelClient.wait_for_ready, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:timeout=None"]),
+    (AsyncKernelClient.is_alive, ["POSITIONAL_OR_KEYWORD:self"]),
+    (KernelSpecManager.get_kernel_spec, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:kernel_name"]),
+]
+
+
+@pytest.mark.parametrize("hooked, expected", HOOKS, ids=[h.__qualname__ for h, _ in HOOKS])
+def test_hooked_methods_have_the_expected_signature(hooked, expected):
+    assert _params(hooked) == expected, f"{hooked.__qualname__} changed its signature; {ADAPTER} relies on it"
+    if hooked.__name__ != "get_kernel_spec":
+        assert inspect.iscoroutinefunction(hooked), f"{hooked.__qualname__} is no longer a coroutine; {ADAPTER} awaits it"
+
+
+def test_hooked_attributes_and_traits_exist():
+    for name in ("process", "pid", "pgid", "cwd", "has_process", "connection_info"):
+        assert hasattr(LocalProvisioner, name), f"LocalProvisioner.{name} is gone; {ADAPTER} sets or reads it"
+    traits = AsyncKernelManager.class_traits()
+    for name in ("autorestart", "kernel_spec_manager", "client_factory", "data_dir"):
+        assert name in traits, f"AsyncKernelManager has no trait {name!r}; {ADAPTER} sets it"
+    assert "metadata" in KernelSpec.class_traits()
+    for name in ("kernel_info", "shell_channel", "iopub_channel", "session"):
+        assert hasattr(AsyncKernelClient, name), f"AsyncKernelClient.{name} is gone; {ADAPTER} uses it"
+    from ipykernel.kernelapp import IPKernelApp
+
+    assert "parent_handle" in IPKernelApp.class_traits(), "IPKernelApp.parent_handle is gone; analysis.run.kernels passes it"
+    for name in ("instance", "initialize", "start"):
+        assert callable(getattr(IPKernelApp, name, None)), f"IPKernelApp.{name} is gone; analysis.run.kernels calls it"
+
+
+def test_local_provisioner_uses_only_what_forked_process_provides():
+    """The provisioner manages a forked kernel through ForkedProcess, a stand-in for the Popen it expects."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(LocalProvisioner)))
+    used = {
+        node.attr for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "process" and isinstance(node.value.value, ast.Name) and node.value.value.id == "self"
+    }
+    windows_only = {"win32_interrupt_event"}  # only on Windows, where there is no fork
+    missing = sorted(used - windows_only - set(dir(kernel_adapter.ForkedProcess(0))))
+    assert not missing, f"LocalProvisioner now uses Popen.{missing} of its process; add them to ForkedProcess in {ADAPTER}"
+    for name in ("stdin", "stdout", "stderr", "returncode"):
+        assert hasattr(kernel_adapter.ForkedProcess(0), name)
+
+
+def test_the_provisioner_is_registered_and_chosen_by_the_kernel_specs():
+    found = entry_points(group=kernel_adapter.PROVISIONER_GROUP, name=kernel_adapter.PROVISIONER_NAME)
+    assert found, f"no entry point {kernel_adapter.PROVISIONER_NAME!r} in pyproject.toml (or the package is not reinstalled)"
+    assert next(iter(found)).load() is kernel_adapter.ZygoteProvisioner
+    assert kernel_adapter.provisioner_registered()
+
+    manager = kernel_adapter.manager_class(None, env={"OMP_NUM_THREADS": "1"})(kernel_name="python3")
+    spec = manager.kernel_spec
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == kernel_adapter.PROVISIONER_NAME
+    provisioner = KernelProvisionerFactory.instance().create_provisioner_instance("k1", spec, parent=manager)
+    assert type(provisioner) is kernel_adapter.ZygoteProvisioner and provisioner.parent is manager
+    assert manager.autorestart is False and manager.client_factory is kernel_adapter.QuickReadyClient
+
+
+def _library_bases(cls) -> list[type]:
+    return [b for b in cls.__mro__[1:] if b.__module__.split(".")[0] in ("jupyter_client", "ipykernel", "traitlets")]
+
+
+def _defined_in_class_body(path: Path) -> dict[str, set[str]]:
+    """{class name: the names its body defines (methods, attributes)} for every class of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {}
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        names = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        names |= {t.id for n in cls.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                  for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+        found[cls.name] = names
+    return found
+
+
+def _shadowed_private_names(cls, names: set[str]) -> list[str]:
+    private = {n for n in names if n.startswith("_") and not n.startswith("__")}
+    return sorted(n for n in private for base in _library_bases(cls) if n in vars(base))
+
+
+def test_no_private_library_name_is_overridden():
+    classes = {
+        "ZygoteProvisioner": kernel_adapter.ZygoteProvisioner,
+        "QuickReadyClient": kernel_adapter.QuickReadyClient,
+        "ProvisionedKernelSpecs": kernel_adapter.ProvisionedKernelSpecs,
+        "BatchKernelManager": kernel_adapter.manager_class(None, env={}),
+    }
+    defined = _defined_in_class_body(PACKAGE / "run" / "kernel_adapter.py")
+    assert set(classes) <= set(defined)
+    for name, cls in classes.items():
+        assert _library_bases(cls), f"{name} no longer extends a jupyter_client class"
+        shadowed = _shadowed_private_names(cls, defined[name])
+        assert not shadowed, f"{name} overrides private names of jupyter_client: {shadowed}"
+
+
+def _private_uses(path: Path) -> list[str]:
+    """``x._name`` accesses in a module (``self._x`` of the module's own classes aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    own |= {t.attr for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Attribute)}
+    allowed = {"_exit"}  # os._exit, the documented way out of a forked child
+    return [
+        f"{path.name}:{n.lineno}: .{n.attr}" for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr.startswith("_") and not n.attr.startswith("__")
+        and n.attr not in allowed and n.attr not in own
+    ]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+    return {name.split(".")[0] for name in names}
+
+
+def test_jupyter_client_is_used_only_by_the_adapter_and_without_private_names():
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "jupyter_client" in _imports(p))
+    assert users == ["run/kernel_adapter.py"], f"only {ADAPTER} may import jupyter_client; found {users}"
+    ipykernel_users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "ipykernel" in _imports(p))
+    assert ipykernel_users == ["run/kernels.py"], ipykernel_users
+    problems = _private_uses(PACKAGE / "run" / "kernel_adapter.py") + _private_uses(PACKAGE / "run" / "kernels.py")
+    assert not problems, "private names used:\n" + "\n".join(problems)
+
+
+def test_the_private_name_checks_find_an_override(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("class M:\n    async def f(self):\n        await super()._async_shutdown_kernel()\n", encoding="utf-8")
+    assert _private_uses(bad) == ["bad.py:3: ._async_shutdown_kernel"]
+
+    bad.write_text("class Bad:\n    async def _async_wait(self, pollinterval=0.1):\n        pass\n", encoding="utf-8")
+    assert _shadowed_private_names(AsyncKernelManager, _defined_in_class_body(bad)["Bad"]) == ["_async_wait"]
+
+
+@pytest.mark.parametrize("protocol, adapted", [("5.3", None), ("4.1", 4)])
+def test_protocol_adaptation_after_kernel_info(protocol, adapted):
+    """The kernel's major protocol version is adopted when it differs from jupyter_client's own."""
+    client = AsyncKernelClient()
+    unchanged = client.session.adapt_version
+    kernel_adapter.adapt_to_protocol(client, {"content": {"protocol_version": protocol}})
+    assert client.session.adapt_version == (unchanged if adapted is None else adapted)
+
+
+async def _plain_round_trip(manager_class) -> tuple[int, str, bool]:
+    km = manager_class(kernel_name="python3")
+    await km.start_kernel()
+    pid = km.provisioner.pid
+    assert pid in manager_class.live_pgids or km.provisioner.pgid in manager_class.live_pgids
+    kc = km.client()
+    kc.start_channels()
+    outputs: list[str] = []
+    try:
+        await kc.wait_for_ready(timeout=60)
+        code = "import os; os.getcwd(), os.environ.get('OMP_NUM_THREADS'), os.getpid()"
+        await kc.execute_interactive(code, timeout=60, output_hook=lambda m: outputs.append(
+            m["content"]["data"]["text/plain"]) if m["msg_type"] == "execute_result" else None)
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+    gone = True
+    try:
+        os.kill(pid, 0)
+        gone = False
+    except ProcessLookupError:
+        pass
+    return pid, outputs[0] if outputs else "", gone
+
+
+@pytest.mark.skipif(not kernels.available(), reason="process groups and fork are POSIX")
+def test_ordinary_kernel_through_the_provisioner(tmp_path):
+    """Without a zygote: Popen kernels, in the given folder, with the thread limits, gone when shutdown returns."""
+    log = tmp_path / "kernels.log"
+    manager_class = kernels.kernel_manager_class(None, log_path=str(log), cwd=str(tmp_path))
+    pid, output, gone = asyncio.run(_plain_round_trip(manager_class))
+    assert output == repr((str(tmp_path), "1", pid))
+    assert gone, "shutdown_kernel(now=True) returned before the kernel was gone"
+    assert not manager_class.live_pgids
