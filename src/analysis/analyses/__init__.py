@@ -8,6 +8,8 @@
   their adjusted effects;
 - :mod:`~analysis.analyses.status_note` (no notebook; ``analysis note``): the committee's status-note draft
   (Word), composed from the four above.
+- :mod:`~analysis.analyses.front_page` (no notebook; the runner makes it after the four reports): the
+  municipality's front page and the national overview, from the reports' key tables.
 
 Each holds its computation (``compute``), its Danish sentences (``sentences``), its report tables'
 specs (``display``: one :class:`~analysis.present.tables.TableSpec` per table, with its Danish headings,

@@ -98,6 +98,12 @@ CSS = {
     "ansi-yellow": "#9a6700",
     "ansi-cyan": "#0b7285",
     "ansi-magenta": "#8e44ad",
+    # the front page and the overview (issue 17)
+    "good": GREEN,
+    "bad": RED,
+    "comparison-line": GREY_69,
+    "reference": GREY_88,
+    "tile-bg": GREY_98,
 }
 
 

@@ -49,6 +49,10 @@ __all__ = [
     "note",
     "warning_box",
     "sentences",
+    "headlines",
+    "inline_markup",
+    "headlines_path",
+    "HEADLINES_ANCHOR",
     "table_path",
 ]
 
@@ -80,6 +84,11 @@ def _esc(text: Any) -> str:
 def _inline(text: str) -> str:
     """Escape text, then allow **bold** (the only markup accepted in messages); the templates take it as it is."""
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", _esc(text))
+
+
+def inline_markup(text: str) -> str:
+    """A message or sentence as HTML the way the report blocks show it: escaped, ``**bold**`` as bold."""
+    return _inline(text)
 
 
 # --------------------------------------------------------------------------- header
@@ -337,10 +346,37 @@ def warning_box(text: str) -> None:
     _display_html(styles.render("blocks/message.html.j2", kind="warning", text=_inline(text)), f"Bemærk: {text}")
 
 
-def sentences(items: Iterable[str | None], *, title: str | None = None) -> None:
-    """Key sentences as a bullet list (empty or None items are skipped); an optional heading above."""
+def sentences(items: Iterable[str | None], *, title: str | None = None, anchor: str = "") -> None:
+    """Key sentences as a bullet list (empty or None items are skipped); an optional heading above.
+
+    ``anchor``: an ``id`` for the block, so another page can link to it."""
     kept = [s for s in items if s and str(s).strip()]
     if not kept:
         return
     text = ((title + "\n") if title else "") + "\n".join(f"- {s}" for s in kept)
-    _display_html(styles.render("blocks/sentences.html.j2", title=title, items=[_inline(s) for s in kept]), text)
+    markup = styles.render("blocks/sentences.html.j2", title=title, items=[_inline(s) for s in kept], anchor=anchor)
+    _display_html(markup, text)
+
+
+HEADLINES_ANCHOR = "hovedpointer"
+"""The ``id`` of a report's headline sentences (:func:`headlines`): the front page links to ``<report>.html#hovedpointer``."""
+HEADLINES_TABLE = "headlines"
+HEADLINES_HEADINGS_DA = {"order": "Nr.", "sentence": "Hovedpointe"}
+
+
+def headlines_path(output_dir: str | Path, notebook: str) -> Path:
+    """``<output_dir>/tables/<notebook>__headlines.csv``: a report's headline sentences as written."""
+    return table_path(output_dir, notebook, HEADLINES_TABLE)
+
+
+def headlines(items: Iterable[str | None], notebook: str, output_dir: str | Path = "", *,
+              title: str = "Hovedpointer") -> None:
+    """A report's headline sentences: shown as :func:`sentences` (with the anchor
+    :data:`HEADLINES_ANCHOR`) and saved as the key table ``<notebook>__headlines.csv`` (columns
+    ``order``, ``sentence``; ``**bold**`` kept), which the municipality's front page shows as they are."""
+    import pandas as pd
+
+    kept = [str(s) for s in items if s and str(s).strip()]
+    sentences(kept, title=title, anchor=HEADLINES_ANCHOR)
+    frame = pd.DataFrame({"order": range(1, len(kept) + 1), "sentence": kept})
+    save_table(frame, notebook, HEADLINES_TABLE, output_dir, headings_da=HEADLINES_HEADINGS_DA, title_da=title)

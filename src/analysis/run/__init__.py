@@ -10,6 +10,9 @@ they preload (:mod:`~analysis.run.preload`), what is read back from an executed 
 printed from the HTML by a local browser (:mod:`~analysis.run.pdf`, ``--pdf``), the
 period's index page (:mod:`~analysis.run.index`) and ``analysis note``, the status-note draft
 (:mod:`~analysis.run.note`).
+(:mod:`~analysis.run.results`), the HTML and Excel export (:mod:`~analysis.run.export`), the
+municipalities' front pages and the national overview (:mod:`~analysis.run.front`, from
+:mod:`analysis.analyses.front_page`) and the period's index page (:mod:`~analysis.run.index`).
 
 May import: every layer below (core, reference, sources, data, present, analyses, demo).
 """

@@ -13,7 +13,10 @@ Usage (``make reports`` runs the first line after setting everything up)::
 
 Output layout::
 
-    outputs/<period>/index.html                              every report, run parameters, data, commit, duration
+    outputs/<period>/index.html                              the municipalities (one: a link to its front page;
+                                                             several: the national overview), every report, run parameters
+    outputs/<period>/tables/front_page__overview.csv, front_page.xlsx   the national overview as files
+    outputs/<period>/<code>-<name>/index.html                the municipality's front page (analysis.run.front)
     outputs/<period>/run.json                                the same, machine-readable
     outputs/<period>/<code>-<name>/<notebook>.html           leadership report (no code)
     outputs/<period>/<code>-<name>/<notebook>.analyst.html   with code, warnings and errors (--with-code)
@@ -91,6 +94,7 @@ from pathlib import Path
 from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.run.export import export_html, write_workbook
+from analysis.run.front import write_front_pages, write_overview
 from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, cannot_write, make_plan
@@ -600,10 +604,16 @@ def execute(plan: Plan, zygote=None) -> int:
                 progress.close()
             order = {(a.slug, nb): i for i, (nb, a) in enumerate((nb, a) for a in plan.areas for nb in plan.notebooks)}
             results.sort(key=lambda r: order[(r.folder, r.notebook)])
+            front_started = time.perf_counter()
+            front_pages = write_front_pages(plan, staging, _footer(plan, run_started))
+            overview = write_overview(staging, front_pages)
+            front_seconds = time.perf_counter() - front_started
             duration = time.perf_counter() - t0
             record = _run_record(plan, results, carried, run_started, duration)
+            record["front_pages"] = [{k: v for k, v in e.items() if k != "overview"} for e in front_pages]
+            record["run"]["front_pages_seconds"] = round(front_seconds, 2)
             (staging / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            (staging / "index.html").write_text(render_index(record), encoding="utf-8")
+            (staging / "index.html").write_text(render_index(record, overview), encoding="utf-8")
             if not any(r.status == "failed" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()

@@ -41,8 +41,67 @@ def _links(files: dict) -> list[tuple[str, str]]:
     return links
 
 
-def render_index(record: dict) -> str:
-    """The period's index.html (Danish, self-contained)."""
+def _signed_places(places) -> str:
+    from analysis.present import formats as fmt
+
+    if fmt.is_missing(places):
+        return fmt.MISSING
+    return f"{'▲' if places > 0 else '▼' if places < 0 else '●'} {fmt.signed(places)}"
+
+
+def _pct(value) -> str:
+    from analysis.present import formats as fmt
+
+    if fmt.is_missing(value):
+        return fmt.MISSING
+    return f"{'▲' if value > 0 else '▼' if value < 0 else '●'} {fmt.signed(value, 1, suffix='%')}"
+
+
+def overview_rows(overview) -> tuple[list[str], list[dict], list[tuple[str, list[str]]]]:
+    """The national overview for the index page: (column headings, rows, filter groups).
+
+    Each row has ``cells`` (lines of text, sort value, css class) after the municipality, the front page's
+    ``href``, and ``rar``/``region`` for the area filter; filter groups are
+    [("RAR-områder", names), ("Regioner", names)].
+    """
+    from analysis.analyses.trends.compute import GROUPS
+    from analysis.present import formats as fmt
+    from analysis.reference import geography
+
+    munis = geography.municipalities().set_index("code")
+    groups = [g for g in GROUPS if f"{g}_change_base_pct" in overview and overview[f"{g}_change_base_pct"].notna().any()]
+    from analysis.analyses.front_page.display import SHORT_NAMES_DA
+
+    headings = ["Placering", "Ændring", *[SHORT_NAMES_DA.get(g, GROUPS[g].name_da) for g in groups], "Nøgletal: mål nået"]
+    rows = []
+    for r in overview.itertuples(index=False):
+        code = str(int(r.code))
+        rar = str(munis["rar"].get(code, "")) if code in munis.index else ""
+        region = str(munis["region"].get(code, "")) if code in munis.index else ""
+
+        def num(value):
+            return "" if fmt.is_missing(value) else f"{float(value):.4f}"
+
+        cells = [([fmt.integer(r.rank_total)], num(r.rank_total), "num"),
+                 ([_signed_places(r.rank_places_gained)], num(r.rank_places_gained), "num")]
+        for g in groups:
+            base, year = getattr(r, f"{g}_change_base_pct"), getattr(r, f"{g}_change_year_pct")
+            cells.append(([_pct(base), _pct(year)], num(base), "num"))
+        judged = r.key_figures_judged
+        met = "" if fmt.is_missing(judged) else "ingen mål" if judged == 0 else \
+            f"✔ {fmt.integer(r.key_figures_met)} af {fmt.integer(judged)}"
+        cells.append(([met or fmt.MISSING], num(r.key_figures_met), "num"))
+        rows.append({"municipality": r.municipality, "href": f"{r.folder}/index.html", "rar": rar, "region": region,
+                     "cells": cells})
+    filters = [("RAR-områder", sorted({r["rar"] for r in rows if r["rar"]})),
+               ("Regioner", sorted({r["region"] for r in rows if r["region"]}))]
+    return headings, rows, filters
+
+
+def render_index(record: dict, overview=None) -> str:
+    """The period's index.html (Danish, self-contained): the municipalities first (one: a link to its
+    front page; several: the national overview ``overview`` of :func:`analysis.run.front.overview`),
+    then every report with its files and status, then the run's facts."""
     from analysis.present import formats as fmt
     from analysis.present import styles
 
@@ -96,9 +155,19 @@ def render_index(record: dict) -> str:
         if current
         else "Ingen rapporter i denne kørsel."
     )
+    fronts = {entry["folder"]: entry for entry in record.get("front_pages", [])}
+    ov_headings, ov_rows, ov_filters = ([], [], [])
+    if overview is not None and len(overview) > 1:
+        ov_headings, ov_rows, ov_filters = overview_rows(overview)
+    front_links = [(r["municipality"], r["href"]) for r in ov_rows] if ov_rows else [
+        (fronts[f]["municipality"], fronts[f]["html"]) for f in sorted(fronts, key=area_key) if fronts[f]["html"]]
     return styles.render(
         "pages/index.html.j2",
         demo=demo,
+        front_links=front_links,
+        overview_headings=ov_headings,
+        overview_rows=ov_rows,
+        overview_filters=ov_filters,
         period_label=record["period_label"],
         status_line=status_line,
         problems=[row(r) for r in problems],

@@ -187,6 +187,11 @@ def _breakdown(period_dir: Path) -> dict[str, dict]:
     for entry in out.values():
         entry["cell_seconds"] = round(entry["cell_seconds"] / entry["reports"], 2)
         entry["report_seconds"] = round(entry["report_seconds"] / entry["reports"], 2)
+    pages = record.get("front_pages") or []
+    if pages and record.get("run", {}).get("front_pages_seconds") is not None:
+        # the front pages and the overview, made one after the other once the reports are done
+        out["front_page"] = {"reports": len(pages), "cell_seconds": 0.0, "failed": sum(p.get("status") != "ok" for p in pages),
+                             "report_seconds": round(record["run"]["front_pages_seconds"] / len(pages), 2)}
     return out
 
 

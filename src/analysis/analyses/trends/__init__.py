@@ -97,6 +97,7 @@ from analysis.analyses.trends.statbank import (  # noqa: F401
 from analysis.analyses.trends.display import (  # noqa: F401
     CHANGE_HEADINGS_DA,
     COMPOSITION_HEADINGS_DA,
+    MONTHLY_SPEC,
     NO_DURATIONS_DA,
     NOTEBOOK,
     YOY_HEADINGS_DA,

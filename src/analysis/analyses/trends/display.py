@@ -206,3 +206,16 @@ def composition_spec(analysis: TrendAnalysis, month: str) -> TableSpec:
         prepare=lambda comp: composition_wide(comp, analysis.areas),
         to_csv=lambda comp: comp.assign(period=month)[columns],
     )
+
+
+MONTHLY_COLUMNS = ["target_group", "area", "period", "value", "share_pct", "basis"]
+MONTHLY_SPEC = TableSpec(
+    notebook=NOTEBOOK, name="monthly", title_da="Målgruppernes månedstal",
+    headings_da={"target_group": "Målgruppe", "area": "Område", "period": "Måned",
+                 "value": "Antal personer (faktisk antal)", "share_pct": "Andel af befolkningen 16-66 år (pct.)",
+                 "basis": "Grundlag (published = offentliggjort; sum = summen af kommunerne)"},
+    to_csv=lambda panel: panel[MONTHLY_COLUMNS],
+)
+"""Every group's monthly series for the municipality, the comparison area and the country (the panel
+of :func:`~analysis.analyses.trends.compute.group_panel`): the key table ``target_group_trends__monthly``,
+which the municipality's front page draws its small multiples and quarter changes from."""
