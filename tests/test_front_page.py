@@ -239,7 +239,7 @@ def test_tiles_match_the_reports_own_tables(two_quarters, period, slug, name):
     assert list(keys["figure"]) == list(report["figure"]) and (keys["quarter"] == period).all()
     assert np.allclose(keys["value"], report["value"], equal_nan=True)
     assert np.allclose(keys["previous_value"], report["previous_value"], equal_nan=True)
-    assert keys["status"].fillna("").tolist() == report["status"].fillna("").tolist()
+    assert keys["status"].astype(object).fillna("").tolist() == report["status"].astype(object).fillna("").tolist()
     # the headline sentences are the reports' own, linked to them
     for notebook in front_page.REPORTS:
         sentences = _csv(folder, f"{notebook}__headlines")["sentence"]

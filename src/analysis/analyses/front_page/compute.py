@@ -162,7 +162,7 @@ def key_figure_tiles(key_figures: pd.DataFrame) -> pd.DataFrame:
     for column in ("target_compared_value", "status", "status_da", "target", "target_direction"):
         if column not in out:
             out[column] = np.nan
-    out["status"] = out["status"].fillna("")
+    out["status"] = out["status"].astype(object).fillna("")
     out["change_quarter"] = out["value"] - out["previous_value"]
     out["change_quarter_pct"] = _pct_change(out["value"], out["previous_value"])
     return out[KEY_TILE_COLUMNS].reset_index(drop=True)
