@@ -97,6 +97,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.core.errors import InputError
 from analysis.reference import geography
@@ -345,7 +347,6 @@ class _SpellFile:
     def _parse_arrow(self, body: str) -> pd.DataFrame | None:
         """The batch parsed by pyarrow's CSV reader (several times faster than pandas' for text cells), with
         the column names pandas gives the header; None when pyarrow refuses a row (pandas then reads it)."""
-        import pyarrow as pa
         import pyarrow.csv as pa_csv
 
         if self.names is None:
@@ -372,14 +373,12 @@ CPR_MIN_DIGITS = 10  # a CPR number has ten digits; a value with fewer cannot ho
 def _distinct(values: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct values) of a column of text; the identifier columns (nearly every value distinct) as they are."""
     if isinstance(values.dtype, pd.ArrowDtype):  # read by pyarrow: encoded by pyarrow, without a Python object per cell
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
         array = pa.array(values.array)
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
         if _norm(column) in IDENTIFIER_COLUMNS:
-            return np.arange(len(values)), array.to_numpy(zero_copy_only=False)
+            return np.arange(len(values)), array  # kept in pyarrow: no Python string per cell
         encoded = pc.dictionary_encode(array)
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_numpy(zero_copy_only=False)
     if _norm(column) in IDENTIFIER_COLUMNS:
@@ -391,14 +390,32 @@ def _distinct(values: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray]:
 _SPACE = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"
 
 
+def _strip_arrow(values):
+    """A pyarrow string array stripped as ``str.strip()`` would (Python only for the values with white space at
+    either end; usually none)."""
+
+    edges = pc.match_substring_regex(values, f"^{_SPACE}|{_SPACE}$").to_numpy(zero_copy_only=False)
+    if not edges.any():
+        return values
+    out = values.to_numpy(zero_copy_only=False).copy()
+    for i in np.flatnonzero(edges):
+        out[i] = out[i].strip()
+    return pa.array(out, type=pa.string())
+
+
+def _text_column(values: np.ndarray, codes: np.ndarray):
+    """The cells ``values[codes]`` of a text column as a pyarrow string array (made into the frame's text column
+    without a Python string per cell)."""
+
+    return pa.array(values, type=pa.string()).take(pa.array(codes))
+
+
 def _strip(uniques: np.ndarray) -> np.ndarray:
     """``[u.strip() for u in uniques]``, calling Python only for the values that start or end with white space
     (found by pyarrow: an identifier column has a distinct value on nearly every row)."""
     out = np.asarray(uniques, dtype=object)
     if len(out) < 10_000:
         return np.array([u.strip() for u in out], dtype=object)
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     edges = pc.match_substring_regex(pa.array(out, type=pa.string()), f"^{_SPACE}|{_SPACE}$")
     out = out.copy()
@@ -407,10 +424,31 @@ def _strip(uniques: np.ndarray) -> np.ndarray:
     return out
 
 
+def _digit_counts(values: pa.Array) -> np.ndarray:
+    """How many ASCII digits each value of a pyarrow string array holds, counted on its bytes with numpy (a digit's
+    byte never occurs inside another UTF-8 character)."""
+    values = values.cast(pa.string())
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    _, offsets, data = values.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    running = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum((data >= ord("0")) & (data <= ord("9")), out=running[1:])
+    return running[offsets[1:]] - running[offsets[:-1]]
+
+
 def _cpr_rows(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
     """Which cells look like a CPR number (:func:`analysis.sources.local.cpr.cpr_like`), checked once per distinct
     value and only for values with at least ten digits (counted with numpy: most ids and dates have fewer)."""
     hit = np.zeros(len(uniques), dtype=bool)
+    if isinstance(uniques, pa.Array):  # a pyarrow string array: its digits counted by pyarrow
+
+        candidates = _digit_counts(uniques) >= CPR_MIN_DIGITS
+        if candidates.any():
+            texts = uniques.to_numpy(zero_copy_only=False)[candidates]
+            hit[candidates] = cpr_like(pd.Series(texts, dtype=object)).to_numpy()
+        return hit[codes]
     if len(uniques):
         lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
         short = lengths <= 64  # the digits of short values are counted at once; long ones go to the pattern
@@ -438,11 +476,18 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
     by_name = {rename[c]: d for c, d in distinct_raw.items() if c in rename}
     for i, column in enumerate(COLUMNS):
         codes, uniques = by_name[column]
+        if isinstance(uniques, pa.Array):  # an identifier column read by pyarrow: it stays in pyarrow
+
+            text = _strip_arrow(uniques).take(codes)
+            empty[column] = pc.equal(text, "").to_numpy(zero_copy_only=False)
+            problems.add((2, i), f"column {column!r} is empty", rows[empty[column]])
+            out[column] = text
+            continue
         stripped = pd.Series(_strip(uniques), dtype=object)
         distinct[column] = (codes, stripped)
         empty[column] = stripped.eq("").to_numpy()[codes]
         problems.add((2, i), f"column {column!r} is empty", rows[empty[column]])
-        out[column] = stripped.to_numpy()[codes]
+        out[column] = _text_column(stripped.to_numpy(), codes)
 
     def domain(order: tuple, column: str, allowed: tuple[str, ...]) -> None:
         codes, stripped = distinct[column]
@@ -450,7 +495,7 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
         mapped = stripped.map({v: lookup.get(_norm(v)) for v in stripped})
         bad = (mapped.isna() & stripped.ne("")).to_numpy()[codes]
         problems.add(order, f"column {column!r} has a value that is not one of: {', '.join(allowed)}", rows[bad])
-        out[column] = mapped.fillna(stripped).to_numpy()[codes]
+        out[column] = _text_column(mapped.fillna(stripped).to_numpy(), codes)
 
     domain((3, 0), "programme", PROGRAMMES)
     domain((3, 1), "target_group", TARGET_GROUPS)
@@ -461,7 +506,7 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
     found = _municipality_codes(stripped)
     problems.add((4,), "column 'kommunekode' is not a known kommunekode or municipality name",
                  rows[(found.isna() & stripped.ne("")).to_numpy()[codes]])
-    out["kommunekode"] = found.fillna(stripped).to_numpy()[codes]
+    out["kommunekode"] = _text_column(found.fillna(stripped).to_numpy(), codes)
 
     dates = {}
     for k, column in enumerate(("start_date", "end_date")):
@@ -489,12 +534,40 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
     return out
 
 
+def _exact_codes(column) -> np.ndarray:
+    """One integer per distinct value of a pyarrow array (equal values, equal integers)."""
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return pc.dictionary_encode(column).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _nonempty(column) -> np.ndarray:
+    """True where a text column (numpy or pyarrow) is not the empty string."""
+    if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+        return column != ""
+    result = pc.not_equal(column, "")
+    if isinstance(result, pa.ChunkedArray):
+        result = result.combine_chunks()
+    return result.to_numpy(zero_copy_only=False)
+
+
+def _concat(parts: list):
+    """One column from the batches' pieces (numpy arrays, or pyarrow arrays for text)."""
+    if len(parts) == 1:
+        return parts[0]
+    if not isinstance(parts[0], pa.Array):
+        return np.concatenate(parts)
+    return pa.chunked_array(parts)
+
+
 def _duplicated(*columns: np.ndarray) -> np.ndarray:
     """``duplicated(keep=False)`` of the rows of equally long columns (text, numbers or dates), exactly, but fast:
     rows are first compared by a 64-bit hash of their values, and only rows whose hashes repeat are compared by
     value (NaT equals NaT, as in pandas)."""
     n = len(columns[0])
     key = np.zeros(n, dtype=np.uint64)
+    columns = tuple(_exact_codes(c) if isinstance(c, (pa.Array, pa.ChunkedArray)) else c for c in columns)
     for column in columns:
         if column.dtype == object:
             hashed = np.fromiter(map(hash, column), dtype=np.int64, count=n).view(np.uint64)
@@ -551,14 +624,14 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     if header_problems:
         raise InputError(f"{where}: " + "; ".join(header_problems + problems.lines())
                          + f". Expected the columns {','.join(COLUMNS)}")
-    columns = {c: np.concatenate([p[c] for p in parts]) if len(parts) > 1 else parts[0][c] for c in parts[0]}
+    columns = {c: _concat([p[c] for p in parts]) for c in parts[0]}
     del parts
     rows = columns["source_row"]
-    dup_id = _duplicated(columns["spell_id"]) & (columns["spell_id"] != "")
+    dup_id = _duplicated(columns["spell_id"]) & _nonempty(columns["spell_id"])
     problems.add((7, 0), "duplicate spell_id (each spell must appear once)", rows[dup_id])
     same = _duplicated(*(columns[c] for c in ("person_id", "programme", "start_date", "end_date"))) & ~dup_id
     problems.add((7, 1), "duplicate spells: the same person_id, programme, start_date and end_date",
-                 rows[same & (columns["person_id"] != "")])
+                 rows[same & _nonempty(columns["person_id"])])
     found = problems.lines()
     dated = pd.DataFrame({c: columns[c] for c in (EXTRACT_DATE, "source_row") if c in columns})
     extracted = _extract_date(dated, tuple(source.comments), source.header_line, found)
@@ -576,7 +649,10 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
         typed[column] = typed[column].astype("datetime64[ns]", copy=False)
     typed[EXTRACT_DATE] = np.full(len(rows), np.datetime64(extracted, "ns"))
     typed["source_row"] = rows
-    return pd.DataFrame(typed)
+    # Text columns go from pyarrow to the frame's string columns (pandas 3: "str"; before: object) in one step.
+
+    return pa.table({c: v if isinstance(v, (pa.Array, pa.ChunkedArray)) else pa.array(v) for c, v in typed.items()}
+                    ).to_pandas()
 
 
 def _extract_date(frame: pd.DataFrame, comments, header_line: int, problems: list[str]) -> pd.Timestamp | None:
