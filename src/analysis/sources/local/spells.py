@@ -89,6 +89,7 @@ column such as dates of birth, or CPR-like values) before a table is shown or sa
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -247,6 +248,16 @@ class _Problems:
         return [f"{_lines(first, count)}: {text}" for _, (text, first, count) in sorted(self.found.items())]
 
 
+# White space other than ASCII that str.strip() removes (str.isspace), as UTF-8 bytes: a line starting with one
+# is not sent to the parser as a block of data lines but looked at line by line, as in text mode.
+_UTF8_SPACES = rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+
+
+def _universal_newlines(data: bytes) -> bytes:
+    """Line endings as Python's text mode reads them: CR LF and a lone CR become LF."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
+
+
 class _SpellFile:
     """The content lines of the extract, read line by line and handed out in batches of parsed rows.
 
@@ -272,43 +283,75 @@ class _SpellFile:
         self.names: list[str] | None = None  # the column names pandas gives the header
 
     def batches(self, rows: int | None = None):
-        """Yield DataFrames of about ``rows`` rows (default :data:`BATCH_ROWS`; every cell str) with ``source_row``."""
+        """Yield DataFrames of about ``rows`` rows (default :data:`BATCH_ROWS`; every cell str) with ``source_row``.
+
+        A UTF-8 file is read as bytes (its blocks of data lines go to the parser without being decoded and encoded
+        again); the lines are the same as in text mode (universal line endings, no byte-order mark).
+        """
         rows = rows or BATCH_ROWS
-        with open(self.path, encoding=self.encoding, newline=None) as f:
+        binary = not self.windows_1252
+        nl, quote = ("\n", '"') if not binary else (b"\n", b'"')
+        with (open(self.path, "rb") if binary else open(self.path, encoding=self.encoding, newline=None)) as f:
             number = 0
             while not self.header_line:
                 line = f.readline()
                 if not line:
                     raise InputError(f"{self.where}: the file is empty; expected a header line {self.expected}")
                 number += 1
+                if binary:
+                    if number == 1 and line.startswith(codecs.BOM_UTF8):
+                        line = line[len(codecs.BOM_UTF8):]
+                    line = _universal_newlines(line).decode("utf-8")
+                    if "\n" in line.rstrip("\n"):  # lone CR line endings: read as text, line by line
+                        self.header_line, self.header = 0, ""
+                        self.comments.clear()
+                        binary, nl, quote = False, "\n", '"'
+                        f = open(self.path, encoding=self.encoding, newline=None)  # noqa: SIM115 - closed below
+                        number = 0
+                        continue
                 if self._keep(number, line.rstrip("\n")):
                     self.header_line, self.header = number, line.rstrip("\n")
                     semicolons, commas = self.header.count(";"), self.header.count(",")
                     self.sep = "," if semicolons == commas else (";" if semicolons > commas else ",")
             # A line that may not be a data row starts with white space, the separator or a quote (or is empty).
-            odd_start = re.compile(r'\n[\s"' + re.escape(self.sep) + "]")
-            pieces: list[tuple[int, int, str]] = []  # (first line number, number of lines, text): consecutive data lines
+            if binary:
+                odd_start = re.compile(rb'\n(?:[\s\x1c-\x1f"' + re.escape(self.sep.encode()) + rb"]|" + _UTF8_SPACES + rb")")
+                odd_first = re.compile(rb'(?:[\s\x1c-\x1f"' + re.escape(self.sep.encode()) + rb"]|" + _UTF8_SPACES + rb")")
+            else:
+                odd_start = re.compile(r'\n[\s"' + re.escape(self.sep) + "]")
+            pieces: list[tuple[int, int, str | bytes]] = []  # (first line number, number of lines, text): data lines
             count, open_quote, first = 0, False, True
-            while True:
-                block = f.read(rows * 64)
-                if not block:
-                    break
-                if not block.endswith("\n"):
-                    block += f.readline()  # whole lines only
-                text = block[:-1] if block.endswith("\n") else block
-                n_lines = text.count("\n") + 1
-                if "#" in text or odd_start.search(text) or not text[:1].strip() or text[0] in (self.sep, '"'):
-                    for number_in, line in enumerate(text.split("\n"), number + 1):  # the slow path, line by line
-                        if self._keep(number_in, line) and line.replace(self.sep, "").replace('"', "").strip():
-                            pieces.append((number_in, 1, line))
-                else:  # every line of the block is a data line
-                    pieces.append((number + 1, n_lines, text))
-                number += n_lines
-                open_quote ^= bool(text.count('"') % 2)  # inside a quoted field that spans lines: not cut there
-                count = sum(n for _, n, _ in pieces)
-                if count >= rows and not open_quote:
-                    yield self._parse(pieces, first)
-                    pieces, first = [], False
+            try:
+                while True:
+                    block = f.read(rows * 64)
+                    if not block:
+                        break
+                    if not block.endswith(nl):
+                        block += f.readline()  # whole lines only
+                    if binary:
+                        block = _universal_newlines(block)
+                    text = block[:-1] if block.endswith(nl) else block
+                    n_lines, quotes = text.count(nl) + 1, text.count(quote)
+                    if binary:
+                        odd = b"#" in text or odd_start.search(text) or not text or odd_first.match(text)
+                    else:
+                        odd = "#" in text or odd_start.search(text) or not text[:1].strip() or text[0] in (self.sep, '"')
+                    if odd:
+                        if binary:
+                            text = text.decode("utf-8")
+                        for number_in, line in enumerate(text.split("\n"), number + 1):  # the slow path, line by line
+                            if self._keep(number_in, line) and line.replace(self.sep, "").replace('"', "").strip():
+                                pieces.append((number_in, 1, line))
+                    else:  # every line of the block is a data line
+                        pieces.append((number + 1, n_lines, text))
+                    number += n_lines
+                    open_quote ^= bool(quotes % 2)  # inside a quoted field that spans lines: not cut there
+                    count = sum(n for _, n, _ in pieces)
+                    if count >= rows and not open_quote:
+                        yield self._parse(pieces, first)
+                        pieces, first = [], False
+            finally:
+                f.close()
         if pieces or first:
             yield self._parse(pieces, first)
 
@@ -324,11 +367,16 @@ class _SpellFile:
     def _parse(self, pieces: list[tuple[int, int, str]], first: bool) -> pd.DataFrame:
         from analysis.sources import textfile
 
-        body = "\n".join([self.header, *(text for _, _, text in pieces)])
+        if all(isinstance(text, bytes) for _, _, text in pieces):  # straight to pyarrow, never decoded
+            body = b"\n".join([self.header.encode("utf-8"), *(text for _, _, text in pieces)])
+        else:
+            body = "\n".join([self.header, *(t.decode("utf-8") if isinstance(t, bytes) else t for _, _, t in pieces)])
         if self.windows_1252:
             textfile.check_mojibake([body], self.where)
         frame = self._parse_arrow(body)
         if frame is None:  # rows pyarrow refuses (e.g. too few fields): pandas' reading, as it always was
+            if isinstance(body, bytes):
+                body = body.decode("utf-8")
             try:
                 frame = pd.read_csv(io.StringIO(body), sep=self.sep, dtype=str, na_filter=False,
                                     quoting=csv.QUOTE_MINIMAL)  # every cell str; a missing one ""
@@ -344,7 +392,7 @@ class _SpellFile:
         frame["source_row"] = rows
         return frame
 
-    def _parse_arrow(self, body: str) -> pd.DataFrame | None:
+    def _parse_arrow(self, body: str | bytes) -> pd.DataFrame | None:
         """The batch parsed by pyarrow's CSV reader (several times faster than pandas' for text cells), with
         the column names pandas gives the header; None when pyarrow refuses a row (pandas then reads it)."""
         import pyarrow.csv as pa_csv
@@ -354,7 +402,7 @@ class _SpellFile:
                                           quoting=csv.QUOTE_MINIMAL).columns)
         try:
             table = pa_csv.read_csv(
-                io.BytesIO(body.encode("utf-8")),
+                io.BytesIO(body if isinstance(body, bytes) else body.encode("utf-8")),
                 read_options=pa_csv.ReadOptions(column_names=self.names, skip_rows=1, block_size=1 << 24),
                 parse_options=pa_csv.ParseOptions(delimiter=self.sep, quote_char='"', double_quote=True,
                                                   newlines_in_values=True),
@@ -394,13 +442,20 @@ def _strip_arrow(values):
     """A pyarrow string array stripped as ``str.strip()`` would (Python only for the values with white space at
     either end; usually none)."""
 
-    edges = pc.match_substring_regex(values, f"^{_SPACE}|{_SPACE}$").to_numpy(zero_copy_only=False)
+    offsets, data = _buffers(values)
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    edges = np.zeros(len(values), dtype=bool)
+    for at in (data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]):  # first and last byte of each value
+        edges[filled] |= (at <= 0x20) | (at >= 0x80)  # ASCII space or control, or not ASCII: Python decides
     if not edges.any():
         return values
-    out = values.to_numpy(zero_copy_only=False).copy()
+    texts = values.to_numpy(zero_copy_only=False).copy()
+    changed = False
     for i in np.flatnonzero(edges):
-        out[i] = out[i].strip()
-    return pa.array(out, type=pa.string())
+        stripped = texts[i].strip()
+        changed |= stripped != texts[i]
+        texts[i] = stripped
+    return pa.array(texts, type=pa.string()) if changed else values
 
 
 def _text_column(values: np.ndarray, codes: np.ndarray):
@@ -424,15 +479,21 @@ def _strip(uniques: np.ndarray) -> np.ndarray:
     return out
 
 
+def _buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (one more than values) and the UTF-8 bytes of a pyarrow string array, as numpy arrays."""
+    values = values.cast(pa.string())
+    if not len(values):
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    _, offsets, data = values.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1].astype(np.int64)
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
 def _digit_counts(values: pa.Array) -> np.ndarray:
     """How many ASCII digits each value of a pyarrow string array holds, counted on its bytes with numpy (a digit's
     byte never occurs inside another UTF-8 character)."""
-    values = values.cast(pa.string())
-    if not len(values):
-        return np.zeros(0, dtype=np.int64)
-    _, offsets, data = values.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    offsets, data = _buffers(values)
     running = np.zeros(len(data) + 1, dtype=np.int64)
     np.cumsum((data >= ord("0")) & (data <= ord("9")), out=running[1:])
     return running[offsets[1:]] - running[offsets[:-1]]
@@ -539,7 +600,15 @@ def _exact_codes(column) -> np.ndarray:
 
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    return pc.dictionary_encode(column).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n = len(column)
+    codes = np.zeros(n, dtype=np.int64)
+    if n > 1:  # by sorting: pyarrow sorts a column of distinct ids several times faster than it hashes it
+        order = pc.sort_indices(column).to_numpy()
+        ordered = column.take(order)
+        starts = np.ones(n, dtype=np.int64)
+        starts[1:] = ~pc.equal(ordered.slice(1), ordered.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        codes[order] = np.cumsum(starts) - 1
+    return codes
 
 
 def _nonempty(column) -> np.ndarray:
@@ -563,8 +632,8 @@ def _concat(parts: list):
 
 def _duplicated(*columns: np.ndarray) -> np.ndarray:
     """``duplicated(keep=False)`` of the rows of equally long columns (text, numbers or dates), exactly, but fast:
-    rows are first compared by a 64-bit hash of their values, and only rows whose hashes repeat are compared by
-    value (NaT equals NaT, as in pandas)."""
+    rows are first compared by a 64-bit hash of their values (text read by pyarrow: its exact codes), and only rows
+    whose hashes repeat are compared by value (NaT equals NaT, as in pandas)."""
     n = len(columns[0])
     key = np.zeros(n, dtype=np.uint64)
     columns = tuple(_exact_codes(c) if isinstance(c, (pa.Array, pa.ChunkedArray)) else c for c in columns)
@@ -574,7 +643,12 @@ def _duplicated(*columns: np.ndarray) -> np.ndarray:
         else:
             hashed = column.view(np.int64).view(np.uint64)
         key = key * np.uint64(1_000_003) ^ hashed  # wraps around on overflow, as intended
-    candidates = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    order = np.argsort(key, kind="stable")  # repeated keys by sorting: hashing such integers again can be slow
+    same = key[order][1:] == key[order][:-1]
+    repeated = np.zeros(n, dtype=bool)
+    repeated[order[1:][same]] = True
+    repeated[order[:-1][same]] = True
+    candidates = np.flatnonzero(repeated)
     found = np.zeros(n, dtype=bool)
     if len(candidates):
         exact = pd.DataFrame({i: c[candidates] for i, c in enumerate(columns)}).duplicated(keep=False).to_numpy()
