@@ -481,7 +481,8 @@ def _strip(uniques: np.ndarray) -> np.ndarray:
 
 def _buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The offsets (one more than values) and the UTF-8 bytes of a pyarrow string array, as numpy arrays."""
-    values = values.cast(pa.string())
+    if values.type != pa.string():
+        values = values.cast(pa.string())
     if not len(values):
         return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
     _, offsets, data = values.buffers()
@@ -597,18 +598,9 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
 
 def _exact_codes(column) -> np.ndarray:
     """One integer per distinct value of a pyarrow array (equal values, equal integers)."""
-
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    n = len(column)
-    codes = np.zeros(n, dtype=np.int64)
-    if n > 1:  # by sorting: pyarrow sorts a column of distinct ids several times faster than it hashes it
-        order = pc.sort_indices(column).to_numpy()
-        ordered = column.take(order)
-        starts = np.ones(n, dtype=np.int64)
-        starts[1:] = ~pc.equal(ordered.slice(1), ordered.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-        codes[order] = np.cumsum(starts) - 1
-    return codes
+    return pc.dictionary_encode(column).indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _nonempty(column) -> np.ndarray:
