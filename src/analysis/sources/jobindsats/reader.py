@@ -31,6 +31,7 @@ import csv
 import gc
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -118,12 +119,15 @@ def _read_csv(path: Path, shown: str) -> tuple[pd.DataFrame, np.ndarray]:
     lines = table.num_rows + 1 + skipped
     info = textfile.TextInfo(encoding, head.bom, head.size, lines, head.ends_with_newline)
     textfile.warn_if_cut_short(info, shown, fetched=textfile.has_fetch_manifest(path))
-    columns = {}
-    for label, name in zip(labels, table.column_names, strict=True):
-        columns[label] = _categorical(table.column(name))
-        table = table.drop_columns([name])  # free each text column once it is encoded
-        if encoding == textfile.WINDOWS_1252:
-            textfile.check_mojibake([label, *columns[label].categories], shown)
+    # Each text column encoded as a category, two at a time (pyarrow's encoding runs outside the GIL).
+    parts = [table.column(name) for name in table.column_names]
+    del table
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        columns = dict(zip(labels, pool.map(_categorical, parts), strict=True))
+    del parts
+    if encoding == textfile.WINDOWS_1252:
+        for label, cat in columns.items():
+            textfile.check_mojibake([label, *cat.categories], shown)
     # Rows whose cells are all blank (empty lines, ";;;" lines from Excel) are skipped; the others keep their line numbers.
     blank = np.ones(len(row_numbers), dtype=bool)
     for cat in columns.values():
@@ -158,7 +162,13 @@ def unique_labels(header: list[str], shown: str) -> list[str]:
 
 def _arrow_csv(path: Path, encoding: str, sep: str, width: int, shown: str) -> tuple[pa.Table, np.ndarray, int]:
     """Every cell as text, with the file line number of each row (one row per line: Jobindsats cells hold
-    no line breaks), and the number of blank lines skipped. Single-threaded: the parser then knows line numbers."""
+    no line breaks), and the number of blank lines skipped.
+
+    Parsed on all cores first; a file with a row of the wrong width (a blank line, a malformed row) is parsed
+    again on one thread, where the parser knows each row's line number."""
+    table = _arrow_csv_threaded(path, encoding, sep, width)
+    if table is not None:
+        return table, np.arange(2, table.num_rows + 2, dtype="int64"), 0
     skipped: list[int] = []
     bad: list[tuple[int, int]] = []
 
@@ -169,23 +179,8 @@ def _arrow_csv(path: Path, encoding: str, sep: str, width: int, shown: str) -> t
         bad.append((row.number, row.actual_columns))
         return "error"
 
-    names = [f"c{i}" for i in range(width)]
     try:
-        table = pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(
-                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24,
-                encoding="utf8" if encoding == textfile.UTF8 else "cp1252",
-            ),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=sep, quote_char='"', double_quote=True, newlines_in_values=False,
-                ignore_empty_lines=False, invalid_row_handler=on_invalid,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False, null_values=[],
-            ),
-        )
+        table = pa_csv.read_csv(path, **_csv_options(encoding, sep, width, on_invalid, threads=False))
     except UnicodeDecodeError as exc:  # Windows-1252 has five undefined bytes
         raise InputError(f"{shown}: neither UTF-8 nor Windows-1252 text (byte {exc.start} of a block); "
                          f"expected {_CSV_WHAT}") from None
@@ -203,6 +198,35 @@ def _arrow_csv(path: Path, encoding: str, sep: str, width: int, shown: str) -> t
     if skipped:
         lines = lines[~np.isin(lines, np.asarray(skipped, dtype="int64"))]
     return table, lines, len(skipped)
+
+
+def _csv_options(encoding: str, sep: str, width: int, on_invalid, *, threads: bool) -> dict:
+    """pyarrow's CSV options for a Jobindsats CSV: every cell text (nothing is a null), no header (read already)."""
+    names = [f"c{i}" for i in range(width)]
+    return {
+        "read_options": pa_csv.ReadOptions(use_threads=threads, column_names=names, skip_rows=1, block_size=1 << 24,
+                                           encoding="utf8" if encoding == textfile.UTF8 else "cp1252"),
+        "parse_options": pa_csv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, newlines_in_values=False,
+                                             ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        "convert_options": pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False, null_values=[]),
+    }
+
+
+def _arrow_csv_threaded(path: Path, encoding: str, sep: str, width: int) -> pa.Table | None:
+    """Every cell as text, parsed in parallel; None when a row has the wrong number of fields or the file cannot be
+    read (the single-threaded reading then says where)."""
+    odd: list[bool] = []
+
+    def on_invalid(row) -> str:
+        odd.append(True)
+        return "error"  # stop: the single-threaded reading looks at the row
+
+    try:
+        table = pa_csv.read_csv(path, **_csv_options(encoding, sep, width, on_invalid, threads=True))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return None if odd else table
 
 
 def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
