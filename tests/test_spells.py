@@ -302,3 +302,24 @@ def test_the_fast_utf8_reading_gives_what_the_text_reading_gives(tmp_path, monke
     assert fast[0][0]["source_row"].tolist() == [3, 4, 5, 10, 11, 12, 13]
     assert fast[1][1] == text[1][1] and "line 14: column 'age'" in fast[1][1]
     assert "line 15: column 'person_id' holds CPR-like values" in fast[1][1] and "1234" not in fast[1][1]
+
+
+def test_an_extract_that_is_utf8_only_at_its_start_is_read_again_as_windows_1252(tmp_path):
+    """A UTF-8 start is read as UTF-8 at once (no scan of the whole file first); a Windows-1252 byte or a zero byte
+    further on (after the first megabyte) sends the file back to the scanned reading, as before."""
+    from analysis.sources import textfile
+
+    rows = [f"F{i},P{i},330,Privat virksomhedspraktik,A-dagpenge,2023-01-05,2023-02-17,45,K,Grundskole,13,1"
+            for i in range(30_000)]
+    path = tmp_path / "forloeb.csv"
+    late = "F99999,P1,330,Privat løntilskud,A-dagpenge,2023-01-05,2023-02-17,45,K,Videregående,13,1"
+    path.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode("utf-8") + late.encode("windows-1252")
+                     + f"\n# extract_date: {EXTRACTED}\n".encode())
+    assert path.stat().st_size > 2 * (1 << 20) and textfile.read_head(path, "x", "x").utf8
+    with textfile.collecting() as notices:
+        frame = spells.read_local(path, tmp_path)
+    assert notices.windows_1252 == ["forloeb.csv"] and len(frame) == 30_001
+    assert frame["programme"].iloc[-1] == "Privat løntilskud" and frame["education"].iloc[-1] == "Videregående"
+    path.write_bytes(path.read_bytes().replace(b"F99999", b"F9\x009"))
+    with pytest.raises(InputError, match=r"forloeb.csv: not a text file \(a zero byte at byte"):
+        spells.read_local(path, tmp_path)

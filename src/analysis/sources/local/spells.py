@@ -258,20 +258,43 @@ def _universal_newlines(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
 
 
+class _Rescan(Exception):
+    """The extract is not UTF-8 throughout (or holds a zero byte): read it again, scanned first."""
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file, a last one without its line ending included."""
+    count, last = 0, b""
+    with open(path, "rb") as f:
+        while block := f.read(1 << 23):
+            count, last = count + block.count(b"\n"), block[-1:]
+    return count + (1 if last and last not in (b"\n", b"\r") else 0)
+
+
 class _SpellFile:
     """The content lines of the extract, read line by line and handed out in batches of parsed rows.
 
     The same lines as :func:`analysis.sources.local.csv_text.read_csv_text` keeps (no blank, ``#`` comment or
     separator-only lines; the separator is the one the header uses most), but never the whole text in
-    memory: the file is scanned in blocks for its encoding first (:func:`analysis.sources.textfile.inspect`).
+    memory. A file whose start is UTF-8 is read as UTF-8 at once (``scan=False``); if it turns out not to be
+    UTF-8 throughout, or to hold a zero byte, :class:`_Rescan` is raised and the file is read again with
+    ``scan=True``: scanned in blocks for its encoding first (:func:`analysis.sources.textfile.inspect`).
     """
 
-    def __init__(self, path: Path, where: str):
+    def __init__(self, path: Path, where: str, *, scan: bool = True):
         from analysis.sources import textfile
 
         self.path, self.where = path, where
         self.expected = ",".join(COLUMNS)
-        info = textfile.inspect(path, where, f"a CSV file with the header {self.expected}")
+        self.scanned = scan
+        what = f"a CSV file with the header {self.expected}"
+        head = None if scan else textfile.read_head(path, where, what)
+        if head is not None and head.utf8:
+            lines = 0 if head.ends_with_newline else _count_lines(path)  # lines: only for the warning below
+            info = textfile.TextInfo(textfile.UTF8, head.bom, head.size, lines, head.ends_with_newline)
+        else:
+            self.scanned = True
+            info = textfile.inspect(path, where, what)
         textfile.warn_if_cut_short(info, where, fetched=False)
         textfile.note_encoding(where, info.encoding)
         self.windows_1252 = info.encoding == textfile.WINDOWS_1252
@@ -291,6 +314,14 @@ class _SpellFile:
         rows = rows or BATCH_ROWS
         binary = not self.windows_1252
         nl, quote = ("\n", '"') if not binary else (b"\n", b'"')
+        try:
+            yield from self._batches(rows, binary, nl, quote)
+        except UnicodeDecodeError:
+            if self.scanned:
+                raise
+            raise _Rescan from None
+
+    def _batches(self, rows: int, binary: bool, nl, quote):
         with (open(self.path, "rb") if binary else open(self.path, encoding=self.encoding, newline=None)) as f:
             number = 0
             while not self.header_line:
@@ -329,6 +360,8 @@ class _SpellFile:
                     if not block.endswith(nl):
                         block += f.readline()  # whole lines only
                     if binary:
+                        if not self.scanned and b"\x00" in block:
+                            raise _Rescan
                         block = _universal_newlines(block)
                     text = block[:-1] if block.endswith(nl) else block
                     n_lines, quotes = text.count(nl) + 1, text.count(quote)
@@ -655,7 +688,13 @@ def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.Data
     """
     path = Path(path)
     where = _display_path(path, Path(data_root) if data_root else None)
-    source = _SpellFile(path, where)
+    try:
+        return _read_local(_SpellFile(path, where, scan=False), where)
+    except _Rescan:
+        return _read_local(_SpellFile(path, where, scan=True), where)
+
+
+def _read_local(source: _SpellFile, where: str) -> pd.DataFrame:
     problems = _Problems()
     parts: list[dict[str, np.ndarray]] = []
     header_problems: list[str] | None = None
