@@ -629,13 +629,6 @@ def _check_batch(raw: pd.DataFrame, rename: dict[str, str], problems: _Problems,
     return out
 
 
-def _exact_codes(column) -> np.ndarray:
-    """One integer per distinct value of a pyarrow array (equal values, equal integers)."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return pc.dictionary_encode(column).indices.to_numpy(zero_copy_only=False).astype(np.int64)
-
-
 def _nonempty(column) -> np.ndarray:
     """True where a text column (numpy or pyarrow) is not the empty string."""
     if not isinstance(column, (pa.Array, pa.ChunkedArray)):
@@ -655,15 +648,16 @@ def _concat(parts: list):
     return pa.chunked_array(parts)
 
 
-def _duplicated(*columns: np.ndarray) -> np.ndarray:
+def _duplicated(*columns) -> np.ndarray:
     """``duplicated(keep=False)`` of the rows of equally long columns (text, numbers or dates), exactly, but fast:
-    rows are first compared by a 64-bit hash of their values (text read by pyarrow: its exact codes), and only rows
-    whose hashes repeat are compared by value (NaT equals NaT, as in pandas)."""
+    rows are first compared by a 64-bit hash of their values (text read by pyarrow: hashed on its bytes with numpy),
+    and only rows whose hashes repeat are compared by value (NaT equals NaT, as in pandas)."""
     n = len(columns[0])
     key = np.zeros(n, dtype=np.uint64)
-    columns = tuple(_exact_codes(c) if isinstance(c, (pa.Array, pa.ChunkedArray)) else c for c in columns)
     for column in columns:
-        if column.dtype == object:
+        if isinstance(column, (pa.Array, pa.ChunkedArray)):
+            hashed = _hash_texts(column)
+        elif column.dtype == object:
             hashed = np.fromiter(map(hash, column), dtype=np.int64, count=n).view(np.uint64)
         else:
             hashed = column.view(np.int64).view(np.uint64)
@@ -676,9 +670,45 @@ def _duplicated(*columns: np.ndarray) -> np.ndarray:
     candidates = np.flatnonzero(repeated)
     found = np.zeros(n, dtype=bool)
     if len(candidates):
-        exact = pd.DataFrame({i: c[candidates] for i, c in enumerate(columns)}).duplicated(keep=False).to_numpy()
+        exact = pd.DataFrame({i: _values_at(c, candidates) for i, c in enumerate(columns)}).duplicated(keep=False).to_numpy()
         found[candidates[exact]] = True
     return found
+
+
+def _values_at(column, positions: np.ndarray) -> np.ndarray:
+    """``column[positions]`` as numpy (a pyarrow array's texts as Python strings)."""
+    if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+        return column[positions]
+    picked = column.take(pa.array(positions))
+    if isinstance(picked, pa.ChunkedArray):
+        picked = picked.combine_chunks()
+    return picked.to_numpy(zero_copy_only=False)
+
+
+_HASH_PART = 1 << 18
+
+
+def _hash_texts(column) -> np.ndarray:
+    """A 64-bit hash of each value of a pyarrow string array, from its UTF-8 bytes (a polynomial in the bytes, and
+    the length), computed with numpy: equal texts, equal hashes; a repeat is then checked by value."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if len(column) > _HASH_PART:  # in parts: the temporary arrays are eight bytes per byte of text
+        return np.concatenate([_hash_texts(column.slice(start, _HASH_PART))
+                               for start in range(0, len(column), _HASH_PART)])
+    offsets, data = _buffers(column)
+    lengths = np.diff(offsets)
+    hashed = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    filled = np.flatnonzero(lengths)
+    if len(filled):
+        body = data[offsets[0] : offsets[-1]].astype(np.uint64) + np.uint64(1)
+        starts = offsets[:-1] - offsets[0]
+        position = np.arange(len(body), dtype=np.int64) - np.repeat(starts, lengths)
+        powers = np.cumprod(np.full(int(lengths.max()), 1_099_511_628_211, dtype=np.uint64))  # wraps, as intended
+        body *= powers[position]
+        del position
+        hashed[filled] ^= np.add.reduceat(body, starts[filled])
+    return hashed
 
 
 def read_local(path: Path | str, data_root: Path | str | None = None) -> pd.DataFrame:
