@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from analysis.core import paths
 from analysis.present import formats as fmt
 from analysis.present import styles
 from analysis.present.tables import TableSpec
@@ -57,7 +58,8 @@ __all__ = [
 ]
 
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
-SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)"}
+SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)",
+                 "dst": "Danmarks Statistik, Statistikbanken (rigtige data, uden Jobindsats)"}
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 BLOCK_TEMPLATES = ("blocks/header.html.j2", "blocks/table.html.j2", "blocks/message.html.j2", "blocks/sentences.html.j2")
 styles.compile_templates(*BLOCK_TEMPLATES)  # once per process; the kernel zygote's kernels get them compiled
@@ -136,7 +138,7 @@ def header_html(
 
 def _header(title, municipality, period, source, *, vintage=None, subtitle=None, comparison_area=None):
     name, label = _resolve(municipality, period)
-    demo = source != "real"
+    demo = source not in paths.REAL_DATA
     facts = [("Kommune", name), ("Periode", label)]
     if comparison_area:
         facts.append(("Sammenlignet med", comparison_area))
@@ -174,7 +176,7 @@ def header(
     markup, name, label, resolved = _header(
         title, municipality, period, source, vintage=vintage, subtitle=subtitle, comparison_area=comparison_area
     )
-    text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved != "real" else "")
+    text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved not in paths.REAL_DATA else "")
     meta = {"analysis": {"role": "header", "title": title, "municipality": name, "period": period,
                          "period_label": label, "source": resolved}}
     _display_html(markup, text, meta)

@@ -86,6 +86,7 @@ from analysis.analyses.trends.statbank import (  # noqa: F401
     NOT_IN_SOURCE_DA,
     StatBankGroup,
     about_lines,
+    analyse_for_source,
     analyse_statbank,
     comparison_sentences,
     load_mapping,

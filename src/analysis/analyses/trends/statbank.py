@@ -27,6 +27,7 @@ from analysis.analyses.trends.compute import (
     GROUPS,
     TargetGroup,
     TrendAnalysis,
+    analyse,
     area_series,
     basis_notes,
     change_table,
@@ -161,6 +162,24 @@ def analyse_statbank(
     notes += [in_quarters(n) for n in gap_notes(panel, {g.key: g.name_da for g in chosen}, since=base)]
     return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, change_table(panel, base), notes,
                          comparison_parent=parent, source=load.resolve_source(source))
+
+
+def analyse_for_source(
+    municipality: str,
+    comparison_area: str = "",
+    period: str = "",
+    base_period: str = "2021M01",
+    source: str = "",
+    groups: str | Sequence[str] | None = None,
+    exclude_municipality: bool = True,
+) -> TrendAnalysis:
+    """The notebook's one call: :func:`analyse_statbank` when ``source`` is ``"dst"`` (StatBank's groups; ``groups``
+    is not used there), else :func:`~analysis.analyses.trends.compute.analyse` on Jobindsats."""
+    if load.is_statbank(source):
+        return analyse_statbank(municipality, comparison_area, period, base_period, source,
+                                exclude_municipality=exclude_municipality)
+    return analyse(municipality, comparison_area, period, base_period, source, groups,
+                   exclude_municipality=exclude_municipality)
 
 
 def _quarter(code: str) -> str:
