@@ -48,6 +48,7 @@ __all__ = [
     "table",
     "export_table",
     "note",
+    "paragraphs",
     "warning_box",
     "sentences",
     "headlines",
@@ -341,6 +342,14 @@ def export_table(frame, spec: TableSpec, output_dir: str | Path = "") -> None:
 def note(text: str) -> None:
     """A short Danish note to readers (e.g. how to read a figure). ``**bold**`` is allowed."""
     _display_html(styles.render("blocks/message.html.j2", kind="note", text=_inline(text)), text)
+
+
+def paragraphs(texts: Iterable[str]) -> None:
+    """Running Danish text, one paragraph per item (as a markdown cell shows it; ``**bold**`` is allowed).
+
+    For text that depends on the data (e.g. on the source), which a markdown cell cannot say."""
+    kept = [t for t in texts if t and str(t).strip()]
+    _display_html("\n".join(f"<p>{_inline(t)}</p>" for t in kept), "\n\n".join(kept))
 
 
 def warning_box(text: str) -> None:

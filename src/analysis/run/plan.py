@@ -84,6 +84,8 @@ NOTEBOOK_DATA: dict[str, DataNeeds] = {
 STATBANK_DATA: dict[str, DataNeeds] = {
     # trends.analyse -> trends.analyse_statbank: the groups of config/statbank_groups.yaml from AUK01
     "target_group_trends": DataNeeds(all_of=("AUK01",), base_parameter="base_period"),
+    # key_figures.figures_for: the full-time recipients AUK01 has; the committee's figures listed as not in it
+    "quarterly_key_figures": DataNeeds(all_of=("AUK01",)),
 }
 
 
