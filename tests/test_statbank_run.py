@@ -74,6 +74,16 @@ def test_on_statbank_only_trends_can_be_made_and_the_jobindsats_reports_are_not_
     assert "kræver en API-nøgle til Jobindsats" in da
 
 
+def test_the_statbank_needs_agree_with_the_analyses():
+    from analysis.analyses import key_figures, trends
+
+    assert set(plan.STATBANK_DATA) == {"target_group_trends", "quarterly_key_figures"}
+    assert {t for needs in plan.STATBANK_DATA.values() for t in needs.all_of} == set(load.STATBANK_TABLES) == {"AUK01"}
+    assert {g.target_group.table for g in trends.load_mapping()[0]} == {"AUK01"}
+    assert {f.table for f in key_figures.STATBANK_FIGURES} == {"AUK01"}
+    assert plan.STATBANK_DATA["target_group_trends"].base_parameter == plan.NOTEBOOK_DATA["target_group_trends"].base_parameter
+
+
 def test_run_dst_offline_without_data_is_one_line_saying_how_to_fetch(data_root, offline, capsys):
     assert cli.main(["run", "--source", "dst", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
