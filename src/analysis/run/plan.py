@@ -18,7 +18,7 @@ with defaults that run as they are (open in JupyterLab, run all)::
 
     municipality = "Slagelse"   # name or kommunekode
     period = ""                 # end period code; empty: the latest in the data
-    source = ""                 # "demo", "real" or empty: real processed data if present, else demo
+    source = ""                 # "demo", "real", "dst" (StatBank only) or empty: real data if present, else demo
     comparison_area = ""        # empty: the municipality's RAR area
     output_dir = ""             # where key tables are written; empty: not written (interactive use)
 
@@ -82,7 +82,7 @@ NOTEBOOK_DATA: dict[str, DataNeeds] = {
 # With ``--source dst`` (Statistics Denmark's StatBank only, no key): the reports StatBank can make and what they
 # need; a report not listed needs the Jobindsats tables of NOTEBOOK_DATA, so it is "not possible with these data".
 STATBANK_DATA: dict[str, DataNeeds] = {
-    # trends.analyse -> trends.analyse_statbank: the groups of config/statbank_groups.yaml from AUK01
+    # trends.analyse_for_source -> trends.analyse_statbank: the groups of config/statbank_groups.yaml from AUK01
     "target_group_trends": DataNeeds(all_of=("AUK01",), base_parameter="base_period"),
     # key_figures.figures_for: the full-time recipients AUK01 has; the committee's figures listed as not in it
     "quarterly_key_figures": DataNeeds(all_of=("AUK01",)),
