@@ -152,3 +152,25 @@ def test_report_and_index_pages_carry_their_page_rules():
     real = export_html(nb, variant="leadership", title="Benchmark – Slagelse",
                        header=report.header_html("Benchmark", "330", "2024Q1", "real"))
     assert "@bottom-left" in real and "@top-center" not in real
+
+
+def test_report_export_highlights_code_and_prefers_the_richest_output():
+    """The exporter renders pages with the filters nbconvert's HTMLExporter registers (it skips only that
+    exporter's re-parse of the finished page): Python highlighted in the analyst page, the PNG of a
+    figure shown with its alt text and not its text fallback, and in the leadership page no code."""
+    import nbformat
+
+    from analysis.run.export import export_html
+
+    code = nbformat.v4.new_code_cell("import math\nfigure = math.pi")
+    code.outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 640x480>"}, metadata={"alt": "Ledige i alt"})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Afsnit"), code])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    analyst = export_html(nb, variant="analyst", title="T")
+    assert '<span class="kn">import</span>' in analyst
+    leadership = export_html(nb, variant="leadership", title="T")
+    for page in (analyst, leadership):
+        assert '<img alt="Ledige i alt" src="data:image/png;base64,iVBORw0KGgo="' in page
+        assert "&lt;Figure size" not in page
+    assert "import math" not in leadership

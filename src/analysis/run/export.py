@@ -32,6 +32,7 @@ import json
 import logging
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
@@ -235,7 +236,6 @@ def _exporter(include_code: bool):
     with _EXPORTER_LOCK:
         exp = _EXPORTERS.get(key)
     if exp is None:
-        from nbconvert import HTMLExporter
         from traitlets.config import Config
 
         quiet_log = logging.getLogger("analysis.run.export.nbconvert")
@@ -254,7 +254,7 @@ def _exporter(include_code: bool):
         c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
         c.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input", "hide-input"}
         c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
-        exp = HTMLExporter(config=c, log=quiet_log)
+        exp = _report_exporter_class()(config=c, log=quiet_log)
         exp.register_preprocessor(FailureNotice(leadership=not include_code), enabled=True)
         if not include_code:
             exp.register_preprocessor(LeadershipFilter(), enabled=True)
@@ -262,6 +262,34 @@ def _exporter(include_code: bool):
         with _EXPORTER_LOCK:
             _EXPORTERS[key] = exp
     return exp
+
+
+@lru_cache(maxsize=1)
+def _report_exporter_class():
+    """nbconvert's HTMLExporter without its final pass over the finished page.
+
+    ``HTMLExporter.from_notebook_node`` renders the template and then parses the whole page
+    (megabytes of embedded PNGs) with BeautifulSoup, only to add ``alt`` text to images and
+    ``tabindex`` to JupyterLab's cell wrappers; that pass took about half of a report's export
+    time. Our template writes the ``alt`` text itself (analysis_report/index.html.j2), and the
+    reports have no interactive cells to focus. So the page is rendered by the template exporter
+    (public API) with the two filters the lab templates use registered once, as HTMLExporter
+    would register them: code highlighting for Python and the display-priority data type filter.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.filters import DataTypeFilter, Highlight2HTML
+
+    class ReportHTMLExporter(HTMLExporter):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
+            self.register_filter("filter_data_type", DataTypeFilter(parent=self))
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
 
 
 def _failure(result: Result) -> dict:
