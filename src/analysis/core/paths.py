@@ -20,6 +20,10 @@ import os
 from pathlib import Path
 
 SOURCES = ("real", "demo")
+# ``--source dst``: not a folder of its own but the real data's Statistics Denmark (StatBank) tables only,
+# so the reports run on them without a Jobindsats key (issue 16). Its processed data is that of "real".
+STATBANK = "dst"
+REAL_DATA = ("real", STATBANK)  # the sources that are real data (no demo label)
 RAW_SUFFIXES = (".csv", ".json")
 MANIFEST_SUFFIX = ".manifest.json"  # the fetch manifest beside a fetched raw file
 
@@ -76,8 +80,14 @@ def fetch_manifest(path: Path) -> Path:
 
 
 def processed_dir(source: str = "real") -> Path:
-    _check_source(source)
-    return data_dir() / "processed" / source
+    folder = data_folder(source)
+    _check_source(folder)
+    return data_dir() / "processed" / folder
+
+
+def data_folder(source: str) -> str:
+    """The data folder a source reads: 'real' for :data:`STATBANK` (the real data's StatBank tables), else the source."""
+    return "real" if source == STATBANK else source
 
 
 def _check_source(source: str) -> None:

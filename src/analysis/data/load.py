@@ -1,7 +1,8 @@
 """The loading API notebooks call: processed tidy tables, series, periods and data vintage.
 
 Everything reads data/processed/<source>/ (built by ``analysis build``). ``source`` is
-``"real"``, ``"demo"`` or ``""`` (real processed data when present, else demo).
+``"real"``, ``"demo"``, ``"dst"`` (the real data's Statistics Denmark tables only: the reports that
+StatBank can make, without a Jobindsats key) or ``""`` (real processed data when present, else demo).
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ from analysis.core.errors import ParameterError
 from analysis.reference import geography, periods, tables
 
 DEMO_LABEL = "Demodata – syntetiske tal"
+STATBANK = paths.STATBANK
+#: The tables of Statistics Denmark's StatBank (public, no key): what ``source="dst"`` reads.
+STATBANK_TABLES = tuple(s.id for s in tables.SPECS if s.source == "Danmarks Statistik")
+FETCH_STATBANK_HINT = "`analysis fetch --source dst` and then `analysis build` (no key needed)"
 
 
 def resolve_source(source: str = "") -> str:
-    """'real' or 'demo'; '' picks real processed data where present, else demo."""
+    """'real', 'demo' or 'dst'; '' picks real processed data where present, else demo."""
     source = (source or "").strip().lower()
+    if source == STATBANK:
+        if not statbank_available():
+            raise ParameterError(f"no Statistics Denmark data (StatBank {', '.join(STATBANK_TABLES)}) in "
+                                 f"{paths.processed_dir(STATBANK)}; run {FETCH_STATBANK_HINT}")
+        return source
     if source:
         if source not in paths.SOURCES:
-            raise ParameterError(f"source {source!r} is unknown; expected 'demo', 'real' or '' (automatic)")
+            raise ParameterError(f"source {source!r} is unknown; expected 'demo', 'real', 'dst' or '' (automatic)")
         if not (paths.processed_dir(source) / "manifest.json").is_file():
             hint = "`analysis demo && analysis build`" if source == "demo" else "`analysis fetch && analysis build`"
             raise ParameterError(f"no processed {source} data in {paths.processed_dir(source)}; run {hint}")
@@ -43,6 +53,19 @@ def is_demo(source: str = "") -> bool:
     return resolve_source(source) == "demo"
 
 
+def is_statbank(source: str = "") -> bool:
+    """True when the reports run on Statistics Denmark's StatBank tables (``source="dst"``)."""
+    return resolve_source(source) == STATBANK
+
+
+def statbank_available() -> bool:
+    """The real processed data holds a StatBank table (what ``source="dst"`` needs)."""
+    path = paths.processed_dir(STATBANK) / "manifest.json"
+    if not path.is_file():
+        return False
+    return any(t in STATBANK_TABLES for t in _read_json(str(path), path.stat().st_mtime_ns).get("tables", {}))
+
+
 def manifest(source: str = "") -> dict:
     path = paths.processed_dir(resolve_source(source)) / "manifest.json"
     return _read_json(str(path), path.stat().st_mtime_ns)
@@ -57,18 +80,24 @@ def vintage(source: str = "") -> dict:
     """What the data is and how fresh: built_at, newest fetch time, latest period per table, a Danish label."""
     src = resolve_source(source)
     info = manifest(src)
-    fetched = [f.get("fetched_at") or f.get("modified") for f in info.get("raw_files", [])]
+    files = [f for f in info.get("raw_files", []) if src != STATBANK or f.get("kind") == "dst"]
+    fetched = [f.get("fetched_at") or f.get("modified") for f in files]
     newest = max((f for f in fetched if f), default=info.get("built_at", ""))
     latest = {t: v["latest_period"] for t, v in info.get("tables", {}).items()}
     if src == "demo":
         label = f"{DEMO_LABEL} (dannet {newest[:10]})"
+    elif src == STATBANK:
+        latest = {t: p for t, p in latest.items() if t in STATBANK_TABLES}
+        label = f"Danmarks Statistik, Statistikbanken ({', '.join(latest)}), data hentet {newest[:10]}"
     else:
         label = f"Jobindsats, data hentet {newest[:10]}"
     return {"source": src, "built_at": info.get("built_at"), "data_as_of": newest, "latest_period": latest, "label": label}
 
 
 def available_tables(source: str = "") -> list[str]:
-    return sorted(manifest(source).get("tables", {}))
+    """The tables in the processed data; for ``"dst"`` only the StatBank ones."""
+    found = sorted(manifest(source).get("tables", {}))
+    return [t for t in found if t in STATBANK_TABLES] if resolve_source(source) == STATBANK else found
 
 
 def available_periods(table: str, source: str = "") -> list[str]:
@@ -186,6 +215,8 @@ def local_input(name: str, source: str = "") -> pd.DataFrame:
     """A validated local input (e.g. 'spells'), or ParameterError when the jobcentre has not supplied it."""
     src = resolve_source(source)
     path = paths.processed_dir(src) / "local" / f"{name}.parquet"
+    if src == STATBANK:
+        raise ParameterError(f"the jobcentre's own input {name!r} is not part of the dst data (Statistics Denmark only)")
     if not path.is_file():
         raise ParameterError(f"no local input {name!r} in the {src} data; put the file in {paths.raw_local_dir(src)} and run `analysis build`")
     return read_parquet_contiguous(path)
@@ -193,6 +224,9 @@ def local_input(name: str, source: str = "") -> pd.DataFrame:
 
 def _table_frame(table_id: str, source: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     path = paths.processed_dir(source) / f"{table_id}.parquet"
+    if source == STATBANK and table_id not in STATBANK_TABLES:
+        raise ParameterError(f"table {table_id} is not a Statistics Denmark table, so it is not in the dst data "
+                             f"(which has {', '.join(STATBANK_TABLES)}); choose --source real for Jobindsats tables")
     if not path.is_file():
         spec = tables.spec(table_id)
         raise ParameterError(f"table {spec.id} ({spec.title}) is not in the {source} data; add its raw file and run `analysis build`")

@@ -43,6 +43,7 @@ if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from analysis.core import paths
 from analysis.present import formats as fmt
 from analysis.present import palette
 
@@ -341,16 +342,22 @@ def demo_watermark(fig, text: str = DEMO_TEXT) -> None:
     )
 
 
-def finish(fig, *, source: str, data_source: str = "Jobindsats") -> None:
-    """Add the source line and, unless ``source`` is "real", the demo watermark; then lay the
+STATBANK_SOURCE_LINE = "Danmarks Statistik (AUK01)"
+
+
+def finish(fig, *, source: str, data_source: str | None = None) -> None:
+    """Add the source line and, unless ``source`` is real data, the demo watermark; then lay the
     figure out (:func:`fix_layout`). Make it the last call on a figure.
 
-    ``source`` is the resolved data source, "demo" or "real" (the notebook resolves its parameter
+    ``source`` is the resolved data source, "demo", "real" or "dst" (the notebook resolves its parameter
     with :func:`analysis.data.load.resolve_source`; anything else is marked as demo, to be safe);
-    ``data_source`` the publisher named in the source line.
+    ``data_source`` the publisher named in the source line (default: Jobindsats, or Danmarks Statistik
+    (AUK01) when ``source`` is "dst").
     """
+    if data_source is None:
+        data_source = STATBANK_SOURCE_LINE if source == paths.STATBANK else "Jobindsats"
     add_source(fig, data_source)
-    if source != "real":
+    if source not in paths.REAL_DATA:
         demo_watermark(fig)
     fix_layout(fig)
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from analysis.core import paths
 from analysis.present import formats as fmt
 from analysis.present import styles
 from analysis.present.tables import TableSpec
@@ -47,6 +48,7 @@ __all__ = [
     "table",
     "export_table",
     "note",
+    "paragraphs",
     "warning_box",
     "sentences",
     "headlines",
@@ -57,7 +59,8 @@ __all__ = [
 ]
 
 DEMO_TEXT = "Demodata \u2013 syntetiske tal"
-SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)"}
+SOURCE_LABELS = {"demo": "Demodata (syntetiske tal)", "real": "Jobindsats og Danmarks Statistik (rigtige data)",
+                 "dst": "Danmarks Statistik, Statistikbanken (rigtige data, uden Jobindsats)"}
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 BLOCK_TEMPLATES = ("blocks/header.html.j2", "blocks/table.html.j2", "blocks/message.html.j2", "blocks/sentences.html.j2")
 styles.compile_templates(*BLOCK_TEMPLATES)  # once per process; the kernel zygote's kernels get them compiled
@@ -136,7 +139,7 @@ def header_html(
 
 def _header(title, municipality, period, source, *, vintage=None, subtitle=None, comparison_area=None):
     name, label = _resolve(municipality, period)
-    demo = source != "real"
+    demo = source not in paths.REAL_DATA
     facts = [("Kommune", name), ("Periode", label)]
     if comparison_area:
         facts.append(("Sammenlignet med", comparison_area))
@@ -174,7 +177,7 @@ def header(
     markup, name, label, resolved = _header(
         title, municipality, period, source, vintage=vintage, subtitle=subtitle, comparison_area=comparison_area
     )
-    text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved != "real" else "")
+    text = f"{title}\n{name}, {label}" + (f"\n{DEMO_TEXT}" if resolved not in paths.REAL_DATA else "")
     meta = {"analysis": {"role": "header", "title": title, "municipality": name, "period": period,
                          "period_label": label, "source": resolved}}
     _display_html(markup, text, meta)
@@ -339,6 +342,14 @@ def export_table(frame, spec: TableSpec, output_dir: str | Path = "") -> None:
 def note(text: str) -> None:
     """A short Danish note to readers (e.g. how to read a figure). ``**bold**`` is allowed."""
     _display_html(styles.render("blocks/message.html.j2", kind="note", text=_inline(text)), text)
+
+
+def paragraphs(texts: Iterable[str]) -> None:
+    """Running Danish text, one paragraph per item (as a markdown cell shows it; ``**bold**`` is allowed).
+
+    For text that depends on the data (e.g. on the source), which a markdown cell cannot say."""
+    kept = [t for t in texts if t and str(t).strip()]
+    _display_html("\n".join(f"<p>{_inline(t)}</p>" for t in kept), "\n\n".join(kept))
 
 
 def warning_box(text: str) -> None:

@@ -38,6 +38,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Int
 
+from analysis.core import paths
 from analysis.present import TEMPLATE_DIR, report, styles
 from analysis.run.results import Result, header_meta
 
@@ -322,7 +323,7 @@ def export_html(
         cell = nbformat.v4.new_markdown_cell(header)
         cell["id"] = HEADER_CELL_ID
         nb.cells.insert(0, cell)
-    demo = (header_meta(nb).get("source") or ("demo" if report.DEMO_TEXT in header else "real")) != "real"
+    demo = (header_meta(nb).get("source") or ("demo" if report.DEMO_TEXT in header else "real")) not in paths.REAL_DATA
     resources = {
         "analysis_footer": footer,
         "analysis_stylesheet": styles.stylesheet(),

@@ -3,8 +3,9 @@
 Options: ``--municipality NAME|CODE[,...]`` (default Slagelse), ``--all-municipalities``,
 ``--period CODE`` (the end period; default: the latest complete quarter in the data),
 ``--notebooks a,b`` (default: every ``notebooks/*.ipynb``), ``--jobs N`` (parallel kernels;
-default: the number of cores), ``--source demo|real`` (default: real processed data where
-present, else demo), ``--out DIR`` (default ``outputs/``), ``--comparison-area AREA``
+default: the number of cores), ``--source demo|real|dst`` (default: real processed data where
+present, else demo; ``dst``: Statistics Denmark's StatBank only, fetched first when missing, see
+:mod:`analysis.run.statbank`), ``--out DIR`` (default ``outputs/``), ``--comparison-area AREA``
 (default: each municipality's RAR area), ``--with-code`` (also write the analyst variant),
 ``--quiet`` (print nothing unless something failed), ``--timeout SECONDS`` (per cell),
 ``--no-fork`` (start every kernel from scratch, see :mod:`analysis.run.execute`), ``--notebooks-dir DIR`` (run
@@ -17,7 +18,7 @@ with defaults that run as they are (open in JupyterLab, run all)::
 
     municipality = "Slagelse"   # name or kommunekode
     period = ""                 # end period code; empty: the latest in the data
-    source = ""                 # "demo", "real" or empty: real processed data if present, else demo
+    source = ""                 # "demo", "real", "dst" (StatBank only) or empty: real data if present, else demo
     comparison_area = ""        # empty: the municipality's RAR area
     output_dir = ""             # where key tables are written; empty: not written (interactive use)
 
@@ -78,10 +79,26 @@ NOTEBOOK_DATA: dict[str, DataNeeds] = {
     "business_programs": DataNeeds(all_of=("PTVC01", "Y14D03", "JOBORDRER")),
 }
 
+# With ``--source dst`` (Statistics Denmark's StatBank only, no key): the reports StatBank can make and what they
+# need; a report not listed needs the Jobindsats tables of NOTEBOOK_DATA, so it is "not possible with these data".
+STATBANK_DATA: dict[str, DataNeeds] = {
+    # trends.analyse_for_source -> trends.analyse_statbank: the groups of config/statbank_groups.yaml from AUK01
+    "target_group_trends": DataNeeds(all_of=("AUK01",), base_parameter="base_period"),
+    # key_figures.figures_for: the full-time recipients AUK01 has; the committee's figures listed as not in it
+    "quarterly_key_figures": DataNeeds(all_of=("AUK01",)),
+}
 
-def missing_tables(notebook: str, available) -> list[str]:
+
+def needs_of(notebook: str, source: str = "") -> DataNeeds:
+    """What ``notebook`` needs from the data of ``source`` (``dst``: :data:`STATBANK_DATA`, else :data:`NOTEBOOK_DATA`)."""
+    if source == paths.STATBANK:
+        return STATBANK_DATA.get(notebook) or NOTEBOOK_DATA.get(notebook, DataNeeds())
+    return NOTEBOOK_DATA.get(notebook, DataNeeds())
+
+
+def missing_tables(notebook: str, available, source: str = "") -> list[str]:
     """The tables ``notebook`` needs that are not in ``available`` (empty: it can be made)."""
-    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    needs = needs_of(notebook, source)
     have = set(available)
     missing = [t for t in needs.all_of if t not in have]
     if needs.any_of and not have.intersection(needs.any_of):
@@ -109,6 +126,9 @@ def how_to_get(tables: list[str], source: str) -> tuple[str, str]:
         spec = registry.spec(t)
         en.append(f"save {t} from {spec.source} as data/raw/jobindsats/{t.lower()}.csv")
         da.append(f"gem {t} fra {spec.source} som data/raw/jobindsats/{t.lower()}.csv")
+    if source == paths.STATBANK and api:  # Jobindsats tables: not in Statistics Denmark's data, whatever is fetched
+        return ("; ".join(en) + " (needs a Jobindsats API key), then `analysis build` and run with --source real",
+                "; ".join(da) + " (kræver en API-nøgle til Jobindsats), kør `analysis build` og brug --source real")
     return "; ".join(en) + ", then `analysis build`", "; ".join(da) + " og kør `analysis build`"
 
 
@@ -126,7 +146,7 @@ def parameter_default(path: Path, name: str):
     return None
 
 
-def period_problems(notebooks: dict[str, Path], period: str, table_periods: dict[str, list[str]]) -> list[str]:
+def period_problems(notebooks: dict[str, Path], period: str, table_periods: dict[str, list[str]], source: str = "") -> list[str]:
     """One line per reason a notebook cannot be made for ``period``: a table it needs has no period ending on or
     before the period's end, or the period is not after the notebook's base period (:attr:`DataNeeds.base_parameter`)."""
     from analysis.reference import periods
@@ -134,7 +154,7 @@ def period_problems(notebooks: dict[str, Path], period: str, table_periods: dict
     end = periods.parse_period(period).end
     problems = []
     for name, path in notebooks.items():
-        needs = NOTEBOOK_DATA.get(name, DataNeeds())
+        needs = needs_of(name, source)
 
         def first_end(table: str):
             return periods.parse_period(table_periods[table][0]).end
@@ -175,9 +195,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="kernels running at once (default: the number of cores)")
     parser.add_argument(
         "--source",
-        choices=("demo", "real"),
+        choices=("demo", "real", "dst"),
         default=None,
-        help="data source (default: real processed data where present, else demo)",
+        help="data source (default: real processed data where present, else demo); dst: Statistics Denmark's "
+             "StatBank only (no key; fetched first when missing)",
     )
     parser.add_argument("--out", default=None, metavar="DIR", help="output root (default: outputs/)")
     parser.add_argument(
@@ -322,17 +343,21 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.timeout <= 0:
         raise ParameterError(f"--timeout must be positive, not {args.timeout}")
 
+    if args.source == paths.STATBANK:
+        from analysis.run import statbank
+
+        statbank.ensure_data(quiet=bool(args.quiet))
     source = load.resolve_source(args.source or "")
     from analysis.data import build
 
     # Processed data that the raw files no longer give (or real raw files never built) is refused, in one line.
-    build.check_current(source, chosen_automatically=not args.source)
+    build.check_current(paths.data_folder(source), chosen_automatically=not args.source)
     period = resolve_period(args.period, source)
     # Reports whose tables are not in this source are not possible (not run, listed with what is missing);
     # for the others, every table they need must reach back to the period, or the run stops here.
     table_periods = _table_periods(source)
-    not_possible = {name: m for name in chosen if (m := missing_tables(name, table_periods))}
-    problems = period_problems({n: p for n, p in chosen.items() if n not in not_possible}, period, table_periods)
+    not_possible = {name: m for name in chosen if (m := missing_tables(name, table_periods, source))}
+    problems = period_problems({n: p for n, p in chosen.items() if n not in not_possible}, period, table_periods, source)
     if problems:
         raise ParameterError(
             f"the {source} data cannot make every report chosen for period {period}:\n  " + "\n  ".join(problems)
@@ -384,6 +409,8 @@ def _table_periods(source: str) -> dict[str, list[str]]:
         tables = load.manifest(source).get("tables", {})
     except AttributeError:  # an older load API
         tables = {}
+    if source == paths.STATBANK:
+        tables = {t: info for t, info in tables.items() if t in load.STATBANK_TABLES}
     out: dict[str, list[str]] = {}
     for table, info in tables.items():
         first, last = info.get("first_period"), info.get("latest_period")

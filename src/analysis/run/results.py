@@ -45,12 +45,12 @@ class Result:
 
 def not_possible(notebook: str, area, missing: list[str], source: str, run_started: str, title: str = "") -> Result:
     """The result of a report that cannot be made from the data (``missing`` tables), with how to get them."""
-    from analysis.run.plan import NOTEBOOK_DATA, DataNeeds, how_to_get
+    from analysis.run.plan import how_to_get, needs_of
 
     en, da = how_to_get(missing, source)
     tables = ", ".join(missing)
     plural = len(missing) > 1
-    needs = NOTEBOOK_DATA.get(notebook, DataNeeds())
+    needs = needs_of(notebook, source)
     either = plural and not set(missing) & set(needs.all_of)  # only the any_of tables: one of them would do
     return Result(
         notebook=notebook, municipality=area.name, code=area.code, folder=area.slug, status=NOT_POSSIBLE,

@@ -27,7 +27,10 @@ from analysis.analyses.key_figures.compute import (  # noqa: F401
     Quarter,
     compare_with_targets,
     dashboard,
+    figures_for,
     load_figures,
+    not_in_source_notes,
+    statbank_quarterly,
     local_quarterly,
     monthly_series,
     quarter_months,
@@ -42,6 +45,7 @@ from analysis.analyses.key_figures.compute import (  # noqa: F401
 from analysis.analyses.key_figures.definitions import (  # noqa: F401
     FIGURE_KEYS,
     FIGURES,
+    STATBANK_FIGURES,
     KeyFigure,
 )
 from analysis.analyses.key_figures.display import (  # noqa: F401
@@ -52,6 +56,7 @@ from analysis.analyses.key_figures.display import (  # noqa: F401
     display_table,
     format_change,
     format_value,
+    method_da,
     no_targets_note,
     table_spec,
     targets_table,

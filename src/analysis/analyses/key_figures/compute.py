@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import trends
-from analysis.analyses.key_figures.definitions import FIGURES, KeyFigure
+from analysis.analyses.key_figures.definitions import FIGURES, STATBANK_FIGURES, KeyFigure
 from analysis.analyses.key_figures.targets import Target, join_da, judge, load_targets, period_da
 from analysis.core.errors import ParameterError
 from analysis.data import load
@@ -200,9 +200,35 @@ class Dashboard:
     regional_note: str = ""
 
 
+def figures_for(source: str = "") -> tuple[KeyFigure, ...]:
+    """The key figures a report on ``source`` shows: the committee's, or on StatBank (``dst``) :data:`STATBANK_FIGURES`."""
+    return STATBANK_FIGURES if load.is_statbank(source) else FIGURES
+
+
+def not_in_source_notes(source: str = "") -> list[str]:
+    """On StatBank: one note naming the committee's key figures the source does not have ("ikke i denne kilde"), else none."""
+    if not load.is_statbank(source):
+        return []
+    names = [f.title_da[0].lower() + f.title_da[1:] for f in FIGURES]
+    needs = ", ".join(dict.fromkeys(f.table for f in FIGURES if f.table))
+    return [f"Udvalgets nøgletal er {trends.NOT_IN_SOURCE_DA} (Danmarks Statistiks AUK01): {join_da(names)}. De kræver "
+            f"Jobindsats' tabeller {needs} og jobcentrets egne tal ({local_key_figures.FILENAME}); rapporten viser i stedet "
+            "antallet af fuldtidsmodtagere i de målgrupper, AUK01 dækker."]
+
+
+def statbank_quarterly(fig: KeyFigure, areas: list[str], source: str = "") -> pd.DataFrame:
+    """A StatBank figure's quarterly full-time recipients (rows: quarter codes, columns: areas)."""
+    key = dict(fig.dims)["statbank_group"]
+    groups = {g.key: g for g in trends.load_mapping()[0]}
+    if key not in groups:
+        raise ParameterError(f"config/statbank_groups.yaml has no group {key!r}")
+    panel = trends.statbank_panel([groups[key]], areas, source)
+    return panel.pivot(index="period", columns="area", values="value").reindex(columns=areas)
+
+
 def _latest_month(source: str) -> str:
     have = set(load.available_tables(source))
-    used = sorted({tables.spec(f.table).id for f in FIGURES if f.kind == "jobindsats"} & have)
+    used = sorted({tables.spec(f.table).id for f in figures_for(source) if f.kind in ("jobindsats", "statbank")} & have)
     if not used:
         raise ParameterError(f"none of the key-figure tables ({', '.join(sorted({f.table for f in FIGURES if f.table}))}) is in the data")
     return max((load.latest_period(t, source) for t in used), key=lambda c: periods.parse_period(c).end)
@@ -269,9 +295,17 @@ def load_figures(q: Quarter, source: str = "") -> KeyFigureData:
     local = None
     local_checked = False
     summed: list[str] = []
-    for fig in FIGURES:
+    notes += not_in_source_notes(source)
+    for fig in figures_for(source):
         data = FigureData(fig, [mun, comp] if fig.compare and comp != mun else [mun])
-        if fig.kind == "jobindsats":
+        if fig.kind == "statbank":
+            try:
+                data.values = data.numerator = statbank_quarterly(fig, data.areas, source)
+            except ParameterError as exc:
+                notes.append(f"{fig.title_da}: kan ikke beregnes fra data ({exc}).")
+            if data.values is not None and pd.isna(data.value(mun, quarter)):
+                notes.append(f"{fig.title_da}: Danmarks Statistik har intet tal for {fmt.period_label(quarter)}, så det vises som –.")
+        elif fig.kind == "jobindsats":
             if tables.spec(fig.table).id not in have:
                 notes.append(f"{fig.title_da}: tabellen {tables.spec(fig.table).id} findes ikke i data, så nøgletallet vises som –.")
             else:

@@ -8,6 +8,11 @@
   Y07A02: persons in delvis raskmelding / persons on sygedagpenge);
 - partnership agreements and adult apprenticeships from the jobcentre's own file
   (:mod:`analysis.sources.local.local_key_figures`).
+
+On Statistics Denmark's StatBank (``--source dst``) none of these is in the source (AUK01 has neither
+the population shares, the visitation categories, ordinary hours nor partial sick-leave); the report
+then shows :data:`STATBANK_FIGURES`, the full-time recipients of the target groups AUK01 covers
+(``config/statbank_groups.yaml``), and lists the committee's figures as "ikke i denne kilde".
 """
 
 from __future__ import annotations
@@ -86,4 +91,18 @@ FIGURES: tuple[KeyFigure, ...] = (
     KeyFigure("voksenlaerlinge", local_key_figures.LABELS_DA["voksenlaerlinge"], "personer", "higher", kind="local",
               annual="sum"),
 )
-FIGURE_KEYS = {f.key: f for f in FIGURES}
+
+#: The key figures on StatBank's AUK01 (``kind="statbank"``): full-time recipients in the quarter of a group of
+#: config/statbank_groups.yaml (``dims``: the group's key), already quarterly, for the municipality only.
+STATBANK_FIGURES: tuple[KeyFigure, ...] = tuple(
+    KeyFigure(f"dst_{group}", label, "helårspersoner", "lower", kind="statbank", table="AUK01",
+              measure="fulltime_persons", dims=(("statbank_group", group),),
+              description_da="Fuldtidsmodtagere i kvartalet (Danmarks Statistik, AUK01).")
+    for group, label in (
+        ("a_dagpenge", "Fuldtidsmodtagere af a-dagpenge (forsikrede ledige)"),
+        ("sygedagpenge", "Fuldtidsmodtagere af sygedagpenge"),
+        ("kontanthjaelp", "Nettoledige kontanthjælpsmodtagere (fuldtidsmodtagere)"),
+        ("offentligt_forsoergede", "Offentligt forsørgede i alt uden SU (fuldtidsmodtagere)"),
+    )
+)
+FIGURE_KEYS = {f.key: f for f in (*FIGURES, *STATBANK_FIGURES)}

@@ -8,7 +8,8 @@ import dataclasses
 import pandas as pd
 
 from analysis.analyses.key_figures.compute import NOTEBOOK, Dashboard
-from analysis.analyses.key_figures.definitions import FIGURE_KEYS, FIGURES
+from analysis.analyses.key_figures.definitions import FIGURE_KEYS
+from analysis.core import paths
 from analysis.analyses.key_figures.targets import applies_to_da
 from analysis.present import formats as fmt
 from analysis.present.tables import TableSpec, text
@@ -59,7 +60,7 @@ def format_change(value: float, unit: str, decimals: int = 0) -> str:
 def display_table(d: Dashboard) -> tuple[pd.DataFrame, dict[str, str]]:
     """The dashboard as display strings and its Danish headings (quarter labels as column headings)."""
     t = d.table
-    dec = {f.key: f.decimals for f in FIGURES}
+    dec = {f.key: f.decimals for f in FIGURE_KEYS.values()}
 
     def fv(value, r):
         return format_value(value, r.unit, dec.get(r.figure, 0))
@@ -118,7 +119,7 @@ def _compared_text(r, decimals: int) -> str:
 def targets_table(d: Dashboard) -> pd.DataFrame:
     """The municipality's targets with their sources, for the report's list of sources."""
     rows = []
-    for fig in FIGURES:
+    for fig in FIGURE_KEYS.values():
         t = d.targets.get(fig.key)
         if t is None:
             continue
@@ -171,3 +172,71 @@ TARGETS_SPEC = TableSpec(
 def no_targets_note(name: str) -> str:
     """The note when the targets file sets no target for the municipality."""
     return f"Der er ikke sat mål for {name}. Mål kan tilføjes i config/targets.yaml under kommunekoden."
+
+
+# --------------------------------------------------------------------------- how the figures are made, per source
+
+_METHOD_JOBINDSATS_DA = (
+    (
+        "**Kvartalstal** fra Jobindsats' månedstal er gennemsnittet af kvartalets tre måneder. Mangler en af "
+        "månederne, vises kvartalet som –."
+    ),
+    (
+        "**Helårspersoner** er fuldtidspersoner: tid på ydelsen omregnet til hele personer. Kvartalets "
+        "helårspersoner er gennemsnittet af kvartalets tre måneders fuldtidspersoner. **Over to år** er "
+        "varighederne 2-3 år og over 3 år."
+    ),
+    (
+        "**Ordinære løntimer:** aktivitetsparate kontanthjælpsmodtagere med ordinære løntimer i måneden "
+        "(Jobindsats OTIJ01), gennemsnit pr. måned i kvartalet, og deres andel af målgruppen."
+    ),
+    (
+        "**Andel på a-dagpenge og sygedagpenge:** fuldtidspersoner i procent af befolkningen 16-66 år (Y01A02 og "
+        "Y07A02)."
+    ),
+    (
+        "**Delvis raskmelding:** sygedagpengemodtagere i delvis raskmelding i procent af alle "
+        "sygedagpengemodtagere (Y07A02), beregnet af kvartalets summer."
+    ),
+    (
+        "**Partnerskabsaftaler og voksenlærlinge** er jobcentrets egne tal fra filen lokale_noegletal.csv."
+    ),
+    (
+        "**Status** sammenligner tallet med målet: \"højst\" er nået, når tallet er på eller under målet, \"mindst\", "
+        "når det er på eller over."
+    ),
+    (
+        "**Målets periode.** Hvert mål gælder for den periode, der står i målfilen (fx 2024). Status vurderes kun "
+        "i kvartaler inden for perioden; i andre kvartaler står der \"Intet mål for perioden\", og et mål for 2024 "
+        "siger altså intet om 2025."
+    ),
+    (
+        "**Årsmål** sammenlignes med årets tal til og med kvartalet (år til dato), eller med de seneste fire "
+        "kvartaler, hvis målfilen siger det. Kolonnen \"Sammenlignet med målet\" og teksten viser, hvilket tal der "
+        "er brugt. Årets helårspersoner, personer, andele og aktive partnerskabsaftaler er gennemsnittet af årets "
+        "kvartaler; delvis raskmelding er andelen for kvartalerne under ét; optællinger af starter i kvartalet "
+        "(voksenlærlinge, borgere startet via partnerskabsaftaler) lægges sammen, og år til dato sammenlignes de "
+        "med den tilsvarende del af årsmålet (fx 2/4 efter 2. kvartal). Før årets sidste kvartal er status derfor "
+        "foreløbig. Mangler et kvartal, vurderes målet ikke (\"Ingen data\"). Et mål \"pr. kvartal\" sammenlignes med "
+        "hvert kvartals eget tal."
+    ),
+)
+
+_METHOD_STATBANK_DA = (
+    "**Kilde:** Danmarks Statistik, Statistikbanken, tabel AUK01 (fuldtidsmodtagere af offentlige forsørgelsesydelser, "
+    "kvartalstal, offentlig uden API-nøgle). Grupperne er summer af tabellens ydelsestyper som i "
+    "config/statbank_groups.yaml.",
+    "**Fuldtidsmodtagere** er tiden på ydelsen i kvartalet omregnet til hele personer, dvs. kvartalets helårspersoner. "
+    "Tallene er kvartalstal fra kilden; der beregnes ikke gennemsnit af måneder. Et kvartal uden tal (.. i "
+    "Statistikbanken) vises som –.",
+    "**Forskel fra Jobindsats:** udvalgets nøgletal bygger på Jobindsats' månedstal (andele af befolkningen, "
+    "aktivitetsparate, ordinære løntimer, delvis raskmelding) og jobcentrets egne tal. Dem har Danmarks Statistiks "
+    "AUK01 ikke, så de står øverst som »ikke i denne kilde«, og målene for dem vurderes ikke her.",
+    "**Status** sammenligner tallet med målet, hvis målfilen har et mål for et af disse nøgletal: \"højst\" er nået, "
+    "når tallet er på eller under målet, \"mindst\", når det er på eller over.",
+)
+
+
+def method_da(source: str) -> list[str]:
+    """The bullets of "Sådan er tallene beregnet" for the report's source (``dst``: StatBank's AUK01, else Jobindsats)."""
+    return list(_METHOD_STATBANK_DA if source == paths.STATBANK else _METHOD_JOBINDSATS_DA)

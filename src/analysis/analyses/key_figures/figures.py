@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses.key_figures.compute import HISTORY_QUARTERS, Dashboard
-from analysis.analyses.key_figures.definitions import FIGURE_KEYS, FIGURES
+from analysis.analyses.key_figures.definitions import FIGURE_KEYS, STATBANK_FIGURES
 from analysis.analyses.key_figures.targets import Target, period_da
 from analysis.reference import periods
 
@@ -35,7 +35,7 @@ def figure_history(d: Dashboard, source: str = ""):
 
     from analysis.present import charts
 
-    keys = [f.key for f in FIGURES if f.key in set(d.history["figure"])]
+    keys = [k for k in FIGURE_KEYS if k in set(d.history["figure"])]
     n = len(keys)
     ncols = 2
     nrows = max(1, math.ceil(n / ncols))
@@ -69,5 +69,6 @@ def figure_history(d: Dashboard, source: str = ""):
         charts.date_axis(ax, "year")
         if spec.compare or span is not None:
             ax.legend(loc="best", fontsize=7.5)
-    charts.finish(fig, source=source, data_source="Jobindsats og jobcentrets egne tal")
+    statbank = set(keys) <= {f.key for f in STATBANK_FIGURES}  # the StatBank figures only: its own source line
+    charts.finish(fig, source=source, data_source=None if statbank and keys else "Jobindsats og jobcentrets egne tal")
     return fig

@@ -7,11 +7,13 @@ One namespace for the notebook (``from analysis.analyses import trends``), made 
   in :func:`~analysis.analyses.trends.compute.analyse`, with its Danish notes about the data);
 - :mod:`~analysis.analyses.trends.statbank`: the target groups on StatBank's AUK01 (quarterly), from
   ``config/statbank_groups.yaml``, and the groups that source does not cover;
+- :mod:`~analysis.analyses.trends.texts`: the report's explaining texts for its source (monthly persons on
+  Jobindsats, quarterly full-time recipients on StatBank), "Om tallene" included;
 - :mod:`~analysis.analyses.trends.display`: the report tables' Danish headings and display frames;
 - :mod:`~analysis.analyses.trends.sentences`: the key sentences and notes for leadership;
 - :mod:`~analysis.analyses.trends.figures`: the figures.
 
-Order inside the package: compute < statbank, display, sentences < figures.
+Order inside the package: compute < statbank, display, sentences < texts, figures.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from analysis.analyses.trends.compute import (  # noqa: F401
     group_panel,
     has_durations,
     in_quarters,
+    in_source_words,
     index_to_base,
     indexed_panel,
     is_quarterly,
@@ -82,10 +85,12 @@ from analysis.analyses.trends.compute import (  # noqa: F401
 )
 from analysis.analyses.trends.statbank import (  # noqa: F401
     COMPARED_GROUPS,
+    COMPARISON_COLUMNS,
     DIFFERENCES_DA,
     NOT_IN_SOURCE_DA,
     StatBankGroup,
     about_lines,
+    analyse_for_source,
     analyse_statbank,
     comparison_sentences,
     load_mapping,
@@ -93,6 +98,14 @@ from analysis.analyses.trends.statbank import (  # noqa: F401
     quarterly_mean,
     source_comparison,
     statbank_panel,
+)
+from analysis.analyses.trends.texts import (  # noqa: F401
+    about_da,
+    compare_sources,
+    comparison_texts_da,
+    has_shares,
+    is_statbank,
+    section_da,
 )
 from analysis.analyses.trends.display import (  # noqa: F401
     CHANGE_HEADINGS_DA,
@@ -103,6 +116,7 @@ from analysis.analyses.trends.display import (  # noqa: F401
     YOY_HEADINGS_DA,
     changes_for_display,
     changes_spec,
+    comparison_spec,
     composition_spec,
     composition_wide,
     latest_shares,

@@ -89,6 +89,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.data import load
 from analysis.present import formats as fmt
@@ -203,6 +204,21 @@ def in_quarters(text: str, quarterly: bool = True) -> str:
         return text
     for month_word, quarter_word in _QUARTER_WORDS:
         text = text.replace(month_word, quarter_word)
+    return text
+
+
+_FULLTIME_WORDS = (("antal i personer, andele i fuldtidspersoner eller personer", "antal i fuldtidsmodtagere"),
+                   ("Ændring i antal personer", "Ændring i antal fuldtidsmodtagere"), ("Antal personer", "Antal fuldtidsmodtagere"), ("antal personer", "antal fuldtidsmodtagere"),
+                   ("(personer)", "(fuldtidsmodtagere)"), ("Personer", "Fuldtidsmodtagere"))
+
+
+def in_source_words(text: str, analysis: "TrendAnalysis") -> str:
+    """A Danish text about months and persons told in the analysis's own terms: quarters for a quarterly series,
+    full-time recipients ("fuldtidsmodtagere") on StatBank (source ``dst``); unchanged on monthly Jobindsats."""
+    text = in_quarters(text, is_quarterly(analysis.end_period))
+    if analysis.source == paths.STATBANK:
+        for persons, fulltime in _FULLTIME_WORDS:
+            text = text.replace(persons, fulltime)
     return text
 
 

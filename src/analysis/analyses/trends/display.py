@@ -4,6 +4,7 @@ composition) and the frames the report shows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,10 +15,12 @@ from analysis.analyses.trends.compute import (
     OVER_2_YEARS,
     TargetGroup,
     TrendAnalysis,
+    in_source_words,
     long_duration_share,
     share_unit,
     share_unit_text,
 )
+from analysis.core import paths
 from analysis.present import formats as fmt
 from analysis.present.tables import TableSpec
 
@@ -147,7 +150,7 @@ def _area_columns(areas: Sequence[str], decimals: int) -> tuple[dict[str, str], 
 def changes_spec(analysis: TrendAnalysis) -> TableSpec:
     """The change since the base month, counted three ways (``changes``); shown with Danish labels."""
     name, area = analysis.municipality, analysis.comparison_area
-    return TableSpec(
+    return _in_source_words(analysis, TableSpec(
         columns_da={"group_da": "Målgruppe", "area": "Område",
                     "base_value": f"Antal personer {fmt.period_label(analysis.base_period)}",
                     "latest_label": "Seneste måned", "latest_value": "Antal personer seneste måned",
@@ -160,7 +163,17 @@ def changes_spec(analysis: TrendAnalysis) -> TableSpec:
         highlight=_highlight_area(name),
         notebook=NOTEBOOK, name="changes", title_da="Ændring fra basismåneden til seneste måned",
         headings_da=CHANGE_HEADINGS_DA, prepare=lambda changes: changes_for_display(analysis, changes),
-    )
+    ))
+
+
+def _in_source_words(analysis: TrendAnalysis, spec: TableSpec) -> TableSpec:
+    """The spec's Danish texts in the analysis's terms (quarters, full-time recipients on StatBank: ``in_source_words``)."""
+    def words(mapping):
+        return {k: in_source_words(v, analysis) for k, v in mapping.items()} if mapping else mapping
+
+    return dataclasses.replace(spec, columns_da=words(spec.columns_da), headings_da=words(spec.headings_da),
+                               caption=in_source_words(spec.caption or "", analysis) or spec.caption,
+                               title_da=in_source_words(spec.title_da or "", analysis) or spec.title_da)
 
 
 def shares_spec(analysis: TrendAnalysis) -> TableSpec:
@@ -180,18 +193,21 @@ def yoy_spec(analysis: TrendAnalysis) -> TableSpec:
         return yoy.assign(group_da=yoy["target_group"].map(analysis.group_names()),
                           latest_label=yoy["latest_period"].map(fmt.period_label))
 
-    return TableSpec(
-        columns_da={"group_da": "Målgruppe", "area": "Område", "latest_label": "Måned", "latest_value": "Antal personer",
-                    "year_earlier_value": "Antal personer samme måned året før",
-                    "change_pct": "Ændring i antal personer (pct.)", "share_measured_in": "Andel opgjort i",
-                    "change_pp": headings["change_pp"]},
+    columns = {"group_da": "Målgruppe", "area": "Område", "latest_label": "Måned", "latest_value": "Antal personer",
+               "year_earlier_value": "Antal personer samme måned året før",
+               "change_pct": "Ændring i antal personer (pct.)", "share_measured_in": "Andel opgjort i",
+               "change_pp": headings["change_pp"]}
+    if analysis.source == paths.STATBANK:  # AUK01 has no shares of the population
+        columns = {k: v for k, v in columns.items() if k not in ("share_measured_in", "change_pp")}
+    return _in_source_words(analysis, TableSpec(
+        columns_da=columns,
         formats={"latest_value": fmt.integer, "year_earlier_value": fmt.integer, "change_pct": _signed_pct1,
                  "change_pp": _pp2},
         caption="Seneste måned mod samme måned året før: antal i personer, andele i fuldtidspersoner eller personer",
         highlight=_highlight_area(analysis.municipality),
         notebook=NOTEBOOK, name="year_on_year", title_da="Seneste måned mod samme måned året før",
         headings_da=headings, prepare=shown,
-    )
+    ))
 
 
 def composition_spec(analysis: TrendAnalysis, month: str) -> TableSpec:
@@ -219,3 +235,24 @@ MONTHLY_SPEC = TableSpec(
 """Every group's monthly series for the municipality, the comparison area and the country (the panel
 of :func:`~analysis.analyses.trends.compute.group_panel`): the key table ``target_group_trends__monthly``,
 which the municipality's front page draws its small multiples and quarter changes from."""
+
+
+def comparison_spec(analysis: TrendAnalysis) -> TableSpec:
+    """Jobindsats and Danmarks Statistik (AUK01) side by side (``trends.compare_sources``): levels and changes."""
+    both = {"jobindsats": "Jobindsats", "statbank": "Danmarks Statistik"}
+    columns = {"group_da": "Målgruppe"}  # the quarters are in the sentences above the table
+    for key, name in both.items():
+        columns |= {f"{key}_base": f"{name}, basiskvartal", f"{key}_latest": f"{name}, seneste kvartal",
+                    f"{key}_change_pct": f"{name}, ændring (pct.)"}
+    columns["statbank_pct_of_jobindsats"] = "Danmarks Statistik i pct. af Jobindsats, seneste kvartal"
+    formats = {c: fmt.integer for c in columns if c.endswith(("_base", "_latest"))}
+    formats |= {c: _signed_pct1 for c in columns if c.endswith("_change_pct")}
+    formats["statbank_pct_of_jobindsats"] = lambda x: fmt.percent(x, 1)
+
+    return TableSpec(
+        columns_da=columns, formats=formats,
+        caption=(f"{analysis.municipality} i to kilder: Jobindsats' fuldtidspersoner (gennemsnit af kvartalets tre "
+                 "måneder) og Danmarks Statistiks fuldtidsmodtagere (AUK01)"),
+        notebook=NOTEBOOK, name="source_comparison", title_da="Jobindsats og Danmarks Statistik side om side",
+        headings_da={"target_group": "Målgruppe (nøgle)", "base_period": "Basiskvartal", "latest_period": "Seneste kvartal"},
+    )

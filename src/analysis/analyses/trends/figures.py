@@ -11,7 +11,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.analyses.trends.compute import COUNTRY, DURATIONS, TrendAnalysis, indexed_panel, share_unit_text
+from analysis.analyses.trends.compute import (
+    COUNTRY,
+    DURATIONS,
+    TrendAnalysis,
+    in_source_words,
+    indexed_panel,
+    share_unit_text,
+)
 from analysis.analyses.trends.sentences import month_long
 from analysis.present import formats as fmt
 from analysis.present import palette as colours
@@ -117,18 +124,20 @@ def figure_seasonal(seasonal: pd.DataFrame, analysis: TrendAnalysis, source: str
     """
     from analysis.present import charts
 
-    fig, axes = _panel_figure(f"{analysis.municipality}: faktisk og sæsonkorrigeret antal personer", len(analysis.groups))
+    fig, axes = _panel_figure(in_source_words(f"{analysis.municipality}: faktisk og sæsonkorrigeret antal personer", analysis),
+                              len(analysis.groups))
     for ax, g in zip(axes, analysis.groups, strict=False):
         s = seasonal[(seasonal["target_group"] == g.key) & (seasonal["area"] == analysis.municipality)]
         ax.plot(s["period_end"], s["value"], color=colours.LIGHT_BLUE, linewidth=1.3, label="Faktisk")
         if s["adjusted"].notna().any():
             ax.plot(s["period_end"], s["adjusted"], color=charts.MUNICIPALITY_COLOR, linewidth=2.3, label="Sæsonkorrigeret")
         else:
-            ax.text(0.5, 0.08, "Kan ikke sæsonkorrigeres:\nunder to års sammenhængende månedstal", transform=ax.transAxes,
+            ax.text(0.5, 0.08, in_source_words("Kan ikke sæsonkorrigeres:\nunder to års sammenhængende månedstal", analysis),
+                    transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=8.5, color=charts.SOURCE_COLOR)
         ax.axvline(periods.parse_period(analysis.base_period).end, color=colours.REFERENCE_LINE, linewidth=0.8, linestyle=":")
         ax.set_title(g.name_da, fontsize=10.5)
-        ax.set_ylabel("Personer")
+        ax.set_ylabel(in_source_words("Personer", analysis))
         ax.set_ylim(bottom=0)
         charts.number_axis(ax, "y")
         _date_ticks(ax)
@@ -168,7 +177,7 @@ def figure_changes(analysis: TrendAnalysis, source: str = ""):
     ch = analysis.changes
     palette = charts.area_palette(analysis.municipality, analysis.comparison_area)
     fig, (raw_ax, adj_ax) = charts.new_figure(
-        f"Ændring fra {month_long(analysis.base_period)} til seneste måned", ncols=2, sharey=True,
+        in_source_words(f"Ændring fra {month_long(analysis.base_period)} til seneste måned", analysis), ncols=2, sharey=True,
         figsize=(10.0, 1.2 + 0.75 * len(analysis.groups)),
     )
     panels = ((raw_ax, "change_pct", "Faktisk antal (som statusrapporten)"), (adj_ax, "adjusted_change_pct", "Sæsonkorrigeret"))

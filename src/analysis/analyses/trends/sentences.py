@@ -29,12 +29,14 @@ from analysis.analyses.trends.compute import (
     TrendAnalysis,
     area_in_text,
     in_quarters,
+    in_source_words,
     is_quarterly,
     latest_period_of,
     long_duration_share,
     share_unit,
     split_area,
 )
+from analysis.core import paths
 from analysis.present import formats as fmt
 from analysis.reference import geography, periods, regional
 
@@ -300,11 +302,27 @@ def basis_sentence(analysis: TrendAnalysis) -> str:
                          + ", og summen af områdets kommuner i de måneder, hvor området ikke er offentliggjort")
         else:
             parts.append(f"{area}: ikke i data for alle målgrupper")
-    return "Grundlag for områdetallene – " + "; ".join(parts) + "."
+    text = "Grundlag for områdetallene – " + "; ".join(parts) + "."
+    return in_source_words(text.replace("Jobindsats", "Danmarks Statistik"), analysis) if _statbank(analysis) else text
+
+
+def _statbank(analysis: TrendAnalysis) -> bool:
+    return analysis.source == paths.STATBANK
 
 
 def comparison_note(analysis: TrendAnalysis) -> str:
     """A plain-Danish statement of the comparison area used, for the report's "Om tallene"."""
+    text = _comparison_note(analysis)
+    if _statbank(analysis):  # no shares on StatBank; quarters
+        text = in_source_words(text.replace(_SHARES_WITHOUT_DA, ""), analysis)
+    return text
+
+
+_SHARES_WITHOUT_DA = ("Andele af de 16-66-årige er (områdets antal minus kommunens antal) divideret med (områdets "
+                      "befolkning minus kommunens befolkning), hvor befolkningen udledes af antal og andel i Jobindsats. ")
+
+
+def _comparison_note(analysis: TrendAnalysis) -> str:
     mun, comp, parent = analysis.municipality, analysis.comparison_area, analysis.comparison_geography
     if comp == mun:
         return f"**Sammenligningsområde:** ingen; rapporten viser {mun} og hele landet."
@@ -343,6 +361,10 @@ def regional_level_note(analysis: TrendAnalysis, levels: dict[str, str] | None =
     comp, parent = analysis.comparison_area, analysis.comparison_geography
     if comp == analysis.municipality or geography.area(parent).level not in regional.LEVELS:
         return note
+    if _statbank(analysis):
+        return in_source_words(
+            f"{note} Danmarks Statistiks AUK01 har kun kommunerne og hele landet, så {area_in_text(comp)} er i hele "
+            "perioden summen af områdets kommuner; et skift i det regionale niveau ændrer ikke tallene.", analysis)
     return (
         f"{note} Rapporten sammenligner i hele perioden med det samme område, {area_in_text(comp)}, "
         "så et skift i Jobindsats' regionale niveau ikke ligner en ændring i udviklingen; hvor Jobindsats ikke "

@@ -27,6 +27,7 @@ from analysis.analyses.trends.compute import (
     GROUPS,
     TargetGroup,
     TrendAnalysis,
+    analyse,
     area_series,
     basis_notes,
     change_table,
@@ -45,6 +46,7 @@ from analysis.sources.statbank import auk01
 DEFAULT_MAPPING = paths.CONFIG_DIR / "statbank_groups.yaml"
 TABLE = auk01.TABLE
 NOT_IN_SOURCE_DA = "ikke i denne kilde"
+_SHARES_WEIGHTED_DA = ", og andelene er vægtet med kommunernes befolkning"  # basis_notes; AUK01 has no shares
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,22 @@ def analyse_statbank(
     areas = list(dict.fromkeys([mun, comp, COUNTRY]))
     panel = statbank_panel(groups, areas, source, end=end)
     chosen = [g.target_group for g in groups]
-    notes = not_covered_lines(not_covered) + basis_notes(panel, chosen)
+    notes = not_covered_lines(not_covered) + [n.replace(_SHARES_WEIGHTED_DA, "") for n in basis_notes(panel, chosen)]
     notes += [in_quarters(n) for n in gap_notes(panel, {g.key: g.name_da for g in chosen}, since=base)]
     return TrendAnalysis(mun, comp, areas, chosen, base, end, panel, change_table(panel, base), notes,
                          comparison_parent=parent, source=load.resolve_source(source))
+
+
+def analyse_for_source(municipality: str, comparison_area: str = "", period: str = "", base_period: str = "2021M01",
+                       source: str = "", groups: str | Sequence[str] | None = None,
+                       exclude_municipality: bool = True) -> TrendAnalysis:
+    """The notebook's one call: :func:`analyse_statbank` when ``source`` is ``"dst"`` (StatBank's groups; ``groups``
+    is not used there), else :func:`~analysis.analyses.trends.compute.analyse` on Jobindsats."""
+    if load.is_statbank(source):
+        return analyse_statbank(municipality, comparison_area, period, base_period, source,
+                                exclude_municipality=exclude_municipality)
+    return analyse(municipality, comparison_area, period, base_period, source, groups,
+                   exclude_municipality=exclude_municipality)
 
 
 def _quarter(code: str) -> str:
@@ -189,6 +203,11 @@ def quarterly_mean(monthly: pd.Series) -> pd.Series:
     grouped = monthly.astype(float).groupby(quarters)
     out = grouped.mean().where(grouped.count() == 3)
     return out.reindex(periods.sort_codes(out.index))
+
+
+COMPARISON_COLUMNS = ["target_group", "group_da", "base_period", "latest_period", "jobindsats_base", "jobindsats_latest",
+                      "jobindsats_change_pct", "statbank_base", "statbank_latest", "statbank_change_pct",
+                      "statbank_pct_of_jobindsats"]
 
 
 def source_comparison(municipality: str, base_period: str, source: str = "", *, end: str | None = None,
@@ -222,9 +241,7 @@ def source_comparison(municipality: str, base_period: str, source: str = "", *, 
             "statbank_base": sb, "statbank_latest": sl, "statbank_change_pct": pct_change(sb, sl),
             "statbank_pct_of_jobindsats": sl / jl * 100.0 if pd.notna(sl) and pd.notna(jl) and jl > 0 else np.nan,
         })
-    return pd.DataFrame(rows, columns=["target_group", "group_da", "base_period", "latest_period", "jobindsats_base",
-                                       "jobindsats_latest", "jobindsats_change_pct", "statbank_base", "statbank_latest",
-                                       "statbank_change_pct", "statbank_pct_of_jobindsats"])
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
 def comparison_sentences(table: pd.DataFrame, municipality: str) -> list[str]:
