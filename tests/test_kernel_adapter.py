@@ -198,7 +198,7 @@ async def _plain_round_trip(manager_class) -> tuple[int, str, bool]:
     km = manager_class(kernel_name="python3")
     await km.start_kernel()
     pid = km.provisioner.pid
-    assert pid in manager_class.live_pgids or km.provisioner.pgid in manager_class.live_pgids
+    assert pid in manager_class.live_kernels
     kc = km.client()
     kc.start_channels()
     outputs: list[str] = []
@@ -227,4 +227,4 @@ def test_ordinary_kernel_through_the_provisioner(tmp_path):
     pid, output, gone = asyncio.run(_plain_round_trip(manager_class))
     assert output == repr((str(tmp_path), "1", pid))
     assert gone, "shutdown_kernel(now=True) returned before the kernel was gone"
-    assert not manager_class.live_pgids
+    assert not manager_class.live_kernels

@@ -336,7 +336,7 @@ def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys)
     (out / PERIOD / "330-Slagelse" / "ok_report.html").write_text("old report", encoding="utf-8")
     (out / PERIOD / "index.html").write_text("old index", encoding="utf-8")
     monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
-    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_kernels": {}}))
 
     def crash(*a, **k):
         raise RuntimeError("simulated crash in the middle of a run")
@@ -561,7 +561,7 @@ def _reports_without_kernels(monkeypatch):
     from analysis.run import kernels
 
     monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
-    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_kernels": {}}))
 
     def one(plan, name, area, staging, final, kmc, run_started):
         (staging / area.slug).mkdir(parents=True, exist_ok=True)

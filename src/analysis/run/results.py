@@ -92,6 +92,36 @@ def find_failure(nb) -> tuple[int | None, int | None, str] | None:
     return None
 
 
+def cells_started(nb) -> bool:
+    """Whether Papermill had started any cell of the executed notebook ``nb`` (then it is never run again)."""
+    return any(cell.get("metadata", {}).get("papermill", {}).get("start_time") for cell in nb.cells)
+
+
+def last_started_cell(nb) -> tuple[int | None, int | None]:
+    """(cell number, execution count) of the last cell Papermill started, numbered as :func:`find_failure` does;
+    where a kernel that died was working."""
+    number = 0
+    found: tuple[int | None, int | None] = (None, None)
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        injected = "injected-parameters" in tags
+        if not injected:
+            number += 1
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
+            found = (None if injected else number, cell.get("execution_count"))
+    return found
+
+
+def kernel_death(exit_code: int) -> str:
+    """What a report says about a kernel that ended by itself with ``exit_code`` (negative: killed by a signal)."""
+    if exit_code < 0:
+        number = -exit_code
+        if number == 9:  # SIGKILL: in a batch almost always the out-of-memory killer
+            return "kernen døde (signal 9, formentlig hukommelse)"
+        return f"kernen døde (signal {number})"
+    return f"kernen døde (afslutningskode {exit_code})"
+
+
 def one_line(text: str, limit: int = 300) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
     text = " ".join(text.split())
