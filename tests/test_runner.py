@@ -672,13 +672,23 @@ PROJECT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.slow
 @pytest.mark.skipif(not PROJECT_NOTEBOOKS, reason="no notebooks in notebooks/ yet")
-def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
-    """Every notebook in notebooks/ makes a clean leadership report on the demo data."""
+@pytest.mark.parametrize("fork", [True, False], ids=["default", "no-fork"])
+def test_project_notebooks_on_demo_data(demo_data_root, tmp_path, fork):
+    """Every notebook in notebooks/ makes a clean leadership report on the demo data, with forked kernels (Linux's
+    default) and with ordinary ones (ANALYSIS_NO_FORK=1: what Windows and macOS get)."""
+    from analysis.run import kernels
+
+    env = _env(demo_data_root)
+    env.pop(kernels.NO_FORK_ENV, None)
+    if not fork:
+        env[kernels.NO_FORK_ENV] = "1"
     proc = subprocess.run(
         [sys.executable, "-m", "analysis.run.cli", "run", "--municipality", "Roskilde", "--out", str(tmp_path), "--source", "demo"],
-        env=_env(demo_data_root), capture_output=True, text=True, timeout=600, cwd=str(ROOT),
+        env=env, capture_output=True, text=True, timeout=600, cwd=str(ROOT),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    record = json.loads(next(tmp_path.glob("*/run.json")).read_text(encoding="utf-8"))
+    assert record["run"]["forked_kernels"] is (fork and kernels.platform_can_fork())
     (period_dir,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
     index = (period_dir / "index.html").read_text(encoding="utf-8")
     for path in PROJECT_NOTEBOOKS:

@@ -100,7 +100,9 @@ def exclusive_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b"):  # the file exists and can be written (otherwise OSError, not "locked")
         pass
-    lock = filelock.FileLock(str(path), timeout=0)
+    # The platform's own lock explicitly: never filelock's "soft" fallback (a file that a killed process leaves behind).
+    native = filelock.WindowsFileLock if os.name == "nt" else filelock.UnixFileLock
+    lock = native(str(path), timeout=0)
     try:
         lock.acquire()
     except filelock.Timeout:

@@ -102,11 +102,10 @@ from analysis.run.preload import notebook_imports
 from analysis.run.results import (
     NOT_POSSIBLE,
     Result,
-    cells_started,
     find_failure,
     header_meta,
     kernel_death,
-    last_started_cell,
+    last_sent_cell,
     not_possible,
     notebook_title,
     one_line,
@@ -162,8 +161,9 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         if cancel is not None and cancel.is_set():
             return None
         crash = ""
-        # This report's own subclass: its provisioner records there how a kernel that died ended.
-        manager = type(manager.__name__, (manager,), {"kernel_exits": []})
+        # This report's own subclass: its provisioner records there how a kernel that died ended, its client the
+        # code sent to the kernel.
+        manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": []})
         try:
             import papermill
 
@@ -189,11 +189,9 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
             return None
         if not crash:
             break
-        if out_nb.is_file():
-            saved = nbformat.read(out_nb, as_version=4)
-            if cells_started(saved):  # never run a notebook again whose cells had started
-                died_in = last_started_cell(saved)
-                break
+        if manager.code_sent:  # never run a notebook again whose cells had started
+            died_in = last_sent_cell(nbformat.read(plan.notebooks[name], as_version=4), manager.code_sent)
+            break
         # The kernel never ran a cell (e.g. a forked kernel could not start): retry with the next manager.
     if executed is not None and not crash:
         nb = executed  # what papermill saved to out_nb

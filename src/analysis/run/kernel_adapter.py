@@ -117,14 +117,21 @@ def is_running(process: psutil.Process | None) -> bool:
 
 
 def kill_tree(process: psutil.Process) -> None:
-    """Kill ``process`` and every process it started (portable: no process groups), never a reused pid."""
+    """Kill ``process`` and every process it started (portable: no process groups), never a reused pid.
+
+    ``is_running`` compares the pid's process start time with the one recorded when ``process`` was made
+    (psutil's ``kill`` only refuses a reused pid once ``is_running`` has found it reused).
+    """
     try:
+        if not process.is_running():
+            return
         family = [process, *process.children(recursive=True)]
     except psutil.Error:
         family = [process]
     for member in family:
         with contextlib.suppress(psutil.Error):
-            member.kill()
+            if member.is_running():
+                member.kill()
 
 
 class RunInterrupted(RuntimeError):
@@ -228,7 +235,17 @@ class ProvisionedKernelSpecs(KernelSpecManager):
 
 
 class QuickReadyClient(AsyncKernelClient):
-    """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring)."""
+    """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring).
+
+    It also records the code of each ``execute`` request in its manager's ``code_sent`` list (where the manager
+    class has one), so the runner knows whether a notebook's cells had started and in which a kernel died.
+    """
+
+    def execute(self, *args: Any, **kwargs: Any):
+        sent = getattr(self.parent, "code_sent", None)
+        if sent is not None:
+            sent.append(str(args[0] if args else kwargs.get("code", "")))
+        return super().execute(*args, **kwargs)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)

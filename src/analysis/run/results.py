@@ -92,23 +92,21 @@ def find_failure(nb) -> tuple[int | None, int | None, str] | None:
     return None
 
 
-def cells_started(nb) -> bool:
-    """Whether Papermill had started any cell of the executed notebook ``nb`` (then it is never run again)."""
-    return any(cell.get("metadata", {}).get("papermill", {}).get("start_time") for cell in nb.cells)
-
-
-def last_started_cell(nb) -> tuple[int | None, int | None]:
-    """(cell number, execution count) of the last cell Papermill started, numbered as :func:`find_failure` does;
-    where a kernel that died was working."""
-    number = 0
+def last_sent_cell(nb, sent: list[str]) -> tuple[int | None, int | None]:
+    """(cell number, execution count) of the cell of notebook ``nb`` whose code was the last of ``sent`` to its
+    kernel (numbered as :func:`find_failure` does): where a kernel that died was working. Papermill's injected
+    parameters, sent after the ``parameters`` cell, are not a cell of ``nb`` and are skipped."""
     found: tuple[int | None, int | None] = (None, None)
-    for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        injected = "injected-parameters" in tags
-        if not injected:
-            number += 1
-        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
-            found = (None if injected else number, cell.get("execution_count"))
+    at = 0
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue  # never sent (nbclient skips them)
+        while at < len(sent) and sent[at] != cell.source:
+            at += 1
+        if at == len(sent):
+            break
+        at += 1
+        found = (number, at)
     return found
 
 

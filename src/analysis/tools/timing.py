@@ -133,9 +133,12 @@ class TreeMemory(threading.Thread):
 
 
 def _children_cpu() -> float:
-    """CPU seconds (user + system) of every finished child process tree of this process so far."""
-    import resource
-
+    """CPU seconds (user + system) of every finished child process tree of this process so far (0 where the
+    platform has no ``resource`` module, i.e. Windows: the benchmark then reports wall time only)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0.0
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
