@@ -53,8 +53,21 @@ written is one line (exit 2). Reports of the period that this
 run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
 in the index, so re-running one failed notebook does not drop the rest. Other periods are
 never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
-A notebook whose forked kernel cannot start is retried once with an ordinary kernel; when a
-report failed, the kernels' own log is kept as ``outputs/<period>/.kernels.log``.
+A notebook whose forked kernel cannot start is retried once with an ordinary kernel; a notebook
+whose cells had started is never run again. A kernel that dies (out of memory, killed) fails its
+report with the cell it was running and the cause (``kernen døde (signal 9, formentlig
+hukommelse)``); the other reports finish and the exit code is 1. When a report failed, the
+kernels' own log is kept as ``outputs/<period>/.kernels.log``.
+
+Interrupts
+----------
+The first Ctrl-C (SIGINT; Ctrl-Break on Windows) or SIGTERM stops the run within about two seconds:
+no report or kernel starts any more, the running kernels are killed with every process they
+started (``psutil``), the report threads get ``STOP_WAIT`` seconds to notice, this run's staging
+folder is removed and the previous ``outputs/<period>/`` stays exactly as it was; a summary says
+which reports had finished (none of them is saved) and which had not, and the exit code is 130
+(143 for SIGTERM). Further signals during that clean-up are only acknowledged, so it always
+finishes; a signal while the finished run is being swapped in waits until the swap is done.
 
 Speed
 -----
@@ -72,6 +85,13 @@ A kernel is ready as soon as it has bound its sockets and answered (jupyter_clie
 start and stop each idle 0.1-0.4 s, which adds up over hundreds of notebooks). Figures
 are laid out once and drawn once (:func:`analysis.present.charts.fix_layout`). ``--no-fork``
 uses ordinary kernels. ``make bench`` (:mod:`analysis.tools.timing`) measures it.
+
+Platforms: the fork path is used on Linux only (:func:`analysis.run.kernels.available`); on
+Windows and macOS, and with ``--no-fork`` or ``ANALYSIS_NO_FORK=1``, every kernel is an ordinary
+``ipykernel`` started through ``jupyter_client``'s public API, ``--jobs`` of them at once; the export
+is in-process on every platform. The period lock is ``filelock``'s, processes are found and
+killed with ``psutil``; no POSIX-only call is made outside the zygote
+(tests/test_runner_platforms.py checks it).
 """
 
 from __future__ import annotations
@@ -664,7 +684,7 @@ def execute(plan: Plan, zygote=None) -> int:
 # ----------------------------------------------------------------------------- workers and interrupts
 
 
-STOP_WAIT = 1.5  # seconds an interrupted run waits for its report threads after killing their kernels
+STOP_WAIT = 0.8  # seconds an interrupted run waits for its report threads after killing their kernels
 RESULT_POLL = 0.2  # seconds between the main thread's checks for finished reports (signals are handled between them)
 
 
