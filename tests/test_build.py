@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,6 +91,30 @@ def test_load_api_rejects_unknowns(raw_real):
         load.load_table("Y25I09")
     with pytest.raises(ParameterError, match="no processed demo data"):
         load.resolve_source("demo")
+    with pytest.raises(ParameterError, match="has no measure 'pesons'"):
+        load.count_rows("Y01A02", measures="pesons")
+
+
+def test_count_rows_counts_what_load_table_returns(raw_real):
+    build.build("real")
+    for filters in ({}, {"measures": "persons"}, {"areas": ["Slagelse", "Hele landet"], "measures": "persons"},
+                    {"areas": "Slagelse", "periods": "2023M02"}):
+        assert load.count_rows("Y01A02", "real", **filters) == len(load.load_table("Y01A02", "real", **filters))
+    assert load.count_rows("Y01A02", "real", measures="persons") > 0
+
+
+def test_tables_are_read_as_one_contiguous_array_per_column(tmp_path):
+    """Many row groups (as large tables have) read back with the same values and dtypes, one chunk per column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame({"area": ["Slagelse", "Sorø", None, "Ærø"] * 500, "value": np.arange(2000.0)})
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path, row_group_size=100)
+    assert pq.ParquetFile(path).num_row_groups == 20
+    read = load.read_parquet_contiguous(path)
+    pd.testing.assert_frame_equal(read, pd.read_parquet(path))
+    assert all(pa.Table.from_pandas(read).column(c).num_chunks == 1 for c in read.columns)
 
 
 # --------------------------------------------------------------------------- processed data is what the raw files give

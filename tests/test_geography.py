@@ -56,3 +56,16 @@ def test_comparison_area_defaults_to_rar_and_must_contain_the_municipality():
     assert geography.comparison_area("Slagelse", "hele landet") == "Hele landet"
     with pytest.raises(ParameterError, match="does not contain Slagelse"):
         geography.comparison_area("Slagelse", "RAR Fyn")
+
+
+def test_members_and_parents_agree_with_the_reference_table():
+    """The cached lookups give what the table says, for every area; a caller may change its list freely."""
+    kom = geography.municipalities()
+    for rar, part in kom.groupby("rar"):
+        assert geography.members(rar) == part.sort_values("code")["name"].tolist() or set(geography.members(rar)) == set(part["name"])
+    for row in kom.itertuples():
+        assert geography.rar_of(row.name) == row.rar and geography.region_of(row.code) == row.region
+        assert geography.members(row.name) == [row.name]
+    mine = geography.members("Region Sjælland")
+    mine.append("x")
+    assert "x" not in geography.members("Region Sjælland")

@@ -132,27 +132,39 @@ def _suggestion(text: str, level: str | None) -> str:
 
 def rar_of(municipality_name: str | int) -> str:
     """The RAR area (2015-2024) of a municipality."""
-    m = municipality(municipality_name)
-    return str(areas().loc[areas()["code"] == m.code, "rar"].iloc[0])
+    return _municipality_parents()[municipality(municipality_name).code][0]
 
 
 def region_of(municipality_name: str | int) -> str:
-    m = municipality(municipality_name)
-    return str(areas().loc[areas()["code"] == m.code, "region"].iloc[0])
+    return _municipality_parents()[municipality(municipality_name).code][1]
 
 
 def members(area_name: str) -> list[str]:
     """The municipalities inside an area (a RAR area, a region, the country, or a municipality itself)."""
     a = area(area_name)
-    table = areas()
-    kom = table[table["level"] == "kommune"]
     if a.level == "kommune":
         return [a.name]
-    if a.level == "rar":
-        return kom.loc[kom["rar"] == a.name, "name"].tolist()
-    if a.level == "region":
-        return kom.loc[kom["region"] == a.name, "name"].tolist()
-    return kom["name"].tolist()
+    if a.level in ("rar", "region"):
+        return list(_members_by_area().get((a.level, a.name), ()))
+    return list(_members_by_area()[("land", "")])
+
+
+@lru_cache(maxsize=1)
+def _municipality_parents() -> dict[str, tuple[str, str]]:
+    """kommunekode -> (RAR area, region); reports ask hundreds of times, so the table is read once."""
+    kom = areas()[areas()["level"] == "kommune"]
+    return {str(c): (str(r), str(g)) for c, r, g in zip(kom["code"], kom["rar"], kom["region"], strict=True)}
+
+
+@lru_cache(maxsize=1)
+def _members_by_area() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(level, name) -> member municipalities in the table's order; ("land", "") holds all 98."""
+    kom = areas()[areas()["level"] == "kommune"]
+    out: dict[tuple[str, str], tuple[str, ...]] = {("land", ""): tuple(kom["name"])}
+    for level in ("rar", "region"):
+        for name, part in kom.groupby(level, sort=False):
+            out[(level, str(name))] = tuple(part["name"])
+    return out
 
 
 def comparison_area(municipality_name: str | int, comparison: str | None = None) -> str:

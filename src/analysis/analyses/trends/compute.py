@@ -233,7 +233,7 @@ def missing_reason(group: TargetGroup, source: str = "") -> str | None:
     if spec.id not in load.available_tables(source):
         return f"{group.name_da}: tabellen {spec.id} ({spec.title}) findes ikke i data"
     try:
-        load.load_table(spec.id, source, measures=group.measure, **group.dims_dict).head(1)
+        load.count_rows(spec.id, source, measures=group.measure, **group.dims_dict)  # raises on unknown values
     except ParameterError as exc:
         return f"{group.name_da}: {spec.id} har ikke de nødvendige tal ({exc})"
     return None

@@ -622,13 +622,19 @@ def drop_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in IDENTIFIER_COLUMNS if c in frame.columns])
 
 
-def identifier_values(spells: pd.DataFrame) -> frozenset[str]:
-    """Every spell_id and person_id of an extract (for :func:`check_publishable`; compute it once)."""
+def identifier_values(spells: pd.DataFrame) -> pd.Index:
+    """Every spell_id and person_id of an extract as text (for :func:`check_publishable`).
+
+    An Index, so that its hash table is built once per extract and each check only looks up
+    the few distinct values of the table being published.
+    """
     cached = _ID_CACHE.get(id(spells))
     if cached is not None and cached[0]() is spells and cached[1] == len(spells):
         return cached[2]
-    values = frozenset(str(v) for c in IDENTIFIER_COLUMNS if c in spells.columns for v in spells[c].unique())
-    _ID_CACHE.clear()  # one extract at a time
+    columns = [spells[c].astype(str) for c in IDENTIFIER_COLUMNS if c in spells.columns]
+    values = pd.Index(pd.concat(columns, ignore_index=True).unique() if columns else [], dtype=object)
+    if len(_ID_CACHE) >= 4:  # a few extracts at a time (the whole extract and one municipality's part)
+        _ID_CACHE.clear()
     _ID_CACHE[id(spells)] = (weakref.ref(spells), len(spells), values)
     return values
 
@@ -651,10 +657,10 @@ def check_publishable(frame: pd.DataFrame, what: str = "table", *, spells: pd.Da
     texts = [frame[c].astype(str) for c in frame.columns
              if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     texts.append(pd.Series(frame.index.astype(str)))
-    ids = identifier_values(spells) if spells is not None else frozenset()
+    ids = identifier_values(spells) if spells is not None else pd.Index([], dtype=object)
     for values in texts:
         if values.str.contains(CPR_PATTERN, na=False).any():
             raise InputError(f"refusing to publish {what}: it holds CPR-like values")
-        if ids and any(v in ids for v in values.unique()):
+        if len(ids) and (ids.get_indexer(pd.Index(values.unique(), dtype=object)) >= 0).any():
             raise InputError(f"refusing to publish {what}: it holds person or spell ids from the extract")
     return frame
