@@ -224,7 +224,7 @@ async def _plain_round_trip(manager_class) -> tuple[int, str, bool]:
     return pid, outputs[0] if outputs else "", gone
 
 
-@pytest.mark.skipif(not kernels.available(), reason="process groups and fork are POSIX")
+@pytest.mark.skipif(not kernels.platform_can_fork(), reason="the test probes the pid as on Linux")
 def test_ordinary_kernel_through_the_provisioner(tmp_path):
     """Without a zygote: Popen kernels, in the given folder, with the thread limits, gone when shutdown returns."""
     log = tmp_path / "kernels.log"
