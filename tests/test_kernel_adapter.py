@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.client import KernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -55,6 +56,10 @@ HOOKS = [
     (LocalProvisioner.poll, ["POSITIONAL_OR_KEYWORD:self"]),
     (AsyncKernelClient.wait_for_ready, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:timeout=None"]),
     (AsyncKernelClient.is_alive, ["POSITIONAL_OR_KEYWORD:self"]),
+    # QuickReadyClient.execute records the code (the first argument) of what AsyncKernelClient.execute wraps.
+    (KernelClient.execute, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:code", "POSITIONAL_OR_KEYWORD:silent=False",
+                            "POSITIONAL_OR_KEYWORD:store_history=True", "POSITIONAL_OR_KEYWORD:user_expressions=None",
+                            "POSITIONAL_OR_KEYWORD:allow_stdin=None", "POSITIONAL_OR_KEYWORD:stop_on_error=True"]),
     (KernelSpecManager.get_kernel_spec, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:kernel_name"]),
 ]
 
@@ -62,7 +67,7 @@ HOOKS = [
 @pytest.mark.parametrize("hooked, expected", HOOKS, ids=[h.__qualname__ for h, _ in HOOKS])
 def test_hooked_methods_have_the_expected_signature(hooked, expected):
     assert _params(hooked) == expected, f"{hooked.__qualname__} changed its signature; {ADAPTER} relies on it"
-    if hooked.__name__ != "get_kernel_spec":
+    if hooked.__name__ not in ("get_kernel_spec", "execute"):  # execute sends a request (the async client wraps it)
         assert inspect.iscoroutinefunction(hooked), f"{hooked.__qualname__} is no longer a coroutine; {ADAPTER} awaits it"
 
 
@@ -198,7 +203,7 @@ async def _plain_round_trip(manager_class) -> tuple[int, str, bool]:
     km = manager_class(kernel_name="python3")
     await km.start_kernel()
     pid = km.provisioner.pid
-    assert pid in manager_class.live_pgids or km.provisioner.pgid in manager_class.live_pgids
+    assert pid in manager_class.live_kernels
     kc = km.client()
     kc.start_channels()
     outputs: list[str] = []
@@ -219,7 +224,7 @@ async def _plain_round_trip(manager_class) -> tuple[int, str, bool]:
     return pid, outputs[0] if outputs else "", gone
 
 
-@pytest.mark.skipif(not kernels.available(), reason="process groups and fork are POSIX")
+@pytest.mark.skipif(not kernels.platform_can_fork(), reason="the test probes the pid as on Linux")
 def test_ordinary_kernel_through_the_provisioner(tmp_path):
     """Without a zygote: Popen kernels, in the given folder, with the thread limits, gone when shutdown returns."""
     log = tmp_path / "kernels.log"
@@ -227,4 +232,4 @@ def test_ordinary_kernel_through_the_provisioner(tmp_path):
     pid, output, gone = asyncio.run(_plain_round_trip(manager_class))
     assert output == repr((str(tmp_path), "1", pid))
     assert gone, "shutdown_kernel(now=True) returned before the kernel was gone"
-    assert not manager_class.live_pgids
+    assert not manager_class.live_kernels

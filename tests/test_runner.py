@@ -336,7 +336,7 @@ def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys)
     (out / PERIOD / "330-Slagelse" / "ok_report.html").write_text("old report", encoding="utf-8")
     (out / PERIOD / "index.html").write_text("old index", encoding="utf-8")
     monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
-    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_kernels": {}}))
 
     def crash(*a, **k):
         raise RuntimeError("simulated crash in the middle of a run")
@@ -561,7 +561,7 @@ def _reports_without_kernels(monkeypatch):
     from analysis.run import kernels
 
     monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
-    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_pgids": set()}))
+    monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_kernels": {}}))
 
     def one(plan, name, area, staging, final, kmc, run_started):
         (staging / area.slug).mkdir(parents=True, exist_ok=True)
@@ -672,13 +672,23 @@ PROJECT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.slow
 @pytest.mark.skipif(not PROJECT_NOTEBOOKS, reason="no notebooks in notebooks/ yet")
-def test_project_notebooks_on_demo_data(demo_data_root, tmp_path):
-    """Every notebook in notebooks/ makes a clean leadership report on the demo data."""
+@pytest.mark.parametrize("fork", [True, False], ids=["default", "no-fork"])
+def test_project_notebooks_on_demo_data(demo_data_root, tmp_path, fork):
+    """Every notebook in notebooks/ makes a clean leadership report on the demo data, with forked kernels (Linux's
+    default) and with ordinary ones (ANALYSIS_NO_FORK=1: what Windows and macOS get)."""
+    from analysis.run import kernels
+
+    env = _env(demo_data_root)
+    env.pop(kernels.NO_FORK_ENV, None)
+    if not fork:
+        env[kernels.NO_FORK_ENV] = "1"
     proc = subprocess.run(
         [sys.executable, "-m", "analysis.run.cli", "run", "--municipality", "Roskilde", "--out", str(tmp_path), "--source", "demo"],
-        env=_env(demo_data_root), capture_output=True, text=True, timeout=600, cwd=str(ROOT),
+        env=env, capture_output=True, text=True, timeout=600, cwd=str(ROOT),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+    record = json.loads(next(tmp_path.glob("*/run.json")).read_text(encoding="utf-8"))
+    assert record["run"]["forked_kernels"] is (fork and kernels.platform_can_fork())
     (period_dir,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
     index = (period_dir / "index.html").read_text(encoding="utf-8")
     for path in PROJECT_NOTEBOOKS:

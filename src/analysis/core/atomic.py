@@ -91,23 +91,23 @@ def exclusive_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created if needed) or raise :class:`LockedError` at once.
 
     The operating system releases the lock when the process ends, however it ends, so a killed
-    process never leaves a stale lock. The (empty) lock file stays.
+    process never leaves a stale lock. The (empty) lock file stays. ``filelock`` picks the
+    platform's own lock (``flock`` on Linux and macOS, ``msvcrt`` on Windows); a folder where the
+    file cannot be made is an ``OSError``, as from ``open``.
     """
+    import filelock
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+b")  # noqa: SIM115 - closed below
+    with open(path, "a+b"):  # the file exists and can be written (otherwise OSError, not "locked")
+        pass
+    # The platform's own lock explicitly: never filelock's "soft" fallback (a file that a killed process leaves behind).
+    native = filelock.WindowsFileLock if os.name == "nt" else filelock.UnixFileLock
+    lock = native(str(path), timeout=0)
     try:
-        try:
-            if os.name == "nt":  # pragma: no cover - Windows
-                import msvcrt
-
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise LockedError(str(path)) from None
+        lock.acquire()
+    except filelock.Timeout:
+        raise LockedError(str(path)) from None
+    try:
         yield
     finally:
-        handle.close()
+        lock.release()

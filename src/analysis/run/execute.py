@@ -53,8 +53,21 @@ written is one line (exit 2). Reports of the period that this
 run did not re-make (other municipalities or notebooks) are carried over unchanged and stay
 in the index, so re-running one failed notebook does not drop the rest. Other periods are
 never touched. Two runs of the same period at once are refused (``outputs/.<period>.lock``).
-A notebook whose forked kernel cannot start is retried once with an ordinary kernel; when a
-report failed, the kernels' own log is kept as ``outputs/<period>/.kernels.log``.
+A notebook whose forked kernel cannot start is retried once with an ordinary kernel; a notebook
+whose cells had started is never run again. A kernel that dies (out of memory, killed) fails its
+report with the cell it was running and the cause (``kernen døde (signal 9, formentlig
+hukommelse)``); the other reports finish and the exit code is 1. When a report failed, the
+kernels' own log is kept as ``outputs/<period>/.kernels.log``.
+
+Interrupts
+----------
+The first Ctrl-C (SIGINT; Ctrl-Break on Windows) or SIGTERM stops the run within about two seconds:
+no report or kernel starts any more, the running kernels are killed with every process they
+started (``psutil``), the report threads get ``STOP_WAIT`` seconds to notice, this run's staging
+folder is removed and the previous ``outputs/<period>/`` stays exactly as it was; a summary says
+which reports had finished (none of them is saved) and which had not, and the exit code is 130
+(143 for SIGTERM). Further signals during that clean-up are only acknowledged, so it always
+finishes; a signal while the finished run is being swapped in waits until the swap is done.
 
 Speed
 -----
@@ -72,6 +85,13 @@ A kernel is ready as soon as it has bound its sockets and answered (jupyter_clie
 start and stop each idle 0.1-0.4 s, which adds up over hundreds of notebooks). Figures
 are laid out once and drawn once (:func:`analysis.present.charts.fix_layout`). ``--no-fork``
 uses ordinary kernels. ``make bench`` (:mod:`analysis.tools.timing`) measures it.
+
+Platforms: the fork path is used on Linux only (:func:`analysis.run.kernels.available`); on
+Windows and macOS, and with ``--no-fork`` or ``ANALYSIS_NO_FORK=1``, every kernel is an ordinary
+``ipykernel`` started through ``jupyter_client``'s public API, ``--jobs`` of them at once; the export
+is in-process on every platform. The period lock is ``filelock``'s, processes are found and
+killed with ``psutil``; no POSIX-only call is made outside the zygote
+(tests/test_runner_platforms.py checks it).
 """
 
 from __future__ import annotations
@@ -99,7 +119,17 @@ from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, cannot_write, make_plan
 from analysis.run.preload import notebook_imports
-from analysis.run.results import NOT_POSSIBLE, Result, find_failure, header_meta, not_possible, notebook_title, one_line
+from analysis.run.results import (
+    NOT_POSSIBLE,
+    Result,
+    find_failure,
+    header_meta,
+    kernel_death,
+    last_sent_cell,
+    not_possible,
+    notebook_title,
+    one_line,
+)
 
 WARM_MIN_TASKS_PER_JOB = 3  # warm the zygote (imports, data) only for batches of at least this many notebooks per job
 
@@ -123,7 +153,9 @@ def run_command(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- one notebook
 
 
-def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> Result:
+def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> Result | None:
+    """Run one report into ``staging``; None when the run was interrupted (the managers' ``cancel`` event set)
+    before it was made."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
@@ -131,7 +163,7 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
     started = time.perf_counter()
     rel = area.slug
     folder = staging / rel
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)  # never parents: a staging folder removed on interrupt is not made again
     out_nb = folder / f"{name}.ipynb"
     params = {
         "municipality": area.name,
@@ -140,10 +172,18 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         "comparison_area": plan.comparison_area,
         "output_dir": str(folder),
     }
+    managers = list(kmc) if isinstance(kmc, (list, tuple)) else [kmc]
+    cancel = getattr(managers[0], "cancel", None)
     crash = ""
     executed = None
-    for manager in kmc if isinstance(kmc, (list, tuple)) else [kmc]:
+    died_in = None
+    for manager in managers:
+        if cancel is not None and cancel.is_set():
+            return None
         crash = ""
+        # This report's own subclass: its provisioner records there how a kernel that died ended, its client the
+        # code sent to the kernel.
+        manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": []})
         try:
             import papermill
 
@@ -163,11 +203,14 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
             pass  # recorded in the saved notebook
         except Exception as exc:  # noqa: BLE001 - a kernel that dies or cannot start fails this report only
             crash = one_line(f"{type(exc).__name__}: {exc}")
+            if manager.kernel_exits and manager.kernel_exits[0] != 0:
+                crash = kernel_death(manager.kernel_exits[0])
+        if cancel is not None and cancel.is_set():
+            return None
         if not crash:
             break
-        if out_nb.is_file() and any(
-            c.get("execution_count") for c in nbformat.read(out_nb, as_version=4).cells if c.cell_type == "code"
-        ):
+        if manager.code_sent:  # never run a notebook again whose cells had started
+            died_in = last_sent_cell(nbformat.read(plan.notebooks[name], as_version=4), manager.code_sent)
             break
         # The kernel never ran a cell (e.g. a forked kernel could not start): retry with the next manager.
     if executed is not None and not crash:
@@ -179,7 +222,7 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         crash = crash or "the notebook was not executed"
     failure = find_failure(nb)
     if failure is None and crash:
-        failure = (None, None, crash)
+        failure = (*(died_in or (None, None)), crash)
     # The notebook ran in the staging folder; record where its outputs end up.
     _replace_paths(nb, str(folder), str(final / rel))
     nbformat.write(nb, out_nb)
@@ -523,8 +566,6 @@ def execute(plan: Plan, zygote=None) -> int:
 
     ``zygote``: an already started :class:`analysis.run.kernels.Zygote` to use (closed at the end).
     """
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     from analysis.core import atomic
     from analysis.run import kernels
 
@@ -542,12 +583,17 @@ def execute(plan: Plan, zygote=None) -> int:
         if zygote is not None:
             zygote.close()
         raise
+    stop = _Stop()
     with contextlib.ExitStack() as held:
         held.push(lock)
+        held.enter_context(_stop_on_signals(stop))
         _clean_stale_staging(plan.out)
         _clean_kernel_files()
         staging = atomic.make_staging(plan.out, f"{STAGING_PREFIX}{plan.period}-", RUN_MADE_BY, **_this_process())
         managers: list = []
+        workers: list[threading.Thread] = []
+        tasks: list = []
+        results: list[Result] = []
         try:
             carried = _prepare_staging(plan, final, staging)
             log_path = str(staging / ".kernels.log")
@@ -572,36 +618,33 @@ def execute(plan: Plan, zygote=None) -> int:
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
                 plain = _own_connection_files(kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir)))
                 managers.append(plain)
+            for manager in managers:
+                manager.cancel = stop.cancel  # once set, no kernel starts
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
             tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
             progress = Progress(len(tasks), quiet=plan.quiet)
             # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
             titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
-            results: list[Result] = [not_possible(nb, area, missing, plan.source, run_started, titles[nb])
-                                     for area in plan.areas for nb, missing in plan.not_possible.items()]
-            futures = []
-            pool = ThreadPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks))), thread_name_prefix="report")
+            results = [not_possible(nb, area, missing, plan.source, run_started, titles[nb])
+                       for area in plan.areas for nb, missing in plan.not_possible.items()]
             try:
-                futures = [
-                    pool.submit(_run_one, plan, nb, area, staging, final, managers, run_started) for nb, area in tasks
-                ]
-                for future in as_completed(futures):
-                    result = future.result()
+                workers, done = _start_workers(
+                    max(1, min(plan.jobs, len(tasks))), tasks, stop.cancel,
+                    lambda nb, area: _run_one(plan, nb, area, staging, final, managers, run_started),
+                )
+                for result in _finished(done, len(tasks), workers):
                     results.append(result)
                     progress.update(result)
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                for manager in managers:
-                    kernels.kill_kernels(manager)
-                if zygote is not None:
-                    zygote.close()
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
             finally:
-                pool.shutdown(wait=True)
                 progress.close()
+            # Every kernel is gone: close the logs (and the zygote, which writes to one) before the
+            # log may be deleted and the folder renamed (Windows refuses both while a file is open).
+            for manager in managers:
+                kernels.close_log(manager)
+            if zygote is not None:
+                zygote.close()
+                zygote = None
             order = {(a.slug, nb): i for i, (nb, a) in enumerate((nb, a) for a in plan.areas for nb in plan.notebooks)}
             results.sort(key=lambda r: order[(r.folder, r.notebook)])
             front_started = time.perf_counter()
@@ -617,17 +660,176 @@ def execute(plan: Plan, zygote=None) -> int:
             if not any(r.status == "failed" for r in results):  # keep the kernels' own log when something failed
                 with contextlib.suppress(FileNotFoundError):
                     (staging / ".kernels.log").unlink()
-            atomic.swap_in(staging, final, old_name=f"{OLD_PREFIX}{plan.period}-{time.time_ns()}",
-                           made_by=RUN_MADE_BY, **_this_process())
-        except BaseException:
-            for manager in managers:
-                kernels.kill_kernels(manager)
+            with stop.deferred():  # a signal now waits until the new folder is in place (or the old one is back)
+                atomic.swap_in(staging, final, old_name=f"{OLD_PREFIX}{plan.period}-{time.time_ns()}",
+                               made_by=RUN_MADE_BY, **_this_process())
+        except BaseException as exc:
+            stop.stopping = True  # from here a second Ctrl-C is noted, not obeyed: the clean-up finishes
+            _stop_kernels(stop.cancel, managers, zygote, workers)
+            zygote = None
             shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, KeyboardInterrupt):
+                _summarise_interrupted(exc, tasks, results, final)
             raise
         finally:
             if zygote is not None:
                 zygote.close()
-    return _summarise(plan, results, final, time.perf_counter() - t0)
+    code = _summarise(plan, results, final, time.perf_counter() - t0)
+    if stop.pending is not None:
+        print(f"interrupted while the reports were being saved: they were saved in {final}", file=sys.stderr)
+        raise Interrupted(stop.pending)
+    return code
+
+
+# ----------------------------------------------------------------------------- workers and interrupts
+
+
+STOP_WAIT = 0.8  # seconds an interrupted run waits for its report threads after killing their kernels
+RESULT_POLL = 0.2  # seconds between the main thread's checks for finished reports (signals are handled between them)
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal: SIGINT (Ctrl-C) exits 130, SIGTERM 143 (128 + the signal's number)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+class _Stop:
+    """The run's interrupt state: ``cancel`` (no new report or kernel once set), whether the clean-up has begun
+    (later signals are only noted), and a signal held back while the new folder is swapped in."""
+
+    def __init__(self):
+        self.cancel = threading.Event()
+        self.stopping = False
+        self.deferring = False
+        self.pending: int | None = None
+
+    def handle(self, signum, _frame) -> None:
+        if self.deferring:
+            self.pending = self.pending or signum
+            return
+        if self.stopping:
+            print("still stopping: the kernels are being shut down and this run's files removed", file=sys.stderr)
+            return
+        self.stopping = True
+        self.cancel.set()
+        raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def deferred(self):
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: _Stop):
+    """While the run works, SIGINT and SIGTERM (and Ctrl-Break on Windows) stop it through ``stop``."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGINT", "SIGTERM", "SIGBREAK")
+    previous = {}
+    for sig in (getattr(signal, n) for n in names if hasattr(signal, n)):
+        previous[sig] = signal.signal(sig, stop.handle)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _start_workers(n: int, tasks: list, cancel: threading.Event, run):
+    """``n`` daemon threads that call ``run(*task)`` for each task until none is left or ``cancel`` is set; returns
+    the threads and the queue of ``(result, error)``. Daemon threads never hold up the exit of an interrupted run."""
+    import queue
+
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for task in tasks:
+        todo.put(task)
+    done: queue.SimpleQueue = queue.SimpleQueue()
+
+    def work() -> None:
+        while not cancel.is_set():
+            try:
+                task = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put((run(*task), None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                done.put((None, exc))
+
+    threads = [threading.Thread(target=work, name=f"report-{i}", daemon=True) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    return threads, done
+
+
+def _finished(done, total: int, workers: list[threading.Thread]):
+    """Yield each report's result as it finishes (in the main thread, which thus stays responsive to signals)."""
+    import queue
+
+    left = total
+    while left:
+        try:
+            result, error = done.get(timeout=RESULT_POLL)
+        except queue.Empty:
+            if not any(t.is_alive() for t in workers) and done.empty():
+                raise RuntimeError("the report threads ended before every report was made") from None
+            continue
+        left -= 1
+        if error is not None:
+            raise error
+        if result is not None:
+            yield result
+
+
+def _stop_kernels(cancel: threading.Event, managers: list, zygote, workers: list[threading.Thread]) -> None:
+    """Stop everything the run started: no new kernel, every running kernel killed (with what it started), the
+    report threads given ``STOP_WAIT`` seconds to notice, then the kernels killed again (one may have started
+    meanwhile) and the kernels' logs closed."""
+    from analysis.run import kernels
+
+    cancel.set()
+    for manager in managers:
+        kernels.kill_kernels(manager)
+    if zygote is not None:
+        zygote.kill()
+    deadline = time.monotonic() + STOP_WAIT
+    for thread in workers:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    for manager in managers:
+        kernels.kill_kernels(manager)
+        kernels.close_log(manager)
+
+
+def _summarise_interrupted(exc: KeyboardInterrupt, tasks: list, results: list[Result], final: Path, limit: int = 20) -> None:
+    """What an interrupted run did: which reports had finished and which had not; none of them was saved."""
+    import signal
+
+    signum = getattr(exc, "signum", signal.SIGINT)
+    how = "SIGTERM" if signum == getattr(signal, "SIGTERM", None) else "Ctrl-C"
+    made = {(r.folder, r.notebook) for r in results if r.status != NOT_POSSIBLE}
+    finished = [f"{area.slug}/{nb}" for nb, area in tasks if (area.slug, nb) in made]
+    unfinished = [f"{area.slug}/{nb}" for nb, area in tasks if (area.slug, nb) not in made]
+    print(f"interrupted ({how}): {len(finished)} of {len(tasks)} report(s) had finished, {len(unfinished)} had not; "
+          f"nothing of this run was saved, {final} is as it was", file=sys.stderr)
+    for label, names in (("finished (not saved)", finished), ("not finished", unfinished)):
+        for name in names[:limit]:
+            print(f"  {label}: {name}", file=sys.stderr)
+        if len(names) > limit:
+            print(f"  ... and {len(names) - limit} more {label}", file=sys.stderr)
 
 
 def _title_of(path: Path, name: str) -> str:

@@ -8,11 +8,13 @@ use them, through ``jupyter_client``'s public extension points only:
   entry point ``analysis-zygote`` (group ``jupyter_client.kernel_provisioners``, in pyproject.toml)
   and chosen by the kernel spec's ``metadata.kernel_provisioner``, which :class:`ProvisionedKernelSpecs`
   adds to every spec it returns. It launches ``ipykernel`` by asking the zygote to fork a child
-  (anything else, or without a zygote, it launches as usual); signals, polls and kills go to the
-  child's process group (:class:`ForkedProcess` is the ``Popen`` the provisioner manages); a kill
+  (anything else, or without a zygote, it launches as usual); signals and polls go to the forked
+  child through ``psutil`` (:class:`ForkedProcess` is the ``Popen`` the provisioner manages); a kill
   or terminate returns once the kernel is gone (the zygote reaps it within milliseconds), so the
-  manager's shutdown does not poll in 0.1 s steps; and the kernel's process group is kept in the
-  manager class's ``live_pgids`` from launch to cleanup, for :func:`kill_kernels`.
+  manager's shutdown does not poll in 0.1 s steps; every kernel (forked or not) is kept as a
+  ``psutil.Process`` in the manager class's ``live_kernels`` from launch to cleanup, for
+  :func:`kill_kernels`, which kills its process tree on every platform (no process groups, no
+  ``os.kill``); a kernel that ends by itself has its exit code recorded (:meth:`ZygoteProvisioner.poll`).
 - :func:`manager_class` makes an ``AsyncKernelManager`` subclass that only sets public traits:
   no restarts (a dead kernel fails its notebook), these kernel specs, and the client below.
 - :class:`QuickReadyClient` replaces the public ``AsyncKernelClient.wait_for_ready``. This is the
@@ -32,14 +34,17 @@ the test checks that too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
+import threading
 import time
 from importlib.metadata import entry_points
 from queue import Empty
 from typing import Any
 
+import psutil
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -56,22 +61,29 @@ EXIT_WAIT = 5.0  # seconds a kill or terminate waits for the kernel to be gone (
 
 
 class ForkedProcess:
-    """What ``LocalProvisioner`` uses of ``subprocess.Popen``, for a kernel the zygote forked (its child, not ours)."""
+    """What ``LocalProvisioner`` uses of ``subprocess.Popen``, for a kernel the zygote forked (its child, not ours).
+
+    The process is held as a ``psutil.Process`` from the moment it was forked, so a signal never
+    reaches another process that got the pid after the kernel was gone; its exit status (e.g.
+    ``-9`` when the out-of-memory killer ended it) is asked of the zygote, which reaped it.
+    """
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, zygote=None):
         self.pid = pid
         self.returncode: int | None = None
+        self.zygote = zygote
+        try:
+            self.process = psutil.Process(pid) if pid > 0 else None
+        except psutil.Error:
+            self.process = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0  # reaped by the zygote; its status is not ours to know
-            except PermissionError:
-                self.returncode = 0
+        if self.returncode is None and not is_running(self.process):
+            status = self.zygote.exit_status(self.pid) if self.zygote is not None else 0
+            if status is not None:  # None: gone, but not reaped yet (the zygote has it in a moment)
+                self.returncode = status
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -83,14 +95,47 @@ class ForkedProcess:
         return int(self.returncode or 0)
 
     def send_signal(self, sig: int) -> None:
-        if self.poll() is None:
-            os.kill(self.pid, sig)
+        if self.poll() is None and self.process is not None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                self.process.send_signal(sig)  # psutil refuses if the pid now belongs to another process
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+def is_running(process: psutil.Process | None) -> bool:
+    """True while ``process`` (the very process, not a later one with its pid) runs; a zombie has ended."""
+    if process is None:
+        return False
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def kill_tree(process: psutil.Process) -> None:
+    """Kill ``process`` and every process it started (portable: no process groups), never a reused pid.
+
+    ``is_running`` compares the pid's process start time with the one recorded when ``process`` was made
+    (psutil's ``kill`` only refuses a reused pid once ``is_running`` has found it reused).
+    """
+    try:
+        if not process.is_running():
+            return
+        family = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        family = [process]
+    for member in family:
+        with contextlib.suppress(psutil.Error):
+            if member.is_running():
+                member.kill()
+
+
+class RunInterrupted(RuntimeError):
+    """Raised instead of starting a kernel once the run was interrupted (``manager.cancel`` is set)."""
 
 
 def ipykernel_arguments(cmd: list[str]) -> list[str] | None:
@@ -121,6 +166,9 @@ class ZygoteProvisioner(LocalProvisioner):
         return await super().pre_launch(**kwargs)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        cancel = getattr(self.parent, "cancel", None)
+        if cancel is not None and cancel.is_set():
+            raise RunInterrupted("the run was interrupted; no new kernel is started")
         zygote = getattr(self.parent, "zygote", None)
         argv = ipykernel_arguments(cmd)
         if zygote is None or argv is None:
@@ -128,21 +176,36 @@ class ZygoteProvisioner(LocalProvisioner):
         else:
             cwd = str(kwargs.get("cwd") or os.getcwd())
             pid = zygote.spawn(argv, env=dict(kwargs.get("env") or os.environ), cwd=cwd, log=getattr(self.parent, "kernel_log", None))
-            self.process = ForkedProcess(pid)
+            self.process = ForkedProcess(pid, zygote)
             self.pid = pid
             self.pgid = pid  # the child called setsid()
             self.cwd = cwd
             info = self.connection_info
-        group = self.pgid or self.pid
-        if group and hasattr(self.parent, "live_pgids"):
-            self.parent.live_pgids.add(int(group))
+        live = getattr(self.parent, "live_kernels", None)
+        if self.pid and live is not None:
+            process = getattr(self.process, "process", None)  # a ForkedProcess holds its psutil.Process
+            with contextlib.suppress(psutil.Error):
+                live[int(self.pid)] = process or psutil.Process(int(self.pid))
+            if cancel is not None and cancel.is_set():  # interrupted while it started: the runner's kill may have missed it
+                kill_tree(live.pop(int(self.pid)))
         return info
 
+    async def poll(self) -> int | None:
+        """The kernel's exit code once it has ended; one that ended by itself (not stopped by the runner) is
+        recorded in the manager's ``kernel_exits`` (e.g. ``-9``: killed by signal 9)."""
+        code = await super().poll()
+        exits = getattr(self.parent, "kernel_exits", None)
+        if code is not None and exits is not None and not getattr(self, "stopping", False) and not exits:
+            exits.append(int(code))
+        return code
+
     async def kill(self, restart: bool = False) -> None:
+        self.stopping = True
         await super().kill(restart=restart)
         await until_exited(self)
 
     async def terminate(self, restart: bool = False) -> None:
+        self.stopping = True
         await super().terminate(restart=restart)
         await until_exited(self)
 
@@ -150,9 +213,9 @@ class ZygoteProvisioner(LocalProvisioner):
         try:
             await super().cleanup(restart=restart)
         finally:
-            group = self.pgid or self.pid
-            if group and hasattr(self.parent, "live_pgids"):
-                self.parent.live_pgids.discard(int(group))
+            live = getattr(self.parent, "live_kernels", None)
+            if self.pid and live is not None:
+                live.pop(int(self.pid), None)
 
 
 async def until_exited(provisioner: LocalProvisioner, seconds: float = EXIT_WAIT) -> None:
@@ -172,7 +235,17 @@ class ProvisionedKernelSpecs(KernelSpecManager):
 
 
 class QuickReadyClient(AsyncKernelClient):
-    """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring)."""
+    """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring).
+
+    It also records the code of each ``execute`` request in its manager's ``code_sent`` list (where the manager
+    class has one), so the runner knows whether a notebook's cells had started and in which a kernel died.
+    """
+
+    def execute(self, *args: Any, **kwargs: Any):
+        sent = getattr(self.parent, "code_sent", None)
+        if sent is not None:
+            sent.append(str(args[0] if args else kwargs.get("code", "")))
+        return super().execute(*args, **kwargs)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -221,7 +294,10 @@ def manager_class(zygote, *, env: dict[str, str], log_path: str | None = None, c
 
     ``env`` is added to each kernel's environment; kernels start in ``cwd`` and write their own
     stdout/stderr (not the notebook's output, which travels over ZMQ) to ``log_path`` (default:
-    discarded). The class keeps the process groups of its running kernels in ``live_pgids``.
+    discarded; :func:`close_log` closes it, before the file may be deleted). The class keeps its running
+    kernels in ``live_kernels`` (pid -> ``psutil.Process``; :func:`kill_kernels`); once its ``cancel`` event
+    is set it starts no kernel. Subclass it with a list ``kernel_exits`` to learn how a kernel that
+    died by itself ended (:meth:`ZygoteProvisioner.poll`).
     """
     if not provisioner_registered():
         raise RuntimeError(
@@ -230,14 +306,15 @@ def manager_class(zygote, *, env: dict[str, str], log_path: str | None = None, c
         )
     output = subprocess.DEVNULL
     if zygote is None and log_path:
-        output = open(log_path, "ab")  # noqa: SIM115 - one handle for the run, shared by every kernel
+        output = open(log_path, "ab")  # noqa: SIM115 - one handle for the run, shared by every kernel; close_log()
     settings = {
         "zygote": zygote,
         "kernel_env": dict(env),
         "kernel_cwd": cwd,
         "kernel_log": log_path,
         "kernel_output": output,
-        "live_pgids": set(),
+        "live_kernels": {},
+        "cancel": threading.Event(),
     }
 
     class BatchKernelManager(AsyncKernelManager):
@@ -258,10 +335,16 @@ def manager_class(zygote, *, env: dict[str, str], log_path: str | None = None, c
 
 
 def kill_kernels(manager: type) -> None:
-    """Kill every kernel (process group) still running from a class made by :func:`manager_class`."""
-    for pgid in list(getattr(manager, "live_pgids", ())):
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except OSError:
-            pass
-        manager.live_pgids.discard(pgid)
+    """Kill every kernel (and the processes it started) still running from a class made by :func:`manager_class`."""
+    live = getattr(manager, "live_kernels", {})
+    for pid in list(live):
+        process = live.pop(pid, None)
+        if process is not None:
+            kill_tree(process)
+
+
+def close_log(manager: type) -> None:
+    """Close the kernels' log file that :func:`manager_class` opened (call it once its kernels are gone)."""
+    output = getattr(manager, "kernel_output", None)
+    if output is not None and hasattr(output, "close"):
+        output.close()

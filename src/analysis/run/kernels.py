@@ -23,8 +23,10 @@ Pieces:
   ``jupyter_client`` (a kernel provisioner, the client's ``wait_for_ready``) is in one
   adapter, :mod:`analysis.run.kernel_adapter`, through public extension points only.
 
-Only POSIX has ``fork``; :func:`available` says whether zygote kernels can be used, and
-the runner falls back to ordinary kernels (``--no-fork``) otherwise. Kernel children run
+The zygote is a Linux-only optimisation: :func:`available` says whether it is used (Linux with
+``fork``, and not switched off by ``--no-fork`` or ``ANALYSIS_NO_FORK=1``); everywhere else the
+runner starts ordinary kernels through ``jupyter_client``'s public API. Everything POSIX-only
+(``fork``, ``setsid``, process groups) stays in this module's server side. Kernel children run
 with ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``/``MKL_NUM_THREADS`` = 1 so no thread
 pools exist at fork time (and parallel kernels do not oversubscribe the cores).
 
@@ -73,8 +75,23 @@ KERNEL_BIND_WAIT = 30.0  # seconds the zygote waits for a forked kernel to bind 
 THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def available() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+NO_FORK_ENV = "ANALYSIS_NO_FORK"  # set to 1 to use ordinary kernels on Linux too (as on Windows and macOS)
+
+
+def platform_can_fork() -> bool:
+    """Linux with ``os.fork``: the only platform where the zygote is used.
+
+    Windows has no ``fork``; on macOS CPython stopped forking by default (3.8) because the system
+    libraries (Objective-C runtime, Accelerate) are not safe to use in a forked child.
+    """
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def available(environ=None) -> bool:
+    """Whether ``analysis run`` forks its kernels from the zygote: on Linux, unless ``ANALYSIS_NO_FORK`` is set
+    (to anything but ``0``/``false``/``no``); ``--no-fork`` switches it off for one run."""
+    value = (os.environ if environ is None else environ).get(NO_FORK_ENV, "").strip().lower()
+    return platform_can_fork() and value in ("", "0", "false", "no")
 
 
 # ----------------------------------------------------------------------------- server side
@@ -195,16 +212,18 @@ def serve() -> None:
     replies = sys.stdout.buffer
     failed = _preload(PRELOAD)
     children: set[int] = set()
+    exits: dict[int, int] = {}  # how each reaped kernel ended (os.waitstatus_to_exitcode: -9 = killed by signal 9)
 
     def reap(_sig=None, _frame=None):
         while True:
             try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
             children.discard(pid)
+            exits[pid] = os.waitstatus_to_exitcode(status)
 
     signal.signal(signal.SIGCHLD, reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides; Ctrl-C in a terminal reaches us too
@@ -217,6 +236,12 @@ def serve() -> None:
                 continue
             try:
                 request = json.loads(line)
+                if "exit_status" in request:
+                    pid = int(request["exit_status"])
+                    reply = {"status": exits.pop(pid, None if pid in children else 0)}
+                    replies.write((json.dumps(reply) + "\n").encode())
+                    replies.flush()
+                    continue
                 if "warm" in request:
                     reply = _warm_data(request["warm"], int(request.get("max_rows", 10**6)), request.get("modules") or ())
                     replies.write((json.dumps(reply) + "\n").encode())
@@ -345,6 +370,20 @@ class Zygote:
             raise ZygoteError(reply.get("error", "the kernel zygote did not start a kernel"))
         return int(reply["pid"])
 
+    def exit_status(self, pid: int) -> int | None:
+        """How a kernel this zygote forked ended (``-9``: killed by signal 9; ``0`` when not known), or None
+        while it has not been reaped yet."""
+        with self._lock:
+            if self.proc.poll() is not None:
+                return 0
+            try:
+                self.proc.stdin.write((json.dumps({"exit_status": pid}) + "\n").encode())
+                self.proc.stdin.flush()
+                line = self.proc.stdout.readline()
+            except (OSError, ValueError):
+                return 0
+        return json.loads(line).get("status") if line else 0
+
     def close(self) -> None:
         if self.proc.poll() is None:
             try:
@@ -360,6 +399,25 @@ class Zygote:
             if stream:
                 stream.close()
 
+    def kill(self) -> None:
+        """Kill the zygote and every kernel it forked at once (when the run is interrupted)."""
+        import psutil
+
+        from analysis.run.kernel_adapter import kill_tree
+
+        if self.proc.poll() is None:
+            try:
+                kill_tree(psutil.Process(self.proc.pid))
+            except psutil.Error:
+                pass
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream:
+                    stream.close()
+            except (OSError, ValueError):
+                pass
+
     def __enter__(self) -> Zygote:
         return self
 
@@ -373,8 +431,8 @@ def kernel_manager_class(zygote: Zygote | None, *, log_path: str | None = None, 
     Kernels start in ``cwd`` (default: this process's working directory) with ``THREAD_LIMITS``
     in their environment, and write their own stdout/stderr (not the notebook's output, which
     travels over ZMQ) to ``log_path`` (default: discarded), so they never garble the runner's
-    terminal. The class keeps the process groups of its running kernels in ``live_pgids``;
-    :func:`kill_kernels` kills them. How the class hooks into jupyter_client:
+    terminal. The class keeps its running kernels in ``live_kernels``; :func:`kill_kernels` kills
+    them, :func:`close_log` closes the log file. How the class hooks into jupyter_client:
     :mod:`analysis.run.kernel_adapter` (imported here, not at the top, so the zygote server
     does not import jupyter_client).
     """
@@ -384,10 +442,17 @@ def kernel_manager_class(zygote: Zygote | None, *, log_path: str | None = None, 
 
 
 def kill_kernels(manager_class) -> None:
-    """Kill every kernel (process group) still running from ``manager_class`` (on interrupt)."""
+    """Kill every kernel (and what it started) still running from ``manager_class`` (on interrupt)."""
     from analysis.run import kernel_adapter
 
     kernel_adapter.kill_kernels(manager_class)
+
+
+def close_log(manager_class) -> None:
+    """Close the kernels' log file of ``manager_class`` (before it is deleted: Windows refuses to delete an open file)."""
+    from analysis.run import kernel_adapter
+
+    kernel_adapter.close_log(manager_class)
 
 
 if __name__ == "__main__":

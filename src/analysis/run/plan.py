@@ -8,7 +8,8 @@ present, else demo; ``dst``: Statistics Denmark's StatBank only, fetched first w
 :mod:`analysis.run.statbank`), ``--out DIR`` (default ``outputs/``), ``--comparison-area AREA``
 (default: each municipality's RAR area), ``--with-code`` (also write the analyst variant),
 ``--quiet`` (print nothing unless something failed), ``--timeout SECONDS`` (per cell),
-``--no-fork`` (start every kernel from scratch, see :mod:`analysis.run.execute`), ``--notebooks-dir DIR`` (run
+``--no-fork`` (start every kernel from scratch, as always on Windows and macOS; ``ANALYSIS_NO_FORK=1`` for every
+run; see :mod:`analysis.run.kernels`), ``--notebooks-dir DIR`` (run
 notebooks from another folder; used by the tests).
 
 Notebook parameter convention (tests/test_notebook_conventions.py enforces it)
@@ -46,6 +47,7 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.errors import ParameterError, quote
+from analysis.run import kernels
 
 NOTEBOOK_PARAMETERS = ("municipality", "period", "source", "comparison_area", "output_dir")
 
@@ -212,7 +214,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="also write <notebook>.pdf (A4, from the HTML) with a local Chromium, Chrome or Edge")
     parser.add_argument("--quiet", action="store_true", help="print nothing unless a report failed (for cron)")
     parser.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS", help="time limit per cell (default: 900)")
-    parser.add_argument("--no-fork", action="store_true", help="start each kernel from scratch instead of forking a warm one")
+    parser.add_argument("--no-fork", action="store_true",
+                        help="start each kernel from scratch instead of forking a warm one (Linux only forks; "
+                             "ANALYSIS_NO_FORK=1 does the same for every run)")
     parser.add_argument(
         "--notebooks-dir",
         default=None,
@@ -381,7 +385,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         with_code=bool(args.with_code),
         quiet=bool(args.quiet),
         timeout=float(args.timeout),
-        fork=not args.no_fork,
+        fork=not args.no_fork and kernels.available(),
         argv=list(sys.argv[1:]),
         vintage=vintage,
         not_possible=not_possible,

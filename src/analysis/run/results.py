@@ -92,6 +92,34 @@ def find_failure(nb) -> tuple[int | None, int | None, str] | None:
     return None
 
 
+def last_sent_cell(nb, sent: list[str]) -> tuple[int | None, int | None]:
+    """(cell number, execution count) of the cell of notebook ``nb`` whose code was the last of ``sent`` to its
+    kernel (numbered as :func:`find_failure` does): where a kernel that died was working. Papermill's injected
+    parameters, sent after the ``parameters`` cell, are not a cell of ``nb`` and are skipped."""
+    found: tuple[int | None, int | None] = (None, None)
+    at = 0
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue  # never sent (nbclient skips them)
+        while at < len(sent) and sent[at] != cell.source:
+            at += 1
+        if at == len(sent):
+            break
+        at += 1
+        found = (number, at)
+    return found
+
+
+def kernel_death(exit_code: int) -> str:
+    """What a report says about a kernel that ended by itself with ``exit_code`` (negative: killed by a signal)."""
+    if exit_code < 0:
+        number = -exit_code
+        if number == 9:  # SIGKILL: in a batch almost always the out-of-memory killer
+            return "kernen døde (signal 9, formentlig hukommelse)"
+        return f"kernen døde (signal {number})"
+    return f"kernen døde (afslutningskode {exit_code})"
+
+
 def one_line(text: str, limit: int = 300) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
     text = " ".join(text.split())
