@@ -174,3 +174,19 @@ def test_report_export_highlights_code_and_prefers_the_richest_output():
         assert '<img alt="Ledige i alt" src="data:image/png;base64,iVBORw0KGgo="' in page
         assert "&lt;Figure size" not in page
     assert "import math" not in leadership
+
+
+def test_headings_do_not_swallow_the_rest_of_the_page():
+    """Each heading's anchor link is closed: a self-closed "<a ... />" is an open link in HTML, and with the
+    anchors hidden by the stylesheet everything after the first heading would be invisible."""
+    import nbformat
+
+    from analysis.run.export import export_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Første afsnit\n\nTekst."),
+                                         nbformat.v4.new_markdown_cell("## Andet afsnit")])
+    for variant in ("leadership", "analyst"):
+        page = export_html(nb, variant=variant, title="T")
+        assert not re.search(r"<a\b[^>]*/>", page)
+        assert page.count('class="anchor-link"') == 2
+        assert len(re.findall(r'<a class="anchor-link"[^>]*>[^<]*</a>', page)) == 2

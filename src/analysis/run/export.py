@@ -248,7 +248,10 @@ def _exporter(include_code: bool):
         c.HTMLExporter.exclude_input = not include_code
         c.HTMLExporter.exclude_input_prompt = not include_code
         c.HTMLExporter.exclude_output_prompt = True
-        c.HTMLExporter.anchor_link_text = ""
+        # Not empty: nbconvert writes an empty anchor as "<a ... />", which HTML reads as an open
+        # link around the rest of the page (hidden with the anchor by the stylesheet). The "¶" is
+        # hidden on screen and paper (a.anchor-link in analysis.css).
+        c.HTMLExporter.anchor_link_text = "¶"
         c.CSSHTMLHeaderPreprocessor.enabled = include_code  # code highlighting styles only where code is shown
         c.TagRemovePreprocessor.enabled = True
         c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
