@@ -117,6 +117,44 @@ def test_tables_are_read_as_one_contiguous_array_per_column(tmp_path):
     assert all(pa.Table.from_pandas(read).column(c).num_chunks == 1 for c in read.columns)
 
 
+def test_filter_codes_are_the_values_that_occur(tmp_path, monkeypatch):
+    """Tables are kept with text as codes (parquet dictionaries): the distinct values, the rows a filter selects
+    and the frame returned are what pandas reads, also when a file's dictionary holds a value no row has."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    areas = pa.DictionaryArray.from_arrays(pa.array([0, 2, 0, None, 3, 2] * 50, pa.int32()),
+                                           pa.array(["Slagelse", "ubrugt", "Sorø", "Ærø"]))
+    periods = pa.array(["2024M01", "2024M02", "", "2024M01", "2024M02", "2024M03"] * 50)
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"area": areas, "period": periods, "value": np.arange(300.0)}), path,
+                   store_schema=False, row_group_size=64)
+    assert pq.ParquetFile(path).num_row_groups == 5
+    assert "ubrugt" in pq.read_table(path, read_dictionary=["area"]).column("area").chunk(0).dictionary.to_pylist()
+    expected = pd.read_parquet(path)
+    mtime = path.stat().st_mtime_ns
+    pd.testing.assert_frame_equal(load._to_pandas(load._read_table(str(path), mtime)), expected)
+    for column in ("area", "period"):
+        codes, values = load._factorized(str(path), mtime, column)
+        assert sorted(values) == sorted(expected[column].dropna().unique())
+        assert ((codes < 0) == expected[column].isna().to_numpy()).all()
+        assert (values[codes[codes >= 0]] == expected[column].dropna().to_numpy()).all()
+    codes, values = load._factorized(str(path), mtime, "area")
+    mask = np.isin(codes, values.get_indexer(["Ærø", "Sorø"]))
+    chosen = load._to_pandas(load._read_table(str(path), mtime).filter(pa.array(mask)))
+    pd.testing.assert_frame_equal(chosen, expected[expected["area"].isin(["Ærø", "Sorø"])].reset_index(drop=True))
+
+
+def test_load_table_returns_what_pandas_reads_from_the_processed_file(raw_real):
+    build.build("real")
+    whole = pd.read_parquet(paths.processed_dir("real") / "Y01A02.parquet")
+    pd.testing.assert_frame_equal(load.load_table("Y01A02", "real"), whole)
+    some = load.load_table("Y01A02", "real", areas=["Slagelse", "Hele landet"], measures="persons")
+    wanted = whole[whole["area"].isin(["Slagelse", "Hele landet"]) & (whole["measure"] == "persons")]
+    assert len(some) > 0
+    pd.testing.assert_frame_equal(some, wanted.reset_index(drop=True))
+
+
 # --------------------------------------------------------------------------- processed data is what the raw files give
 
 

@@ -113,9 +113,6 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.errors import ParameterError
-from analysis.run.export import export_html, write_workbook
-from analysis.run.front import write_front_pages, write_overview
-from analysis.run.index import render_index
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, cannot_write, make_plan
 from analysis.run.preload import notebook_imports
@@ -158,6 +155,8 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
     before it was made."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
+
+    from analysis.run.export import export_html, write_workbook
 
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by the runner itself
     started = time.perf_counter()
@@ -647,6 +646,9 @@ def execute(plan: Plan, zygote=None) -> int:
                 zygote = None
             order = {(a.slug, nb): i for i, (nb, a) in enumerate((nb, a) for a in plan.areas for nb in plan.notebooks)}
             results.sort(key=lambda r: order[(r.folder, r.notebook)])
+            from analysis.run.front import write_front_pages, write_overview
+            from analysis.run.index import render_index
+
             front_started = time.perf_counter()
             front_pages = write_front_pages(plan, staging, _footer(plan, run_started))
             overview = write_overview(staging, front_pages)
@@ -857,6 +859,9 @@ def _prepare_export() -> None:
     try:
         import nbformat
         import openpyxl  # noqa: F401
+
+        from analysis.run.export import export_html
+        from analysis.run.front import write_front_pages  # noqa: F401 - pandas and the front-page analyses
 
         export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# -")]), variant="leadership", title="-")
     except Exception:  # noqa: BLE001 - an optimisation only; the reports load them themselves

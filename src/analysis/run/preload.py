@@ -12,7 +12,12 @@ HEAVY_PACKAGES = frozenset({"seaborn", "scipy", "statsmodels", "sklearn", "yaml"
 
 
 def _python_source(cell_source: str) -> str:
-    """A code cell as plain Python (IPython magics and shell escapes turned into calls)."""
+    """A code cell as plain Python (IPython magics and shell escapes turned into calls).
+
+    IPython's transformer (and its import) is only needed for cells with magics or shell escapes.
+    """
+    if not any(line.lstrip().startswith(("%", "!")) or line.rstrip().endswith("?") for line in cell_source.splitlines()):
+        return cell_source
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
@@ -27,8 +32,7 @@ def notebook_imports(notebook_paths) -> list[str]:
     Returns analysis.* modules and modules of :data:`HEAVY_PACKAGES`, in a stable order.
     """
     import ast
-
-    import nbformat
+    import json
 
     package_dir = Path(__file__).resolve().parents[1]  # the analysis package
     found: dict[str, None] = {}
@@ -60,14 +64,15 @@ def notebook_imports(notebook_paths) -> list[str]:
                         todo.append(name)
 
     for path in notebook_paths:
-        try:
-            nb = nbformat.read(path, as_version=4)
+        try:  # the notebook's JSON as it is (nbformat's validation is not needed to find imports)
+            cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
         except Exception:  # noqa: BLE001
             continue
-        for cell in nb.cells:
-            if cell.cell_type == "code":
+        for cell in cells:
+            if cell.get("cell_type") == "code":
+                source = cell.get("source", "")
                 try:
-                    visit(ast.parse(_python_source(cell.source)))
+                    visit(ast.parse(_python_source("".join(source) if isinstance(source, list) else source)))
                 except SyntaxError:
                     continue
     while todo:
