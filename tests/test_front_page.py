@@ -258,6 +258,9 @@ def test_period_index_leads_to_the_front_pages_with_a_sortable_overview(two_quar
     index = (period_dir / "index.html").read_text(encoding="utf-8")
     assert 'href="330-Slagelse/index.html"' in index and 'href="265-Roskilde/index.html"' in index
     assert 'id="ov-table"' in index and "<script>" in index and not re.search(r"<script[^>]+src=", index)
+    # the pages are made during the batch, as each municipality's last report finishes; the record keeps the plan's order
+    record = json.loads((period_dir / "run.json").read_text(encoding="utf-8"))
+    assert [(e["folder"], e["status"]) for e in record["front_pages"]] == [("330-Slagelse", "ok"), ("265-Roskilde", "ok")]
     assert 'data-rar="RAR Sjælland"' in index and '<option>Region Sjælland</option>' in index
     # the municipalities come before the run's facts
     assert index.index("Alle kommuner") < index.index("Kørslen")

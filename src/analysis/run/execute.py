@@ -627,6 +627,12 @@ def execute(plan: Plan, zygote=None) -> int:
             titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
             results = [not_possible(nb, area, missing, plan.source, run_started, titles[nb])
                        for area in plan.areas for nb, missing in plan.not_possible.items()]
+            # A municipality's front page is made as soon as its last report is done, while the other
+            # reports run (in a large batch the cores are then never idle at the end).
+            left_in_area = {area.slug: sum(1 for _, a in tasks if a.slug == area.slug) for area in plan.areas}
+            areas = {area.slug: area for area in plan.areas}
+            front_made: dict[str, dict] = {}
+            front_seconds = 0.0
             try:
                 workers, done = _start_workers(
                     max(1, min(plan.jobs, len(tasks))), tasks, stop.cancel,
@@ -635,6 +641,14 @@ def execute(plan: Plan, zygote=None) -> int:
                 for result in _finished(done, len(tasks), workers):
                     results.append(result)
                     progress.update(result)
+                    left_in_area[result.folder] -= 1
+                    if left_in_area[result.folder] == 0 and len(plan.areas) > 1 and not stop.cancel.is_set():
+                        from analysis.run.front import write_area_front_page
+
+                        front_started = time.perf_counter()
+                        front_made[result.folder] = write_area_front_page(
+                            plan, staging, areas[result.folder], _footer(plan, run_started))
+                        front_seconds += time.perf_counter() - front_started
             finally:
                 progress.close()
             # Every kernel is gone: close the logs (and the zygote, which writes to one) before the
@@ -650,9 +664,9 @@ def execute(plan: Plan, zygote=None) -> int:
             from analysis.run.index import render_index
 
             front_started = time.perf_counter()
-            front_pages = write_front_pages(plan, staging, _footer(plan, run_started))
+            front_pages = write_front_pages(plan, staging, _footer(plan, run_started), made=front_made)
             overview = write_overview(staging, front_pages)
-            front_seconds = time.perf_counter() - front_started
+            front_seconds += time.perf_counter() - front_started
             duration = time.perf_counter() - t0
             record = _run_record(plan, results, carried, run_started, duration)
             record["front_pages"] = [{k: v for k, v in e.items() if k != "overview"} for e in front_pages]

@@ -48,21 +48,23 @@ def write_front_page(folder: Path, area, *, period_label: str, source: str, foot
     return entry
 
 
-def write_front_pages(plan, staging: Path, footer: str = "") -> list[dict]:
-    """The front page of every municipality of the plan (see :func:`write_front_page`); one that cannot be
-    written at all is recorded as failed (with the error), and the batch goes on."""
-    entries = []
-    for area in plan.areas:
-        folder = staging / area.slug
-        if not folder.is_dir():
-            continue
-        try:
-            entries.append(write_front_page(folder, area, period_label=plan.period_label, source=plan.source,
-                                            footer=footer))
-        except Exception as exc:  # noqa: BLE001 - a front page never fails the batch
-            entries.append({"folder": area.slug, "municipality": area.name, "code": area.code, "html": "",
-                            "status": "failed", "error": one_line(f"{type(exc).__name__}: {exc}"), "missing": []})
-    return entries
+def write_front_pages(plan, staging: Path, footer: str = "", made: dict[str, dict] | None = None) -> list[dict]:
+    """The front page of every municipality of the plan (see :func:`write_area_front_page`), in the plan's
+    order; ``made``: the entries of pages already written during the batch, by folder."""
+    made = made or {}
+    return [made.get(area.slug) or write_area_front_page(plan, staging, area, footer)
+            for area in plan.areas if (staging / area.slug).is_dir()]
+
+
+def write_area_front_page(plan, staging: Path, area, footer: str = "") -> dict:
+    """One municipality's front page (:func:`write_front_page`); one that cannot be written at all is recorded as
+    failed (with the error), and the batch goes on."""
+    try:
+        return write_front_page(staging / area.slug, area, period_label=plan.period_label, source=plan.source,
+                                footer=footer)
+    except Exception as exc:  # noqa: BLE001 - a front page never fails the batch
+        return {"folder": area.slug, "municipality": area.name, "code": area.code, "html": "",
+                "status": "failed", "error": one_line(f"{type(exc).__name__}: {exc}"), "missing": []}
 
 
 def overview(period_folder: Path, made: list[dict] | None = None) -> pd.DataFrame:
