@@ -57,8 +57,6 @@ from pathlib import Path
 
 from analysis.core import atomic, paths
 from analysis.core.errors import InputError
-from analysis.sources.jobindsats import reader
-
 # This module imports pandas and the readers only when a table has to be read, so a build with
 # nothing to do (and the check `analysis run` makes) takes a fraction of a second.
 
@@ -384,6 +382,7 @@ class _Unit:
 
 def _units(raw: list[dict]) -> list[_Unit]:
     from analysis.reference import tables
+    from analysis.sources.jobindsats import reader
     from analysis.sources.statbank import reader as statbank_reader
 
     root = paths.data_dir()
@@ -493,6 +492,8 @@ def read_table(table_id: str, files: list[Path]):
 
             frames.append(statbank_reader.read_dst_file(path, root, compact=True))
         else:
+            from analysis.sources.jobindsats import reader
+
             frames.append(reader.read_raw_file(path, data_root=root, compact=True))
     if len(frames) == 1:
         return frames[0]
