@@ -125,6 +125,42 @@ def test_small_multiples_last_24_months_indexed_with_the_comparison_area():
     assert len(chart["own"]) == 1 and len(chart["own"][0].split()) == 24
 
 
+def _quarterly(values: dict[str, list[float]], group: str = "kontanthjaelp", start: str = "2022Q1") -> pd.DataFrame:
+    """The trends report's table on Statistics Denmark's AUK01: quarters, full-time recipients, no shares."""
+    from analysis.reference import periods
+
+    rows = []
+    for area, series in values.items():
+        for q, v in zip(periods.quarter_range(start, periods.shift(start, len(series) - 1)), series, strict=True):
+            rows.append({"target_group": group, "area": area, "period": q, "value": v, "share_pct": np.nan,
+                         "basis": "published"})
+    return pd.DataFrame(rows)
+
+
+def test_quarterly_statbank_series_compare_with_the_quarter_and_the_year_before():
+    # 2022Q1 .. 2024Q4: latest 2024Q4 = 123, the quarter before = 126, a year before (2023Q4) = 116
+    series = [150, 140, 130, 120, 118, 117, 119, 116, 121, 125, 126, 123]
+    tiles = front_page.target_group_tiles(_quarterly({"Slagelse": series, "Hele landet": [9] * 12}), "Slagelse")
+    (t,) = tiles.itertuples(index=False)
+    assert (t.period, t.previous_period, t.year_earlier_period) == ("2024Q4", "2024Q3", "2023Q4")
+    assert (t.value, t.previous_value, t.year_earlier_value) == (123, 126, 116)
+    assert t.change_quarter_pct == pytest.approx(-3 / 126 * 100) and t.change_year_pct == pytest.approx(7 / 116 * 100)
+    assert t.unit == "fuldtidsmodtagere" and t.group_da == "Nettoledige kontanthjælpsmodtagere"  # config/statbank_groups.yaml
+    (tile,) = display.target_group_tiles(tiles)
+    assert tile["note"] == "fuldtidsmodtagere, 4. kvt. 2024" and "siden 3. kvt. 2024" in tile["changes"][0]["text"]
+    since = front_page.since_last_quarter(tiles, None)
+    assert since.loc[0, "unit"] == "fuldtidsmodtagere" and "(-3 fuldtidsmodtagere)" in display.since_sentences(since)[0]
+    # the small multiples: the quarters of the last 24 months, indexed to the first of them
+    multiples = front_page.small_multiples(_quarterly({"Slagelse": series, "RAR Sjælland uden Slagelse": [50] * 12}),
+                                           "Slagelse")
+    own = multiples[multiples["role"] == "municipality"]
+    assert own["period"].tolist() == ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    assert own["index"].iloc[-1] == pytest.approx(123 / 118 * 100)
+    # monthly Jobindsats series keep their words
+    monthly = front_page.target_group_tiles(_monthly({"Slagelse": [100, 1, 1, 90]}), "Slagelse")
+    assert monthly.loc[0, "unit"] == "personer" and display.target_group_tiles(monthly)[0]["note"].startswith("personer, ")
+
+
 # ----------------------------------------------------------------------------- demo data: since last quarter by hand
 
 

@@ -281,3 +281,28 @@ def test_run_dst_makes_the_trends_report_and_key_figures_on_statbank_and_lists_t
     a_dagpenge = _raw_auk01(root / "raw" / "dst", "Holbæk", ("DP", "AKDP"))["2024Q4"]
     assert f"Fuldtidsmodtagere af a-dagpenge (forsikrede ledige): {fmt.number(a_dagpenge)} i 4. kvt. 2024" in key
     assert "Udvalgets nøgletal er ikke i denne kilde" in key
+
+
+@pytest.mark.slow
+def test_run_dst_gives_a_front_page_with_the_statbank_quarters(statbank_reports):
+    """The front page shows what the StatBank data gives (quarters, full-time recipients) and names what is missing."""
+    import json
+
+    import pandas as pd
+
+    from analysis.present import formats as fmt
+
+    proc, folder, root = statbank_reports
+    record = json.loads((folder.parent / "run.json").read_text(encoding="utf-8"))
+    (entry,) = record["front_pages"]
+    assert entry["status"] == "ok", entry["error"]
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    raw = _raw_auk01(root / "raw" / "dst", "Holbæk", ("SY",))
+    assert fmt.integer(raw["2024Q4"]) in page
+    assert "fuldtidsmodtagere, 4. kvt. 2024" in page and "siden 3. kvt. 2024" in page and "siden 4. kvt. 2023" in page
+    assert "Indeks: første kvartal = 100" in page and "målgrupper: kvartalet før" in page
+    assert "»Beskæftigelsesministeriets benchmark«" in page  # named as missing
+    tiles = pd.read_csv(folder / "tables" / "front_page__target_groups.csv", dtype={"period": str}).set_index("target_group")
+    sy = tiles.loc["sygedagpenge"]
+    assert sy["period"] == "2024Q4" and sy["value"] == raw["2024Q4"] and sy["unit"] == "fuldtidsmodtagere"
+    assert sy["change_quarter_pct"] == pytest.approx((raw["2024Q4"] - raw["2024Q3"]) / raw["2024Q3"] * 100)

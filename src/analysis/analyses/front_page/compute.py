@@ -113,29 +113,55 @@ def _pct_change(new, old):
         return np.where((old != 0) & pd.notna(old) & pd.notna(new), (new - old) / np.abs(old) * 100.0, np.nan)
 
 
-def target_group_tiles(monthly: pd.DataFrame, municipality: str) -> pd.DataFrame:
-    """Each target group's latest month with the change since the previous quarter (3 months earlier)
-    and since the same month a year earlier, for the municipality.
+def periods_per_quarter_and_year(code: str) -> tuple[int, int]:
+    """How many periods of ``code``'s kind make a quarter and a year: (3, 12) for months; (1, 4) for
+    quarters (the trends report on Statistics Denmark's AUK01 is quarterly)."""
+    return (3, 12) if periods.parse_period(code).kind == "M" else (1, 4)
 
-    Columns: ``target_group``, ``group_da``, ``period``, ``value``, ``share_pct``, ``previous_period``,
-    ``previous_value``, ``change_quarter``, ``change_quarter_pct``, ``year_earlier_period``,
-    ``year_earlier_value``, ``change_year``, ``change_year_pct``. A month not in the data stays missing.
+
+def count_unit_da(code: str) -> str:
+    """What a target group's count is, in Danish: persons in a month (Jobindsats) or full-time recipients
+    in a quarter (Statistics Denmark's AUK01, the only quarterly source of the trends report)."""
+    return "personer" if periods.parse_period(code).kind == "M" else "fuldtidsmodtagere"
+
+
+def group_name_da(group: str, period: str) -> str:
+    """A target group's Danish name as its report names it: the Jobindsats groups' names for monthly series,
+    the StatBank mapping's (``config/statbank_groups.yaml``) for quarterly ones."""
+    if periods.parse_period(period).kind != "M":
+        from analysis.analyses.trends.statbank import load_mapping
+
+        names = {g.key: g.name_da for g in load_mapping()[0]}
+        if group in names:
+            return names[group]
+    return TARGET_GROUPS[group].name_da if group in TARGET_GROUPS else group
+
+
+def target_group_tiles(monthly: pd.DataFrame, municipality: str) -> pd.DataFrame:
+    """Each target group's latest period with the change since the previous quarter (the same month 3
+    months earlier, or the quarter before) and since a year earlier, for the municipality.
+
+    Columns :data:`TARGET_TILE_COLUMNS`: ``target_group``, ``group_da``, ``period``, ``value``, ``unit``
+    (:func:`count_unit_da`), ``share_pct``, ``previous_period``, ``previous_value``, ``change_quarter``,
+    ``change_quarter_pct``, ``year_earlier_period``, ``year_earlier_value``, ``change_year``,
+    ``change_year_pct``. A period not in the data stays missing.
     """
     own = monthly[(monthly["area"] == municipality) & monthly["value"].notna()]
     rows = []
     for group, series in own.groupby("target_group", sort=False):
         series = series.set_index("period")
         last = _sorted_periods(series.index)[-1]
-        prev, year = periods.shift(last, -3), periods.shift(last, -12)
+        per_quarter, per_year = periods_per_quarter_and_year(last)
+        prev, year = periods.shift(last, -per_quarter), periods.shift(last, -per_year)
         value = _value_at(series["value"], last)
         rows.append({
-            "target_group": group, "group_da": TARGET_GROUPS[group].name_da if group in TARGET_GROUPS else group,
-            "period": last, "value": value, "share_pct": _value_at(series["share_pct"], last),
+            "target_group": group, "group_da": group_name_da(group, last),
+            "period": last, "value": value, "unit": count_unit_da(last), "share_pct": _value_at(series["share_pct"], last),
             "previous_period": prev, "previous_value": _value_at(series["value"], prev),
             "year_earlier_period": year, "year_earlier_value": _value_at(series["value"], year),
         })
-    out = pd.DataFrame(rows, columns=["target_group", "group_da", "period", "value", "share_pct", "previous_period",
-                                      "previous_value", "year_earlier_period", "year_earlier_value"])
+    out = pd.DataFrame(rows, columns=["target_group", "group_da", "period", "value", "unit", "share_pct",
+                                      "previous_period", "previous_value", "year_earlier_period", "year_earlier_value"])
     out["change_quarter"] = out["value"] - out["previous_value"]
     out["change_quarter_pct"] = _pct_change(out["value"], out["previous_value"])
     out["change_year"] = out["value"] - out["year_earlier_value"]
@@ -143,7 +169,7 @@ def target_group_tiles(monthly: pd.DataFrame, municipality: str) -> pd.DataFrame
     return out[TARGET_TILE_COLUMNS]
 
 
-TARGET_TILE_COLUMNS = ["target_group", "group_da", "period", "value", "share_pct", "previous_period", "previous_value",
+TARGET_TILE_COLUMNS = ["target_group", "group_da", "period", "value", "unit", "share_pct", "previous_period", "previous_value",
                        "change_quarter", "change_quarter_pct", "year_earlier_period", "year_earlier_value",
                        "change_year", "change_year_pct"]
 
@@ -192,7 +218,7 @@ def since_last_quarter(target_tiles: pd.DataFrame | None, key_tiles: pd.DataFram
     rows = []
     if target_tiles is not None:
         for t in target_tiles.itertuples(index=False):
-            rows.append({"item": t.group_da, "kind": "target_group", "unit": "personer",
+            rows.append({"item": t.group_da, "kind": "target_group", "unit": t.unit,
                          "previous_period": t.previous_period, "previous_value": t.previous_value, "period": t.period,
                          "value": t.value, "change": t.change_quarter, "change_pct": t.change_quarter_pct,
                          "direction": "max"})
@@ -224,10 +250,11 @@ def comparison_area_of(monthly: pd.DataFrame, municipality: str) -> str | None:
 
 def small_multiples(monthly: pd.DataFrame, municipality: str, months: int = SMALL_MULTIPLE_MONTHS) -> pd.DataFrame:
     """The last ``months`` months of each target group for the municipality and its comparison area,
-    indexed to the first of those months (= 100), so both fit one small chart.
+    indexed to the first period of that window (= 100), so both fit one small chart; quarterly series
+    (Statistics Denmark) show the quarters of the same window.
 
     Columns: ``target_group``, ``group_da``, ``area``, ``role`` (``municipality``/``comparison``),
-    ``period``, ``value``, ``index``. The window ends at the municipality's latest month of the group.
+    ``period``, ``value``, ``index``. The window ends at the municipality's latest period of the group.
     """
     comparison = comparison_area_of(monthly, municipality)
     series = {key: frame.set_index("period")["value"] for key, frame in
@@ -238,7 +265,10 @@ def small_multiples(monthly: pd.DataFrame, municipality: str, months: int = SMAL
         if own.empty:
             continue
         last = _sorted_periods(own.index)[-1]
-        window = periods.month_range(periods.shift(last, -(months - 1)), last)
+        if periods.parse_period(last).kind == "M":
+            window = periods.month_range(periods.shift(last, -(months - 1)), last)
+        else:
+            window = periods.quarter_range(periods.shift(last, -(months // 3 - 1)), last)
         for area, role in ((municipality, "municipality"), (comparison, "comparison")):
             if (group, area) not in series:
                 continue
@@ -246,7 +276,7 @@ def small_multiples(monthly: pd.DataFrame, municipality: str, months: int = SMAL
             first = values.dropna()
             base = first.iloc[0] if len(first) and first.iloc[0] != 0 else np.nan
             frames.append(pd.DataFrame({
-                "target_group": group, "group_da": TARGET_GROUPS[group].name_da if group in TARGET_GROUPS else group,
+                "target_group": group, "group_da": group_name_da(group, last),
                 "area": area, "role": role, "period": window, "value": values.to_numpy(),
                 "index": (values / base * 100.0).to_numpy(),
             }))

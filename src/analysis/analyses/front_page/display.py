@@ -18,6 +18,7 @@ from analysis.analyses.front_page.compute import (
     REPORTS,
     SMALL_MULTIPLE_MONTHS,
     FrontPage,
+    periods_per_quarter_and_year,
     overview_columns,
 )
 from analysis.analyses.key_figures.display import format_change, format_value
@@ -47,14 +48,15 @@ BENCHMARK_SPEC = TableSpec(
                  "difference_pp": "Faktisk minus forventet (pct.-point af befolkningen 16-66 år)"},
 )
 TARGET_GROUPS_SPEC = TableSpec(
-    notebook=NOTEBOOK, name="target_groups", title_da="Målgrupperne: seneste måned og ændringen",
-    headings_da={"target_group": "Målgruppe (kode)", "group_da": "Målgruppe", "period": "Seneste måned",
-                 "value": "Antal personer", "share_pct": "Andel af befolkningen 16-66 år (pct.)",
-                 "previous_period": "Samme måned kvartalet før", "previous_value": "Antal personer kvartalet før",
-                 "change_quarter": "Ændring siden kvartalet før (personer)",
+    notebook=NOTEBOOK, name="target_groups", title_da="Målgrupperne: seneste periode og ændringen",
+    headings_da={"target_group": "Målgruppe (kode)", "group_da": "Målgruppe", "period": "Seneste periode",
+                 "value": "Antal", "unit": "Enhed (personer i en måned, eller fuldtidsmodtagere i et kvartal)",
+                 "share_pct": "Andel af befolkningen 16-66 år (pct.)",
+                 "previous_period": "Samme periode kvartalet før", "previous_value": "Antal kvartalet før",
+                 "change_quarter": "Ændring siden kvartalet før (antal)",
                  "change_quarter_pct": "Ændring siden kvartalet før (pct.)",
-                 "year_earlier_period": "Samme måned året før", "year_earlier_value": "Antal personer året før",
-                 "change_year": "Ændring siden året før (personer)", "change_year_pct": "Ændring siden året før (pct.)"},
+                 "year_earlier_period": "Samme periode året før", "year_earlier_value": "Antal året før",
+                 "change_year": "Ændring siden året før (antal)", "change_year_pct": "Ændring siden året før (pct.)"},
 )
 KEY_FIGURES_SPEC = TableSpec(
     notebook=NOTEBOOK, name="key_figures", title_da="Nøgletal mod mål",
@@ -74,8 +76,8 @@ SINCE_SPEC = TableSpec(
 SMALL_MULTIPLES_SPEC = TableSpec(
     notebook=NOTEBOOK, name="small_multiples", title_da=f"Målgrupperne de seneste {SMALL_MULTIPLE_MONTHS} måneder",
     headings_da={"target_group": "Målgruppe (kode)", "group_da": "Målgruppe", "area": "Område",
-                 "role": "Rolle (municipality = kommunen, comparison = sammenligningsområdet)", "period": "Måned",
-                 "value": "Antal personer", "index": f"Indeks (første af de {SMALL_MULTIPLE_MONTHS} måneder = 100)"},
+                 "role": "Rolle (municipality = kommunen, comparison = sammenligningsområdet)", "period": "Periode",
+                 "value": "Antal", "index": f"Indeks (første periode af de seneste {SMALL_MULTIPLE_MONTHS} måneder = 100)"},
 )
 
 
@@ -157,7 +159,7 @@ def benchmark_tiles(bench: pd.DataFrame) -> list[dict]:
 def target_group_tiles(targets: pd.DataFrame) -> list[dict]:
     """Tiles of the target groups: the latest month, the change since the quarter before and the year before."""
     return [{"label": t.group_da, "value": fmt.integer(t.value),
-             "note": f"personer, {fmt.period_label(t.period)}",
+             "note": f"{t.unit}, {fmt.period_label(t.period)}",
              "changes": [_change(t.change_quarter_pct, t.previous_period), _change(t.change_year_pct, t.year_earlier_period)]}
             for t in targets.itertuples(index=False)]
 
@@ -268,6 +270,8 @@ def render_page(page: FrontPage, *, period_label: str, source: str, reports: dic
         charts=small_multiples(page.multiples) if page.multiples is not None else [],
         comparison_area=page.comparison_area or "",
         months=SMALL_MULTIPLE_MONTHS,
+        quarterly=page.target_groups is not None and len(page.target_groups) > 0
+        and periods_per_quarter_and_year(page.target_groups["period"].iloc[0]) == (1, 4),
         missing=page.inputs.missing,
         reports=[(REPORTS.get(nb, nb), href) for nb, href in reports.items()],
         tables=tables, workbook=workbook, footer=footer,
