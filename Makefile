@@ -30,6 +30,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Bytecode for the package, as pip writes it for installed packages (an editable install has none, and with
+	@# PYTHONDONTWRITEBYTECODE set every kernel would compile the analysis modules again).
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.client import KernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -61,13 +62,23 @@ HOOKS = [
                             "POSITIONAL_OR_KEYWORD:store_history=True", "POSITIONAL_OR_KEYWORD:user_expressions=None",
                             "POSITIONAL_OR_KEYWORD:allow_stdin=None", "POSITIONAL_OR_KEYWORD:stop_on_error=True"]),
     (KernelSpecManager.get_kernel_spec, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:kernel_name"]),
+    # The kernel pool starts kernels with the manager's own start sequence and warms them with a blocking client.
+    (AsyncKernelManager.pre_start_kernel, ["POSITIONAL_OR_KEYWORD:self", "KEYWORD_ONLY:transport_encryption=None",
+                                           "VAR_KEYWORD:kw"]),
+    (AsyncKernelManager.cleanup_connection_file, ["POSITIONAL_OR_KEYWORD:self"]),
+    (BlockingKernelClient.start_channels, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:shell=True",
+                                          "POSITIONAL_OR_KEYWORD:iopub=True", "POSITIONAL_OR_KEYWORD:stdin=True",
+                                          "POSITIONAL_OR_KEYWORD:hb=True", "POSITIONAL_OR_KEYWORD:control=True"]),
+    (BlockingKernelClient.load_connection_info, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:info"]),
 ]
+
+NOT_COROUTINES = {"get_kernel_spec", "execute", "cleanup_connection_file", "start_channels", "load_connection_info"}
 
 
 @pytest.mark.parametrize("hooked, expected", HOOKS, ids=[h.__qualname__ for h, _ in HOOKS])
 def test_hooked_methods_have_the_expected_signature(hooked, expected):
     assert _params(hooked) == expected, f"{hooked.__qualname__} changed its signature; {ADAPTER} relies on it"
-    if hooked.__name__ not in ("get_kernel_spec", "execute"):  # execute sends a request (the async client wraps it)
+    if hooked.__name__ not in NOT_COROUTINES:  # execute sends a request (the async client wraps it)
         assert inspect.iscoroutinefunction(hooked), f"{hooked.__qualname__} is no longer a coroutine; {ADAPTER} awaits it"
 
 
@@ -233,3 +244,107 @@ def test_ordinary_kernel_through_the_provisioner(tmp_path):
     assert output == repr((str(tmp_path), "1", pid))
     assert gone, "shutdown_kernel(now=True) returned before the kernel was gone"
     assert not manager_class.live_kernels
+
+
+# ----------------------------------------------------------------------------- the kernel pool (no zygote)
+
+
+def test_nbclient_still_adds_the_history_file_argument_the_pool_starts_kernels_with():
+    from nbclient import NotebookClient
+
+    assert "ipython_hist_file" in NotebookClient.class_traits(), f"nbclient changed; {ADAPTER} mirrors its kernel arguments"
+    assert kernel_adapter.notebook_client_arguments() == ["--HistoryManager.hist_file=:memory:"]
+
+
+def _gone(pids, seconds: float = 10.0) -> bool:
+    import psutil
+
+    processes = []
+    for pid in pids:
+        try:
+            processes.append(psutil.Process(pid))
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=seconds)
+    return not alive
+
+
+@pytest.mark.skipif(not kernels.platform_can_fork(), reason="kernel processes are probed as on Linux")
+def test_the_pool_starts_no_more_than_needed_and_stops_what_no_notebook_took(tmp_path):
+    manager_class = kernels.kernel_manager_class(None, log_path=str(tmp_path / "kernels.log"), cwd=str(tmp_path))
+    pool = kernel_adapter.start_pool(manager_class, kernel_name="python3", size=2, total=3)
+    try:
+        assert len(pool.ready) == 2 and pool.started == 2
+        pids = [k.pid for k in pool.ready]
+        files = [Path(k.connection_file) for k in pool.ready]
+        assert all(pid in manager_class.live_kernels for pid in pids)
+        assert all(f.is_file() for f in files)
+        pool.set_tasks(["only"], {"only": []})  # the run needs one kernel: the second is stopped
+        assert len(pool.ready) == 1 and pool.total == 1 and _gone(pids[1:])
+        asyncio.run(pool.fill())
+        assert len(pool.ready) == 1 and pool.started == 1  # never more than the run needs
+    finally:
+        pool.close()
+        kernels.close_log(manager_class)
+    assert _gone(pids) and not manager_class.live_kernels
+    assert not any(f.exists() for f in files)
+
+
+@pytest.mark.skipif(not kernels.platform_can_fork(), reason="kernel processes are probed as on Linux")
+def test_a_pooled_kernel_started_otherwise_than_asked_is_not_taken(tmp_path):
+    """A kernel is taken only if a manager would start it the same way now (command, environment, folder);
+    otherwise the pool closes and each manager starts its own."""
+    manager_class = kernels.kernel_manager_class(None, log_path=str(tmp_path / "kernels.log"), cwd=str(tmp_path))
+    pool = kernel_adapter.start_pool(manager_class, kernel_name="python3", size=1, total=2)
+    try:
+        kernel = pool.ready[0]
+        env, cwd = dict(kernel.env), kernel.cwd
+        own = str(tmp_path / "own.json")
+        cmd = [part.replace(kernel.connection_file, own) for part in kernel.cmd]
+        assert kernel.fits(cmd, {"env": env, "cwd": cwd}, own)
+        assert not kernel.fits(cmd, {"env": {**env, "EXTRA": "1"}, "cwd": cwd}, own)
+        assert not kernel.fits(cmd, {"env": env, "cwd": str(tmp_path / "elsewhere")}, own)
+        assert not kernel.fits([*cmd, "--debug"], {"env": env, "cwd": cwd}, own)
+        assert pool.take([*cmd, "--debug"], {"env": env, "cwd": cwd}, own) is None
+        assert pool.closed and not pool.ready and _gone([kernel.pid])
+    finally:
+        pool.close()
+        kernels.close_log(manager_class)
+
+
+@pytest.mark.skipif(not kernels.platform_can_fork(), reason="kernel processes are probed as on Linux")
+def test_a_manager_takes_the_pooled_kernel_warmed_for_its_notebook(tmp_path):
+    """Started by a manager of the class, a kernel is the pooled one warmed for the notebook: it has the
+    modules imported, silently (no execution count used, no name left), and its connection is the pooled one's."""
+    manager_class = kernels.kernel_manager_class(None, log_path=str(tmp_path / "kernels.log"), cwd=str(tmp_path))
+    pool = kernel_adapter.start_pool(manager_class, kernel_name="python3", size=2, total=2)
+    pool.set_tasks(["a", "b"], {"a": ["json"], "b": ["xml.dom.minidom"]})
+    wanted = next(k for k in pool.ready if k.notebook == "b")
+    assert wanted.warmed.wait(60), "the kernel never answered its warm-up"
+
+    async def run_b():
+        km = type("KM", (manager_class,), {"notebook": "b"})(kernel_name="python3")
+        await km.start_kernel(extra_arguments=kernel_adapter.notebook_client_arguments())
+        kc = km.client()
+        kc.start_channels()
+        seen = []
+        try:
+            await kc.wait_for_ready(timeout=60)
+            code = "import sys; ('xml.dom.minidom' in sys.modules, 'names' in globals(), 'importlib' in globals())"
+            reply = await kc.execute_interactive(code, timeout=60, output_hook=lambda m: seen.append(
+                m["content"]["data"]["text/plain"]) if m["msg_type"] == "execute_result" else None)
+            seen.append(reply["content"]["execution_count"])  # the notebook's first cell is In [1]
+            return km.provisioner.pid, seen
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    try:
+        pid, seen = asyncio.run(run_b())
+        assert pid == wanted.pid
+        assert seen == ["(True, False, False)", 1], seen
+        assert pool.taken == 1 and [k.notebook for k in pool.ready] == ["a"]
+    finally:
+        pool.close()
+        kernels.close_log(manager_class)
+    assert _gone([pid]) and not manager_class.live_kernels

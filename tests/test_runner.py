@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.core import paths
 from analysis.run import cli, execute, export, plan, preload
 from tests.fake_processed import write_fake_processed
 
@@ -341,7 +342,7 @@ def test_crash_leaves_previous_period_untouched(no_kernels, monkeypatch, capsys)
     def crash(*a, **k):
         raise RuntimeError("simulated crash in the middle of a run")
 
-    monkeypatch.setattr(execute, "_run_one", crash)
+    monkeypatch.setattr(execute, "_execute_one", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         cli.main(["run", "--notebooks-dir", str(FIXTURES), "--notebooks", "ok_report"])
     assert (out / PERIOD / "330-Slagelse" / "ok_report.html").read_text(encoding="utf-8") == "old report"
@@ -569,7 +570,8 @@ def _reports_without_kernels(monkeypatch):
         return execute.Result(notebook=name, municipality=area.name, code=area.code, folder=area.slug, status="ok",
                               seconds=0.1, run_started=run_started, files={"html": f"{area.slug}/{name}.html"})
 
-    monkeypatch.setattr(execute, "_run_one", one)
+    monkeypatch.setattr(execute, "_execute_one", one)
+    monkeypatch.setattr(execute, "_export_one", lambda plan, made, final: made)  # `one` made the report already
 
 
 def test_out_keeps_every_entry_the_runner_did_not_make(no_kernels, monkeypatch, capsys):
@@ -655,6 +657,34 @@ def test_notebook_imports_follow_analysis_modules(tmp_path):
     assert "os" not in found and "pandas" not in found
 
 
+def test_imports_by_notebook_counts_function_imports_only_of_modules_the_notebook_uses():
+    """What a kernel is warmed with: the key figures use trends' computations but not its figures, so they are not
+    warmed with seaborn and statsmodels (1.5 s of imports they never make); the others get what they import."""
+    found = preload.imports_by_notebook(sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+    assert set(found) == {"benchmark_ranking", "business_programs", "quarterly_key_figures", "target_group_trends"}
+    heavy = {name: {m.split(".")[0] for m in modules if not m.startswith("analysis")} for name, modules in found.items()}
+    assert "seaborn" in heavy["benchmark_ranking"] and "statsmodels" not in heavy["benchmark_ranking"]
+    assert {"seaborn", "statsmodels", "scipy"} <= heavy["business_programs"]
+    assert "statsmodels.tsa.seasonal" in found["target_group_trends"] and "seaborn" in heavy["target_group_trends"]
+    assert not heavy["quarterly_key_figures"] & {"seaborn", "statsmodels", "scipy"}
+    assert "analysis.analyses.trends.compute" in found["quarterly_key_figures"]  # a module-level import, followed
+    for modules in found.values():
+        assert {"analysis.data.load", "analysis.present.report", "analysis.present.charts"} <= set(modules)
+
+
+def test_imports_by_notebook_follows_package_and_function_imports(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from analysis.analyses import trends\n%matplotlib inline\n"
+                                          "def f():\n    import yaml")]
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    found = preload.imports_by_notebook([path])["x"]
+    assert "analysis.analyses.trends.compute" in found  # imported by the package's __init__
+    assert "statsmodels.tsa.seasonal" in found  # inside a function of a module the notebook uses by name
+    assert "yaml" in found  # inside a function of the notebook itself
+    assert "analysis.analyses.benchmark" not in found
+
+
 def test_export_adds_a_title_block_when_the_notebook_has_none():
     from analysis.present import report
 
@@ -732,13 +762,16 @@ def test_stale_kernel_connection_files_of_gone_runs_are_removed_and_nothing_else
     me = execute._this_process()
     prefix = execute.KERNEL_FILE_PREFIX
     gone = tmp_path / f"{prefix}{_dead_pid()}-1000-abc123.json"
+    gone_log = tmp_path / f"{prefix}{_dead_pid()}-1000-abc124.log"  # the kernels' log of a run without the zygote
     reused = tmp_path / f"{prefix}{me['pid']}-1000-def456.json"  # this pid, but another process's start: reused pid
     live = tmp_path / f"{prefix}{me['pid']}-{int(me['process_started'] * 1000)}-0a1b2c.json"
-    others = [tmp_path / "kernel-0b7e3a4c-1234.json", tmp_path / "tmpab12cd.json", tmp_path / f"{prefix}notes.json"]
-    for path in (gone, reused, live, *others):
+    live_log = live.with_suffix(".log")
+    others = [tmp_path / "kernel-0b7e3a4c-1234.json", tmp_path / "tmpab12cd.json", tmp_path / f"{prefix}notes.json",
+              tmp_path / f"{prefix}{_dead_pid()}-1000-abc125.txt"]
+    for path in (gone, gone_log, reused, live, live_log, *others):
         path.write_text("{}", encoding="utf-8")
-    assert sorted(execute._clean_kernel_files()) == sorted([gone.name, reused.name])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (live, *others))
+    assert sorted(execute._clean_kernel_files()) == sorted([gone.name, gone_log.name, reused.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (live, live_log, *others))
 
 
 # ----------------------------------------------------------------------------- the data each report needs

@@ -8,11 +8,13 @@ folder with æøå and spaces, and a simulated platform without ``fork``, ``fcnt
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -211,6 +213,49 @@ def test_output_and_notebook_folders_with_danish_letters_and_spaces(fake_root, t
     assert [p.name for p in out.iterdir() if p.name.startswith(".analysis-run")] == []
 
 
+# ----------------------------------------------------------------------------- kernels started ahead of need
+
+
+PROBE = ("import sys\n"
+         "before = 'analysis.present.formats' in sys.modules\n"
+         "leaked = sorted(n for n in ('names', 'name', 'importlib') if n in globals())\n"
+         "print(before, leaked)")
+
+
+@pytest.mark.slow
+def test_ordinary_kernels_start_ahead_warmed_and_leave_no_trace(fake_root, tmp_path):
+    """Without the zygote (Windows, macOS, --no-fork) each kernel is started, and imports what its notebook
+    imports, before the notebook needs it (analysis.run.kernel_adapter.KernelPool): with one job, the second
+    and third notebooks find their module imported at their first cell. The warm-up leaves nothing a notebook
+    sees (no names, execution counts from 1), and no kernel process, connection file or log is left."""
+    notebooks = tmp_path / "notebooks"
+    for name in ("first", "second", "third"):
+        _notebook(notebooks, name, PROBE, "import time\ntime.sleep(1.5)\nfrom analysis.present import formats")
+    out = tmp_path / "out"
+    marker = f"pool-test-{os.getpid()}-{time.time_ns()}"
+    proc = subprocess.Popen(_command(notebooks, out, "--jobs", "1"), env=_env(fake_root, False, POOL_TEST=marker),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    printed = {}
+    for name in ("first", "second", "third"):
+        nb = nbformat.read(out / PERIOD / "330-Slagelse" / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), name
+        printed[name] = "".join(o.get("text", "") for c in code for o in c.outputs).strip()
+    assert printed["first"].endswith("[]")
+    assert printed["second"] == printed["third"] == "True []", printed
+    left = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("POOL_TEST") == marker:
+                left.append(process)
+    assert not left, f"kernel processes outlived the run: {left}"
+    runtime = Path(tempfile.gettempdir())
+    assert not list(runtime.glob(f"analysis-run-kernel-{proc.pid}-*")), "connection files or a log were left"
+    assert not (out / PERIOD / ".kernels.log").exists()  # kept only when a report failed
+
+
 # ----------------------------------------------------------------------------- interrupts
 
 
@@ -241,6 +286,7 @@ def test_interrupt_mid_batch_keeps_previous_outputs_and_leaves_no_kernel(fake_ro
         _wait_for(lambda: len(list(marks.iterdir())) >= 2 or proc.poll() is not None, "two kernels running their cell")
         assert proc.poll() is None, proc.communicate()[1]
         kernel_pids = [int(p.name.rsplit("-", 1)[1]) for p in marks.iterdir()]
+        kernel_pids += [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]  # also kernels waiting
         proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=120)
     finally:
@@ -281,6 +327,7 @@ def test_a_kernel_killed_mid_cell_is_reported_and_not_run_again(fake_root, tmp_p
                           capture_output=True, text=True, timeout=300, cwd=str(ROOT))
     assert proc.returncode == 1, proc.stderr
     assert "330-Slagelse/dies: cell 3" in proc.stderr
+    assert (out / PERIOD / ".kernels.log").is_file()  # the kernels' own log is kept when a report failed
     assert "kernen døde (signal 9, formentlig hukommelse)" in proc.stderr
     assert counter.read_text().splitlines() == ["run"], "the notebook was run again after its kernel died"
     assert (out / PERIOD / "330-Slagelse" / "ok_report.html").is_file()  # the other report was made

@@ -123,8 +123,8 @@ def load_table(
 
     Unknown areas, measures or dimension keys raise ParameterError (no silent empty result).
     """
-    whole, mask = _selection(table, source, areas=areas, measures=measures, periods=periods, **dims)
-    return _to_pandas(whole.filter(pa.array(mask)))
+    whole, rows = _selection(table, source, areas=areas, measures=measures, periods=periods, **dims)
+    return _to_pandas(whole if rows is None else whole.take(pa.array(rows)))
 
 
 def count_rows(
@@ -137,21 +137,29 @@ def count_rows(
     **dims: str | list[str],
 ) -> int:
     """How many rows :func:`load_table` would return for the same filters (same checks, no copy)."""
-    return int(_selection(table, source, areas=areas, measures=measures, periods=periods, **dims)[1].sum())
+    whole, rows = _selection(table, source, areas=areas, measures=measures, periods=periods, **dims)
+    return whole.num_rows if rows is None else len(rows)
 
 
-def _selection(table: str, source: str, *, areas, measures, periods, **dims) -> tuple[pa.Table, np.ndarray]:
-    """(the whole table as read by :func:`_read_table`, a boolean row mask for the filters of :func:`load_table`)."""
+def _selection(table: str, source: str, *, areas, measures, periods, **dims) -> tuple[pa.Table, np.ndarray | None]:
+    """(the whole table as read by :func:`_read_table`, the positions of the rows the filters of :func:`load_table`
+    keep, in order; None: no filter, every row).
+
+    Each filter looks only at the rows the previous ones kept (the area, usually one in a hundred, first).
+    """
     spec = tables.spec(table)
     src = resolve_source(source)
     whole = _table(spec.id, src)
-    mask = np.ones(whole.num_rows, dtype=bool)
+    rows: np.ndarray | None = None
 
     def keep(column: str, values: list) -> None:
-        nonlocal mask
+        nonlocal rows
         codes, uniques = _column_codes(spec.id, src, column)
         wanted = uniques.get_indexer(values)
-        mask &= np.isin(codes, wanted[wanted >= 0])  # -1: a value not in the table (and the code of a missing cell)
+        # A lookup by code; its last entry, False, is where code -1 (a missing cell) looks.
+        lookup = np.zeros(len(uniques) + 1, dtype=bool)
+        lookup[wanted[wanted >= 0]] = True  # -1 from get_indexer: a value not in the table
+        rows = np.flatnonzero(lookup[codes]) if rows is None else rows[lookup[codes[rows]]]
 
     if areas is not None:
         keep("area", [geography.area(a).name for a in _as_list(areas)])
@@ -171,7 +179,7 @@ def _selection(table: str, source: str, *, areas, measures, periods, **dims) -> 
         if missing:
             raise ParameterError(f"table {spec.id} has no {key} {missing[0]!r} in the {src} data; it has {sorted(present)}")
         keep(key, values)
-    return whole, mask
+    return whole, rows
 
 
 def series(

@@ -72,7 +72,8 @@ finishes; a signal while the finished run is being swapped in waits until the sw
 Speed
 -----
 Notebooks run in parallel kernels (``--jobs``) driven from threads of this process; the
-HTML export happens in-process. Kernels are forked from a warm process that has already
+HTML and Excel export happens in-process, in the main thread, so that a report thread starts its
+next notebook as soon as a notebook has run. Kernels are forked from a warm process that has already
 imported pandas, pyarrow, matplotlib and the analysis package (:mod:`analysis.run.kernels`).
 In batches of at least three notebooks per job, once the first kernels run, the zygote
 also imports what the notebooks import (found with
@@ -89,7 +90,11 @@ uses ordinary kernels. ``make bench`` (:mod:`analysis.tools.timing`) measures it
 Platforms: the fork path is used on Linux only (:func:`analysis.run.kernels.available`); on
 Windows and macOS, and with ``--no-fork`` or ``ANALYSIS_NO_FORK=1``, every kernel is an ordinary
 ``ipykernel`` started through ``jupyter_client``'s public API, ``--jobs`` of them at once; the export
-is in-process on every platform. The period lock is ``filelock``'s, processes are found and
+is in-process on every platform. Ordinary kernels are started ahead of need
+(:class:`analysis.run.kernel_adapter.KernelPool`): the first ones before the run is planned
+(:class:`_EarlyKernels`), then one whenever a notebook takes one, each warmed with what its notebook
+imports (:func:`analysis.run.preload.imports_by_notebook`); their own log is kept in the temporary
+folder while the run works (copied to ``.kernels.log`` when a report failed). The period lock is ``filelock``'s, processes are found and
 killed with ``psutil``; no POSIX-only call is made outside the zygote
 (tests/test_runner_platforms.py checks it).
 """
@@ -107,7 +112,8 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict
+import uuid
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -115,7 +121,7 @@ from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, cannot_write, make_plan
-from analysis.run.preload import notebook_imports
+from analysis.run.preload import imports_by_notebook, notebook_imports
 from analysis.run.results import (
     NOT_POSSIBLE,
     Result,
@@ -138,25 +144,118 @@ def run_command(args: argparse.Namespace) -> int:
     # starts while the parameters are checked, so the first kernel is ready half a second
     # sooner. A bad parameter closes it before any kernel was started.
     zygote = kernels.Zygote() if not args.no_fork and kernels.available() else None
+    # Without the zygote (Windows, macOS, --no-fork), the first kernels start now instead.
+    early = _EarlyKernels.start(args) if zygote is None else None
     try:
         plan = make_plan(args)
     except BaseException:
         if zygote is not None:
             zygote.close()
+        if early is not None:
+            early.close()
         raise
-    return execute(plan, zygote=zygote)
+    return execute(plan, zygote=zygote, early=early)
+
+
+class _EarlyKernels:
+    """Ordinary kernels started before the run is planned (:class:`analysis.run.kernel_adapter.KernelPool`), with
+    the manager class that will use them and its log (in the temporary folder: the staging folder does not exist
+    yet; copied into the output when a report failed)."""
+
+    def __init__(self, manager, log_path: Path, cwd: str):
+        self.manager, self.log_path, self.cwd = manager, log_path, cwd
+        self.notebook_imports: dict[str, list[str]] = {}
+        self.reading = threading.Thread(target=lambda: None)
+
+    def warm(self, notebooks: list[Path]) -> None:
+        """In a thread: find what each notebook imports (:func:`analysis.run.preload.imports_by_notebook`) and
+        have the waiting kernels import what they all import."""
+        from analysis.run import kernels
+        from analysis.run.preload import imports_by_notebook
+
+        def read() -> None:
+            with contextlib.suppress(Exception):  # an optimisation only: the notebooks import what they need
+                self.notebook_imports = imports_by_notebook(notebooks)
+                lists = list(self.notebook_imports.values())
+                common = [m for m in lists[0] if all(m in other for other in lists[1:])] if lists else []
+                kernels.warm_pool(self.manager, common)
+
+        self.reading = threading.Thread(target=read, name="notebook-imports", daemon=True)
+        self.reading.start()
+
+    def imports(self, plan: Plan) -> dict[str, list[str]]:
+        """What each notebook of the plan imports (read in :meth:`warm`, if it read the same notebooks)."""
+        from analysis.run.preload import imports_by_notebook
+
+        self.reading.join()
+        if set(plan.notebooks) <= set(self.notebook_imports):
+            return self.notebook_imports
+        return imports_by_notebook(plan.notebooks.values())
+
+    @classmethod
+    def start(cls, args: argparse.Namespace) -> _EarlyKernels | None:
+        from analysis.run import kernels
+        from analysis.run.plan import cores, list_notebooks, split_names
+
+        try:
+            nb_dir = Path(args.notebooks_dir).resolve() if args.notebooks_dir else paths.NOTEBOOKS_DIR
+            notebooks = list_notebooks(nb_dir)
+            n_notebooks = len(split_names(args.notebooks)) or len(notebooks)
+            jobs = cores() if args.jobs is None else int(args.jobs)
+            name = _kernel_name(next(iter(notebooks.values()))) if notebooks else ""
+            if not name or jobs < 1 or n_notebooks < 1:
+                return None  # the plan will say what is wrong
+            log_path = _kernel_runtime_dir() / f"{_kernel_file_stem()}{uuid.uuid4().hex[:12]}.log"
+            manager = _own_connection_files(kernels.kernel_manager_class(None, log_path=str(log_path), cwd=str(nb_dir)))
+            early = cls(manager, log_path, str(nb_dir))
+        except Exception:  # noqa: BLE001 - an optimisation only; the plan reports bad parameters
+            return None
+        try:
+            kernels.start_pool(manager, kernel_name=name, size=jobs, total=min(jobs, n_notebooks))
+        except Exception:  # noqa: BLE001 - kernels then start when they are needed
+            early.close()
+            return None
+        chosen = [notebooks[n[:-6] if n.endswith(".ipynb") else n] for n in split_names(args.notebooks) if
+                  (n[:-6] if n.endswith(".ipynb") else n) in notebooks] or list(notebooks.values())
+        early.warm(chosen)
+        return early
+
+    def fits(self, plan: Plan) -> bool:
+        return self.cwd == str(plan.notebooks_dir)
+
+    def close(self) -> None:
+        """Stop the kernels nobody took and close the log (the log file stays: :meth:`remove_log`)."""
+        from analysis.run import kernels
+
+        kernels.stop_pool(self.manager)
+        kernels.close_log(self.manager)
+
+    def remove_log(self) -> None:
+        with contextlib.suppress(OSError):
+            self.log_path.unlink()
 
 
 # ----------------------------------------------------------------------------- one notebook
 
 
-def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> Result | None:
-    """Run one report into ``staging``; None when the run was interrupted (the managers' ``cancel`` event set)
-    before it was made."""
+@dataclass
+class _Executed:
+    """A notebook that ran (or failed to), waiting for its HTML and Excel export."""
+
+    name: str
+    area: object  # geography.Area
+    folder: Path
+    nb: object  # nbformat.NotebookNode
+    failure: tuple | None
+    run_started: str
+    started: float
+
+
+def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> _Executed | None:
+    """Execute one notebook into ``staging`` with papermill (the kernel's part of a report); None when the run
+    was interrupted (the managers' ``cancel`` event set) before it was made."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.run.export import export_html, write_workbook
 
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by the runner itself
     started = time.perf_counter()
@@ -182,7 +281,7 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
         crash = ""
         # This report's own subclass: its provisioner records there how a kernel that died ended, its client the
         # code sent to the kernel.
-        manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": []})
+        manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": [], "notebook": name})
         try:
             import papermill
 
@@ -225,7 +324,15 @@ def _run_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_s
     # The notebook ran in the staging folder; record where its outputs end up.
     _replace_paths(nb, str(folder), str(final / rel))
     nbformat.write(nb, out_nb)
+    return _Executed(name, area, folder, nb, failure, run_started, started)
 
+
+def _export_one(plan: Plan, executed: _Executed, final: Path) -> Result:
+    """A report's HTML page (and analyst page, PDF), Excel workbook and result, from its executed notebook."""
+    from analysis.run.export import export_html, write_workbook
+
+    name, area, folder, nb, failure = executed.name, executed.area, executed.folder, executed.nb, executed.failure
+    run_started, started, rel = executed.run_started, executed.started, area.slug
     title = notebook_title(nb, name)
     result = Result(
         notebook=name,
@@ -387,7 +494,8 @@ def _period_lock(out: Path, period: str):
 def _expected_seconds(plan: Plan):
     """A key giving each notebook its expected run time, to start the slowest first (so the
     last kernels of a batch do not run alone): the mean time of its reports in earlier runs
-    under ``plan.out``, else its number of code cells."""
+    under ``plan.out``, else the number of calls in its code cells (a better guess of the work
+    than the number of cells: each table, figure and sentence is a call)."""
     times: dict[str, list[float]] = {}
     for record in sorted(plan.out.glob("*/run.json"))[-4:]:
         with contextlib.suppress(ValueError, OSError, AttributeError, TypeError):
@@ -397,16 +505,18 @@ def _expected_seconds(plan: Plan):
     if all(name in times for name in plan.notebooks):
         return lambda name: sum(times[name]) / len(times[name])
 
-    def code_cells(name: str) -> float:
-        import nbformat
+    def calls(name: str) -> float:
+        import ast
 
-        try:
-            nb = nbformat.read(plan.notebooks[name], as_version=4)
-        except Exception:  # noqa: BLE001 - a broken notebook fails visibly when it runs
-            return 0.0
-        return float(sum(c.cell_type == "code" for c in nb.cells))
+        from analysis.run.preload import code_cells
 
-    return code_cells
+        count = 0
+        for source in code_cells(plan.notebooks[name]):
+            with contextlib.suppress(SyntaxError):
+                count += sum(isinstance(node, ast.Call) for node in ast.walk(ast.parse(source)))
+        return float(count)
+
+    return calls
 
 
 # What the runner makes in --out besides the period folders and their locks: only entries with these prefixes that hold its
@@ -468,6 +578,21 @@ def _kernel_runtime_dir() -> Path:
     return Path(tempfile.gettempdir())
 
 
+def _kernel_name(notebook: Path) -> str:
+    """The kernel a notebook asks for (papermill starts that one), read from its JSON; ``python3`` if it names none."""
+    try:
+        spec = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get("kernelspec", {})
+    except (OSError, ValueError, AttributeError):
+        return "python3"
+    return str(spec.get("name") or "python3")
+
+
+def _kernel_file_stem() -> str:
+    """``analysis-run-kernel-<pid>-<process start in ms>-``: how this run's kernel files begin."""
+    me = _this_process()
+    return f"{KERNEL_FILE_PREFIX}{me['pid']}-{int(me['process_started'] * 1000)}-"
+
+
 def _own_connection_files(manager_class):
     """``manager_class`` whose kernels' connection files are named as the runner's own
     (``analysis-run-kernel-<pid>-<process start>-<random>.json`` in the temporary folder), so that a
@@ -476,8 +601,7 @@ def _own_connection_files(manager_class):
 
     from traitlets import default
 
-    me = _this_process()
-    stem = f"{KERNEL_FILE_PREFIX}{me['pid']}-{int(me['process_started'] * 1000)}-"
+    stem = _kernel_file_stem()
 
     class RunnerKernelManager(manager_class):
         @default("connection_file")
@@ -490,7 +614,7 @@ def _own_connection_files(manager_class):
     return RunnerKernelManager
 
 
-_KERNEL_FILE = re.compile(rf"^{re.escape(KERNEL_FILE_PREFIX)}(\d+)-(\d+)-[0-9a-f]+\.json$")
+_KERNEL_FILE = re.compile(rf"^{re.escape(KERNEL_FILE_PREFIX)}(\d+)-(\d+)-[0-9a-f]+\.(json|log)$")
 
 
 def _clean_kernel_files() -> list[str]:
@@ -498,7 +622,7 @@ def _clean_kernel_files() -> list[str]:
     stopped by a second Ctrl-C before its kernels were shut down). Other files are never touched."""
     removed = []
     folder = _kernel_runtime_dir()
-    for path in sorted(folder.glob(f"{KERNEL_FILE_PREFIX}*.json")) if folder.is_dir() else []:
+    for path in sorted(folder.glob(f"{KERNEL_FILE_PREFIX}*")) if folder.is_dir() else []:
         m = _KERNEL_FILE.match(path.name)
         if m is None or _owner_alive(int(m.group(1)), int(m.group(2)) / 1000):
             continue
@@ -560,10 +684,11 @@ def _prepare_staging(plan: Plan, final: Path, staging: Path) -> list[dict]:
 # ----------------------------------------------------------------------------- the run
 
 
-def execute(plan: Plan, zygote=None) -> int:
+def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
     """Run every (municipality, notebook) of a validated plan; see the module docstring. Returns the exit code.
 
-    ``zygote``: an already started :class:`analysis.run.kernels.Zygote` to use (closed at the end).
+    ``zygote``: an already started :class:`analysis.run.kernels.Zygote` to use (closed at the end); ``early``:
+    ordinary kernels already started (used without a zygote, stopped at the end).
     """
     from analysis.core import atomic
     from analysis.run import kernels
@@ -581,6 +706,9 @@ def execute(plan: Plan, zygote=None) -> int:
     except BaseException:
         if zygote is not None:
             zygote.close()
+        if early is not None:
+            early.close()
+            early.remove_log()
         raise
     stop = _Stop()
     with contextlib.ExitStack() as held:
@@ -598,6 +726,10 @@ def execute(plan: Plan, zygote=None) -> int:
             log_path = str(staging / ".kernels.log")
             if zygote is None and plan.fork and kernels.available():
                 zygote = kernels.Zygote(log_path=log_path)
+            if early is not None and (zygote is not None or not early.fits(plan)):
+                early.close()
+                early.remove_log()
+                early = None
             if zygote is not None:
                 n_tasks = len(plan.areas) * len(set(plan.notebooks) - set(plan.not_possible))
                 modules = notebook_imports(plan.notebooks.values())
@@ -612,7 +744,10 @@ def execute(plan: Plan, zygote=None) -> int:
                     warm = (zygote, plan.source, modules, 0, 0)
                     zygote.hold_spawns()  # the first kernels wait for these imports instead of doing them too
                 threading.Thread(target=_warm, args=warm, daemon=True).start()
-            kmc = _own_connection_files(kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir)))
+            if early is not None:
+                kmc = early.manager
+            else:
+                kmc = _own_connection_files(kernels.kernel_manager_class(zygote, log_path=log_path, cwd=str(plan.notebooks_dir)))
             managers = [kmc]
             if zygote is not None:  # if a forked kernel cannot start, that notebook retries with a plain kernel
                 plain = _own_connection_files(kernels.kernel_manager_class(None, log_path=log_path, cwd=str(plan.notebooks_dir)))
@@ -622,6 +757,13 @@ def execute(plan: Plan, zygote=None) -> int:
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
             tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
+            if zygote is None:  # ordinary kernels: each starts while the previous notebook runs
+                with contextlib.suppress(Exception):  # an optimisation only: kernels then start when needed
+                    if early is None and tasks:
+                        kernels.start_pool(kmc, kernel_name=_kernel_name(plan.notebooks[tasks[0][0]]),
+                                           size=plan.jobs, total=0)
+                    imports = early.imports(plan) if early is not None else imports_by_notebook(plan.notebooks.values())
+                    kernels.pool_tasks(kmc, [nb for nb, _ in tasks], imports)
             progress = Progress(len(tasks), quiet=plan.quiet)
             # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
             titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
@@ -634,11 +776,14 @@ def execute(plan: Plan, zygote=None) -> int:
             front_made: dict[str, dict] = {}
             front_seconds = 0.0
             try:
+                # The report threads only run notebooks; each report is exported here, in the main thread, so
+                # that a kernel slot takes the next notebook as soon as its notebook has run.
                 workers, done = _start_workers(
                     max(1, min(plan.jobs, len(tasks))), tasks, stop.cancel,
-                    lambda nb, area: _run_one(plan, nb, area, staging, final, managers, run_started),
+                    lambda nb, area: _execute_one(plan, nb, area, staging, final, managers, run_started),
                 )
-                for result in _finished(done, len(tasks), workers):
+                for executed in _finished(done, len(tasks), workers):
+                    result = _export_one(plan, executed, final)
                     results.append(result)
                     progress.update(result)
                     left_in_area[result.folder] -= 1
@@ -654,7 +799,12 @@ def execute(plan: Plan, zygote=None) -> int:
             # Every kernel is gone: close the logs (and the zygote, which writes to one) before the
             # log may be deleted and the folder renamed (Windows refuses both while a file is open).
             for manager in managers:
+                kernels.stop_pool(manager)
                 kernels.close_log(manager)
+            if early is not None:
+                if any(r.status == "failed" for r in results):
+                    shutil.copyfile(early.log_path, staging / ".kernels.log")
+                early.remove_log()
             if zygote is not None:
                 zygote.close()
                 zygote = None
@@ -683,6 +833,9 @@ def execute(plan: Plan, zygote=None) -> int:
             stop.stopping = True  # from here a second Ctrl-C is noted, not obeyed: the clean-up finishes
             _stop_kernels(stop.cancel, managers, zygote, workers)
             zygote = None
+            if early is not None:
+                early.close()
+                early.remove_log()
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, KeyboardInterrupt):
                 _summarise_interrupted(exc, tasks, results, final)
@@ -819,6 +972,7 @@ def _stop_kernels(cancel: threading.Event, managers: list, zygote, workers: list
 
     cancel.set()
     for manager in managers:
+        kernels.stop_pool(manager)
         kernels.kill_kernels(manager)
     if zygote is not None:
         zygote.kill()

@@ -226,15 +226,16 @@ class TableOfContents(Preprocessor):
 # ----------------------------------------------------------------------------- HTML export
 
 
-_EXPORTERS: dict[tuple, object] = {}
-_EXPORTER_LOCK = threading.Lock()
+_EXPORTERS: dict[bool, object] = {}
+# Exporters are not thread-safe: one per variant, used by one thread at a time (an export is Python work
+# that holds the GIL anyway). One exporter means its templates are compiled once per run, not once per thread.
+_EXPORTER_LOCK = threading.RLock()
 
 
 def _exporter(include_code: bool):
-    """An HTMLExporter per thread and variant (exporters are not thread-safe)."""
-    key = (threading.get_ident(), include_code)
-    with _EXPORTER_LOCK:
-        exp = _EXPORTERS.get(key)
+    """The HTMLExporter of a variant (call it holding ``_EXPORTER_LOCK``)."""
+    key = include_code
+    exp = _EXPORTERS.get(key)
     if exp is None:
         from traitlets.config import Config
 
@@ -262,8 +263,7 @@ def _exporter(include_code: bool):
         if not include_code:
             exp.register_preprocessor(LeadershipFilter(), enabled=True)
         exp.register_preprocessor(TableOfContents(), enabled=True)
-        with _EXPORTER_LOCK:
-            _EXPORTERS[key] = exp
+        _EXPORTERS[key] = exp
     return exp
 
 
@@ -335,7 +335,8 @@ def export_html(
     }
     if result is not None and result.status != "ok":
         resources["analysis_failure"] = _failure(result)
-    page, _ = _exporter(include_code=variant == "analyst").from_notebook_node(nb, resources=resources)
+    with _EXPORTER_LOCK:
+        page, _ = _exporter(include_code=variant == "analyst").from_notebook_node(nb, resources=resources)
     return page
 
 

@@ -171,7 +171,17 @@ class ZygoteProvisioner(LocalProvisioner):
             raise RunInterrupted("the run was interrupted; no new kernel is started")
         zygote = getattr(self.parent, "zygote", None)
         argv = ipykernel_arguments(cmd)
-        if zygote is None or argv is None:
+        pool = getattr(self.parent, "pool", None)
+        started = None
+        if pool is not None and not getattr(self.parent, "pool_member", False):
+            started = pool.take(cmd, kwargs, self.parent.connection_file, getattr(self.parent, "notebook", None))
+        if started is not None:  # a kernel the pool started ahead of need, with this very command and environment
+            self.process, self.pid, self.pgid = started.process, started.pid, started.pgid
+            self.connection_info = started.connection_info
+            self.pooled = started  # its manager holds the file the kernel was started with, until cleanup
+            info = self.connection_info
+            await pool.refill()
+        elif zygote is None or argv is None:
             info = await super().launch_kernel(cmd, **kwargs)
         else:
             cwd = str(kwargs.get("cwd") or os.getcwd())
@@ -216,6 +226,10 @@ class ZygoteProvisioner(LocalProvisioner):
             live = getattr(self.parent, "live_kernels", None)
             if self.pid and live is not None:
                 live.pop(int(self.pid), None)
+            pooled = getattr(self, "pooled", None)
+            if pooled is not None:  # the file the kernel was started with (the manager removes its own copy)
+                pooled.release()
+                self.pooled = None
 
 
 async def until_exited(provisioner: LocalProvisioner, seconds: float = EXIT_WAIT) -> None:
@@ -223,6 +237,249 @@ async def until_exited(provisioner: LocalProvisioner, seconds: float = EXIT_WAIT
     deadline = time.monotonic() + seconds
     while provisioner.has_process and await provisioner.poll() is None and time.monotonic() < deadline:
         await asyncio.sleep(EXIT_POLL)
+
+
+class PooledKernel:
+    """A kernel the pool started: what a provisioner takes over from it."""
+
+    def __init__(self, manager: AsyncKernelManager, cmd: list[str], kwargs: dict[str, Any]):
+        # The manager that started it is kept until the kernel is gone: when garbage-collected, a manager
+        # removes its connection file, which a kernel still starting has perhaps not read yet.
+        self.manager = manager
+        self.connection_file = manager.connection_file
+        self.cmd, self.env, self.cwd = list(cmd), dict(kwargs.get("env") or {}), kwargs.get("cwd")
+        self.notebook: str | None = None  # the notebook it was warmed for
+        self.warmed = threading.Event()  # set once the kernel has answered the last warm-up request
+
+    def started(self, manager: AsyncKernelManager) -> None:
+        provisioner = manager.provisioner
+        self.process, self.pid, self.pgid = provisioner.process, provisioner.pid, provisioner.pgid
+        self.connection_info = dict(provisioner.connection_info)
+
+    def fits(self, cmd: list[str], kwargs: dict[str, Any], connection_file: str) -> bool:
+        """Whether it was started as a manager would start one now (same command, environment, folder)."""
+        own = [part.replace(self.connection_file, connection_file) for part in self.cmd]
+        return own == list(cmd) and self.env == dict(kwargs.get("env") or {}) and self.cwd == kwargs.get("cwd")
+
+    def warm(self, modules: list[str], notebook: str | None = None) -> None:
+        """Have the kernel import ``modules`` now (a thread of this process sends the request and waits for the
+        reply), without a trace in the notebook: a silent request (no execution count, no history) run in a
+        namespace of its own. A notebook that takes the kernel sooner waits for the imports at its first cell.
+        ``notebook``: the notebook it is warmed for (the pool gives it to that notebook first)."""
+        if notebook is not None:
+            self.notebook = notebook
+        if modules:
+            self.warmed.clear()
+            code = f"exec({WARM_CODE!r}, {{'names': {list(modules)!r}}})"
+            threading.Thread(target=_send_silently, args=(self.connection_info, code, self.process, self.warmed),
+                             name="kernel-warm-up", daemon=True).start()
+
+    def release(self) -> None:
+        """Remove the connection file it was started with (once the kernel is gone) and let go of its manager."""
+        if self.manager is not None:
+            with contextlib.suppress(OSError):
+                self.manager.cleanup_connection_file()
+            self.manager = None
+
+
+WARM_CODE = """import importlib
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+def _send_silently(connection_info: dict, code: str, process, done: threading.Event, seconds: float = 600.0) -> None:
+    """Run ``code`` silently in the kernel at ``connection_info``; return once it replied (then ``done`` is set),
+    ended, or after ``seconds``.
+
+    The request is sent at once: ZeroMQ delivers it when the starting kernel has bound its socket.
+    """
+    from jupyter_client.blocking import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_info(connection_info)
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                reply = client.get_shell_msg(timeout=1)
+            except Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                done.set()
+                return
+    except Exception:  # noqa: BLE001 - an optimisation only: the notebook imports what it needs itself
+        pass
+    finally:
+        client.stop_channels()
+
+
+class KernelPool:
+    """Ordinary kernels started ahead of need; the next manager of the class that starts a kernel takes one.
+
+    Without the zygote (Windows, macOS, ``--no-fork``) every kernel starts Python and ipykernel (0.3-0.5 s
+    here, seconds on Windows) and then imports what its notebook needs (pandas, matplotlib, seaborn with
+    scipy, statsmodels: up to 1.5 s) before its first result. A pooled kernel does that ahead of need: the
+    first ones while the runner is still planning, the next ones while the first notebooks run, so that
+    neither waits on the batch's critical path and the last notebook of a batch does not run alone through
+    its imports while a core is idle. Once the run is planned (:meth:`set_tasks`), the k-th kernel is warmed
+    for the k-th notebook in the run's order (:meth:`PooledKernel.warm`) and a manager starting a kernel for
+    that notebook (its ``notebook`` attribute) takes it first.
+
+    A pooled kernel is started through the manager class's own public start sequence (``pre_start_kernel``,
+    then the provisioner's ``launch_kernel``), so it has exactly the command, environment and folder any
+    kernel of the class would have; a manager takes it only if that still holds (:meth:`PooledKernel.fits`;
+    if not, the pool closes and every manager starts its own). The provisioner returns the pooled kernel's
+    connection info, which ``jupyter_client`` takes as the truth (the way remote provisioners hand over their
+    kernels). At most ``size`` kernels wait at a time, and at most ``total`` are ever started (the run's
+    number of notebooks: no kernel is started that no notebook will use).
+    """
+
+    def __init__(self, manager_class: type, kernel_name: str, size: int, total: int):
+        self.manager_class = manager_class
+        self.kernel_name = kernel_name
+        self.size = max(0, size)
+        self.total = max(0, total)
+        self.started = 0
+        self.taken = 0
+        self.ready: list[PooledKernel] = []
+        self.order: list[str] = []  # the run's notebooks, in the order the kernels will be taken
+        self.modules: dict[str, list[str]] = {}
+        self.warmed = 0  # kernels given a notebook (index into order)
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def set_tasks(self, notebooks: list[str], modules: dict[str, list[str]]) -> None:
+        """The run's notebooks in order (one kernel each) and what each imports, once the run is planned: the
+        waiting kernels are warmed for the first ones; waiting kernels beyond the number needed are stopped."""
+        with self.lock:
+            self.total = len(notebooks)
+            self.order, self.modules = list(notebooks), dict(modules)
+            keep = max(0, self.total - self.taken)
+            extra = self.ready[keep:]
+            del self.ready[keep:]
+            self.started -= len(extra)
+            cold = [k for k in self.ready if k.notebook is None]
+        for kernel in extra:
+            self.stop(kernel)
+        for kernel in cold:
+            self._warm(kernel)
+
+    def _warm(self, kernel: PooledKernel) -> None:
+        with self.lock:
+            if self.warmed >= len(self.order):
+                return
+            notebook = self.order[self.warmed]
+            self.warmed += 1
+        kernel.warm(self.modules.get(notebook, []), notebook)
+
+    def warm_waiting(self, modules: list[str]) -> None:
+        """Have the waiting kernels import ``modules`` (what every notebook of the run imports) before it is
+        known which notebook each will run."""
+        with self.lock:
+            waiting = [k for k in self.ready if k.notebook is None]
+        for kernel in waiting:
+            kernel.warm(modules)
+
+    def _room(self) -> bool:
+        return not self.closed and len(self.ready) < self.size and self.started < self.total
+
+    async def fill(self) -> None:
+        """Start kernels until ``size`` wait (or ``total`` were started); they start while this returns."""
+        while True:
+            with self.lock:
+                if not self._room():
+                    return
+                self.started += 1  # counted before the start, so two fills never start one too many
+            manager = self.manager_class(kernel_name=self.kernel_name)
+            manager.pool_member = True
+            cmd, kwargs = await manager.pre_start_kernel(extra_arguments=notebook_client_arguments())
+            kernel = PooledKernel(manager, cmd, kwargs)  # before the launch, which adds to the environment
+            await manager.provisioner.launch_kernel(cmd, **kwargs)
+            kernel.started(manager)
+            with self.lock:
+                closed = self.closed
+                if not closed:
+                    self.ready.append(kernel)
+            if closed:
+                self.stop(kernel)
+                return
+            self._warm(kernel)
+
+    async def refill(self) -> None:
+        try:
+            await self.fill()
+        except Exception:  # noqa: BLE001 - an optimisation only: kernels then start when they are needed
+            pass
+
+    def take(self, cmd: list[str], kwargs: dict[str, Any], connection_file: str, notebook: str | None = None):
+        """A waiting kernel started as ``cmd``/``kwargs`` would start one (the one warmed for ``notebook`` if there
+        is one), or None."""
+        while True:
+            with self.lock:
+                if not self.ready:
+                    return None
+                at = next((i for i, k in enumerate(self.ready) if notebook and k.notebook == notebook), 0)
+                kernel = self.ready.pop(at)
+                self.taken += 1
+            if kernel.process.poll() is not None:  # it ended while it waited: try the next one
+                self.stop(kernel)
+                continue
+            if not kernel.fits(cmd, kwargs, connection_file):
+                self.stop(kernel)
+                self.close()
+                return None
+            return kernel
+
+    def stop(self, kernel: PooledKernel) -> None:
+        live = getattr(self.manager_class, "live_kernels", {})
+        process = live.pop(int(kernel.pid), None)
+        if process is not None:
+            kill_tree(process)
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            kernel.process.kill()
+            kernel.process.wait(EXIT_WAIT)
+        kernel.release()
+
+    def close(self) -> None:
+        """Stop the kernels no manager took; start no more (idempotent)."""
+        with self.lock:
+            self.closed = True
+            left, self.ready = self.ready, []
+        for kernel in left:
+            self.stop(kernel)
+
+
+def notebook_client_arguments() -> list[str]:
+    """The arguments nbclient (papermill's executor) adds when it starts an ipykernel: its history file
+    (``NotebookClient.ipython_hist_file``, ``:memory:``), so a pooled kernel is started just as it would."""
+    from nbclient import NotebookClient
+
+    return [f"--HistoryManager.hist_file={NotebookClient.ipython_hist_file.default_value}"]
+
+
+def pool_tasks(manager_class: type, notebooks: list[str], modules: dict[str, list[str]]) -> None:
+    """Tell the class's pool the run's notebooks in order and what each imports (:meth:`KernelPool.set_tasks`),
+    and start kernels up to its size."""
+    pool = getattr(manager_class, "pool", None)
+    if pool is not None:
+        pool.set_tasks(notebooks, modules)
+        with contextlib.suppress(Exception):  # an optimisation only: kernels then start when they are needed
+            asyncio.run(pool.fill())
+
+
+def start_pool(manager_class: type, *, kernel_name: str, size: int, total: int) -> KernelPool:
+    """Give ``manager_class`` (from :func:`manager_class`, ordinary kernels) a :class:`KernelPool` and start its
+    first kernels (this returns once they are launched, not once they are ready)."""
+    pool = KernelPool(manager_class, kernel_name, size, total)
+    manager_class.pool = pool
+    asyncio.run(pool.fill())
+    return pool
 
 
 class ProvisionedKernelSpecs(KernelSpecManager):
@@ -315,6 +572,7 @@ def manager_class(zygote, *, env: dict[str, str], log_path: str | None = None, c
         "kernel_output": output,
         "live_kernels": {},
         "cancel": threading.Event(),
+        "pool": None,
     }
 
     class BatchKernelManager(AsyncKernelManager):

@@ -441,6 +441,37 @@ def kernel_manager_class(zygote: Zygote | None, *, log_path: str | None = None, 
     return kernel_adapter.manager_class(zygote, env=THREAD_LIMITS, log_path=log_path, cwd=cwd)
 
 
+def start_pool(manager_class, *, kernel_name: str, size: int, total: int) -> None:
+    """Start ``size`` ordinary kernels of ``manager_class`` ahead of need (at most ``total`` in all); each kernel
+    the class starts later takes one of them and a new one starts in its place
+    (:class:`analysis.run.kernel_adapter.KernelPool`)."""
+    from analysis.run import kernel_adapter
+
+    kernel_adapter.start_pool(manager_class, kernel_name=kernel_name, size=size, total=total)
+
+
+def pool_tasks(manager_class, notebooks: list[str], modules: dict[str, list[str]]) -> None:
+    """The run's notebooks in order (one kernel each) and the modules each imports, once it is planned: the pool
+    starts no more kernels than that and warms each for its notebook."""
+    from analysis.run import kernel_adapter
+
+    kernel_adapter.pool_tasks(manager_class, notebooks, modules)
+
+
+def warm_pool(manager_class, modules: list[str]) -> None:
+    """Have the kernels waiting in the pool import ``modules`` (what every notebook of the run imports)."""
+    pool = getattr(manager_class, "pool", None)
+    if pool is not None:
+        pool.warm_waiting(modules)
+
+
+def stop_pool(manager_class) -> None:
+    """Stop the pooled kernels that no notebook took (at the end of a run, or when it is interrupted)."""
+    pool = getattr(manager_class, "pool", None)
+    if pool is not None:
+        pool.close()
+
+
 def kill_kernels(manager_class) -> None:
     """Kill every kernel (and what it started) still running from ``manager_class`` (on interrupt)."""
     from analysis.run import kernel_adapter

@@ -26,13 +26,29 @@ def _python_source(cell_source: str) -> str:
         return "\n".join(line for line in cell_source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
+def code_cells(notebook_path) -> list[str]:
+    """The code cells of a notebook as plain Python (magics turned into calls), read from its JSON; [] if it
+    cannot be read."""
+    import json
+
+    try:
+        cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    sources = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append(_python_source("".join(source) if isinstance(source, list) else str(source)))
+    return sources
+
+
 def notebook_imports(notebook_paths) -> list[str]:
     """The modules the notebooks import, directly or through analysis modules (also inside functions).
 
     Returns analysis.* modules and modules of :data:`HEAVY_PACKAGES`, in a stable order.
     """
     import ast
-    import json
 
     package_dir = Path(__file__).resolve().parents[1]  # the analysis package
     found: dict[str, None] = {}
@@ -64,17 +80,11 @@ def notebook_imports(notebook_paths) -> list[str]:
                         todo.append(name)
 
     for path in notebook_paths:
-        try:  # the notebook's JSON as it is (nbformat's validation is not needed to find imports)
-            cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
-        except Exception:  # noqa: BLE001
-            continue
-        for cell in cells:
-            if cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                try:
-                    visit(ast.parse(_python_source("".join(source) if isinstance(source, list) else source)))
-                except SyntaxError:
-                    continue
+        for source in code_cells(path):  # the notebook's JSON as it is (nbformat's validation is not needed)
+            try:
+                visit(ast.parse(source))
+            except SyntaxError:
+                continue
     while todo:
         name = todo.pop()
         source = source_file(name)
@@ -84,3 +94,113 @@ def notebook_imports(notebook_paths) -> list[str]:
             except SyntaxError:
                 continue
     return sorted(n for n in found if n != "analysis")
+
+
+def imports_by_notebook(notebook_paths) -> dict[str, list[str]]:
+    """For each notebook (by file stem), what its run imports, for warming a kernel ahead of it
+    (:class:`analysis.run.kernel_adapter.KernelPool`): analysis modules and :data:`HEAVY_PACKAGES`.
+
+    Module-level imports are followed through every analysis module; imports inside functions only in
+    the modules the notebook imports itself and their packages' modules (``from analysis.analyses import
+    trends`` counts ``trends.figures``' seaborn; key figures, which use trends' computations but not
+    its figures, do not). A guess: a module missed is imported by the notebook, one too many costs time.
+    """
+    import ast
+
+    package_dir = Path(__file__).resolve().parents[1]
+    parsed: dict[str, tuple[list[str], list[str]] | None] = {}
+
+    def source_file(name: str) -> Path | None:
+        path = package_dir.joinpath(*name.split(".")[1:])
+        for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def names_of(node, module: str | None) -> list[str]:
+        if isinstance(node, ast.Import):
+            return [a.name for a in node.names]
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level and module:  # relative: from .compute import x (in a package's module)
+                parts = module.split(".")
+                is_package = source_file(module) is not None and source_file(module).name == "__init__.py"
+                keep = len(parts) - node.level + (1 if is_package else 0)
+                base = ".".join(parts[:keep] + ([base] if base else []))
+            names = [base] if base else []
+            if base.split(".")[0] == "analysis":
+                names += [f"{base}.{a.name}" for a in node.names if source_file(f"{base}.{a.name}") is not None]
+            return names
+        return []
+
+    def imports_of(tree, module: str | None) -> tuple[list[str], list[str]]:
+        """(module-level imports, imports inside functions) of a module's or a cell's syntax tree."""
+        top: list[str] = []
+        inner: list[str] = []
+
+        def walk(statements, in_function: bool) -> None:  # statements only: an import is one
+            for statement in statements:
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    (inner if in_function else top).extend(names_of(statement, module))
+                    continue
+                nested = in_function or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    block = getattr(statement, field, None)
+                    if isinstance(block, list):
+                        walk(block, nested)
+
+        walk(tree.body, False)
+        return top, inner
+
+    def used_by_name(tree) -> list[str]:
+        """The analysis modules a notebook's code uses by name: ``from analysis.analyses import trends`` names
+        trends, not the package analysis.analyses (whose other modules it merely loads)."""
+        used = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                used += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [f"{node.module}.{a.name}" for a in node.names if source_file(f"{node.module}.{a.name}")]
+                used += modules if len(modules) == len(node.names) else [node.module, *modules]
+        return [n for n in used if n.split(".")[0] == "analysis"]
+
+    def module_imports(name: str) -> tuple[list[str], list[str]]:
+        if name not in parsed:
+            source = source_file(name)
+            try:
+                parsed[name] = imports_of(ast.parse(source.read_text(encoding="utf-8")), name) if source else ([], [])
+            except (SyntaxError, OSError, UnicodeDecodeError):
+                parsed[name] = ([], [])
+        return parsed[name]
+
+    def wanted(name: str) -> bool:
+        top = name.split(".")[0]
+        return top == "analysis" or top in HEAVY_PACKAGES
+
+    result: dict[str, list[str]] = {}
+    for path in notebook_paths:
+        path = Path(path)
+        direct: list[str] = []
+        own: list[str] = []
+        for source in code_cells(path):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            top, inner = imports_of(tree, None)
+            direct += top + inner
+            own += used_by_name(tree)
+        found: dict[str, None] = {}
+        todo = [n for n in direct if wanted(n)]
+        while todo:
+            name = todo.pop(0)
+            if name in found:
+                continue
+            found[name] = None
+            if name.split(".")[0] != "analysis":
+                continue
+            top, inner = module_imports(name)
+            follow = top + (inner if any(name == d or name.startswith(d + ".") for d in own) else [])
+            todo += [n for n in follow if wanted(n) and n not in found]
+        result[path.stem] = [n for n in found if n != "analysis"]
+    return result
