@@ -307,14 +307,19 @@ def _factorized(path: str, mtime_ns: int, column: str) -> tuple[np.ndarray, pd.I
         codes, uniques = pd.factorize(values.to_pandas(), use_na_sentinel=True)
         return codes, pd.Index(uniques)
     values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    indices = values.indices
+    if indices.null_count:
+        codes = indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        present = codes[codes >= 0]
+    else:  # no missing cell: the parquet indices as they are (no copy)
+        codes = present = indices.to_numpy(zero_copy_only=False)
     dictionary = values.dictionary
     # A parquet dictionary may hold values no row has; the distinct values are those that occur.
-    used = np.bincount(codes[codes >= 0], minlength=len(dictionary)) > 0
+    used = np.bincount(present, minlength=len(dictionary)) > 0
     if not used.all():
-        renumber = np.full(len(dictionary), -1, dtype=np.intp)
+        renumber = np.full(len(dictionary), -1, dtype=codes.dtype)
         renumber[used] = np.arange(int(used.sum()))
-        codes = np.where(codes >= 0, renumber[codes], -1)
+        codes = np.where(codes >= 0, renumber[codes], -1).astype(codes.dtype, copy=False)
         dictionary = dictionary.filter(pa.array(used))
     return codes, pd.Index(dictionary.to_pandas())
 

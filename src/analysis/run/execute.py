@@ -778,11 +778,14 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
             try:
                 # The report threads only run notebooks; each report is exported here, in the main thread, so
                 # that a kernel slot takes the next notebook as soon as its notebook has run.
+                n_workers = max(1, min(plan.jobs, len(tasks)))
                 workers, done = _start_workers(
-                    max(1, min(plan.jobs, len(tasks))), tasks, stop.cancel,
+                    n_workers, tasks, stop.cancel,
                     lambda nb, area: _execute_one(plan, nb, area, staging, final, managers, run_started),
                 )
-                for executed in _finished(done, len(tasks), workers):
+
+                def export(executed: _Executed) -> None:
+                    nonlocal front_seconds
                     result = _export_one(plan, executed, final)
                     results.append(result)
                     progress.update(result)
@@ -794,6 +797,9 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
                         front_made[result.folder] = write_area_front_page(
                             plan, staging, areas[result.folder], _footer(plan, run_started))
                         front_seconds += time.perf_counter() - front_started
+
+                for executed in _finished(done, len(tasks), workers):
+                    export(executed)
             finally:
                 progress.close()
             # Every kernel is gone: close the logs (and the zygote, which writes to one) before the

@@ -6,7 +6,8 @@ Measured in one go, on the demo data by default:
    default) and with ordinary ones (``ANALYSIS_NO_FORK=1``: the path of Windows and macOS);
 2. the same notebooks run by the plain command lines, one after the other:
    ``papermill notebooks/X.ipynb out.ipynb -p ...`` then ``jupyter nbconvert --to html out.ipynb``;
-3. the ratio of each path to them (target for both: at most 0.35);
+   steps 1 and 2 alternate in ``--rounds`` rounds (default 3; each run into a new folder, as a first run);
+3. the ratio of each path's median to the command lines' median (target for both: at most 0.35);
 4. ``analysis run --all-municipalities`` (wall time, target at most 10 minutes on 2 cores, and
    the peak memory of the whole process tree: the sum of the proportional set sizes (PSS) of
    the runner, its kernel zygote and every kernel, sampled four times a second; PSS counts
@@ -24,7 +25,7 @@ Measured in one go, on the demo data by default:
 
 Outputs go to ``.bench/`` in the project (never to outputs/); the figures are printed and
 written to ``.bench/bench.json``. Options: ``--source``, ``--municipality``, ``--notebooks``,
-``--jobs``, ``--skip-all`` (only steps 1-3), ``--skip-cli``, ``--skip-large`` (no step 5),
+``--jobs``, ``--rounds``, ``--skip-all`` (only steps 1-3), ``--skip-cli``, ``--skip-large`` (no step 5),
 ``--large-only`` (only step 5), ``--large-mb`` (size of the large PTVC01 file, default 210),
 ``--large-spells-mb`` (size of the large forloeb.csv, default 200; 0 skips it).
 """
@@ -432,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-all", action="store_true", help="skip the all-municipalities run")
     parser.add_argument("--skip-cli", action="store_true", help="skip the plain command-line sequence")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of steps 1-2 (each: fork, no fork, command lines); medians are compared (default 3)")
     parser.add_argument("--skip-large", action="store_true", help="skip the large-file build")
     parser.add_argument("--large-only", action="store_true", help="only the large-file build")
     parser.add_argument("--large-mb", type=float, default=210.0, help="size of the large raw CSV in MB (default 210)")
@@ -483,38 +486,44 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "-c", "import pandas, matplotlib.pyplot, papermill, nbconvert, pyarrow.parquet"],
                    check=False, env=env)
 
-    # 1. the runner, one municipality: the fork path (Linux's default) and the path of Windows and macOS
+    # 1. and 2., in rounds: the runner for one municipality with the fork path (Linux's default) and with
+    # ordinary kernels (the path of Windows and macOS), then the plain command lines one after the other. The
+    # machine's speed drifts; alternating the three and taking each one's median compares them at the same moments.
+    from statistics import median
+
     from analysis.run import kernels
 
-    paths_run = {}  # key in results -> (wall seconds, CPU seconds)
     modes = [("runner_one_municipality", "fork", {}), ("runner_no_fork_one_municipality", "no fork", {kernels.NO_FORK_ENV: "1"})]
     if not kernels.platform_can_fork():  # only the ordinary kernels exist here
         modes = modes[1:]
-    for key, label, extra in modes:
-        out1 = root / key
-        mode_env = {k: v for k, v in env.items() if k != kernels.NO_FORK_ENV}
-        mode_env.update(extra)
-        cpu0 = _children_cpu()
-        secs, code, _ = _timed([*_analysis_cmd(), "run", "--municipality", area.name, "--out", str(out1), *common], env=mode_env)
-        cpu_runner = _children_cpu() - cpu0
-        paths_run[key] = (secs, cpu_runner)
-        results[f"{key}_seconds"] = round(secs, 2)
-        results[f"{key}_cpu_seconds"] = round(cpu_runner, 2)
-        results[f"{key}_failed_reports"] = _failed_reports(out1 / period)
-        print(f"  analysis run ({label}), {area.name}: {secs:7.1f} s  (CPU {cpu_runner:.1f} s; exit {code}, "
-              f"{results[f'{key}_failed_reports']} failed reports)", flush=True)
-        results[f"{key}_breakdown"] = _breakdown(out1 / period)
-        _print_breakdown(f"where the time goes ({label})", results[f"{key}_breakdown"])
-
-    # 2. the plain command lines, one after the other
-    if not args.skip_cli:
-        cli_dir = root / "cli"
+    rounds = max(1, args.rounds)
+    runs: dict[str, list[tuple[float, float]]] = {key: [] for key, _, _ in modes}
+    cli_runs: list[tuple[float, float]] = []
+    failures = 0
+    papermill, jupyter = _tool("papermill"), _tool("jupyter")
+    for r in range(1, rounds + 1):
+        for key, label, extra in modes:
+            out1 = root / key / f"round-{r}"
+            mode_env = {k: v for k, v in env.items() if k != kernels.NO_FORK_ENV}
+            mode_env.update(extra)
+            cpu0 = _children_cpu()
+            secs, code, _ = _timed([*_analysis_cmd(), "run", "--municipality", area.name, "--out", str(out1), *common],
+                                   env=mode_env)
+            cpu_runner = _children_cpu() - cpu0
+            runs[key].append((secs, cpu_runner))
+            failed = _failed_reports(out1 / period)
+            results[f"{key}_failed_reports"] = results.get(f"{key}_failed_reports", 0) + failed
+            print(f"  round {r}: analysis run ({label}), {area.name}: {secs:7.1f} s  (CPU {cpu_runner:.1f} s; "
+                  f"exit {code}, {failed} failed reports)", flush=True)
+            if r == rounds:
+                results[f"{key}_breakdown"] = _breakdown(out1 / period)
+        if args.skip_cli:
+            continue
+        cli_dir = root / "cli" / f"round-{r}"
         folder = cli_dir / area.slug
         folder.mkdir(parents=True)
-        papermill, jupyter = _tool("papermill"), _tool("jupyter")
         started = time.perf_counter()
         cpu0 = _children_cpu()
-        failures = 0
         for name, path in notebooks.items():
             out_nb = cli_dir / f"{name}.ipynb"
             pm = subprocess.run(
@@ -524,12 +533,28 @@ def main(argv: list[str] | None = None) -> int:
             )
             failures += pm.returncode != 0
             subprocess.run([jupyter, "nbconvert", "--to", "html", str(out_nb)], env=env, capture_output=True)
-        cli_secs = time.perf_counter() - started
-        cpu_cli = _children_cpu() - cpu0
+        cli_runs.append((time.perf_counter() - started, _children_cpu() - cpu0))
+        print(f"  round {r}: papermill + jupyter nbconvert, one by one: {cli_runs[-1][0]:7.1f} s  "
+              f"(CPU {cli_runs[-1][1]:.1f} s)", flush=True)
+
+    paths_run = {}  # key in results -> (median wall seconds, median CPU seconds)
+    for key, label, _ in modes:
+        secs, cpu_runner = median(w for w, _ in runs[key]), median(c for _, c in runs[key])
+        paths_run[key] = (secs, cpu_runner)
+        results[f"{key}_seconds"] = round(secs, 2)
+        results[f"{key}_cpu_seconds"] = round(cpu_runner, 2)
+        results[f"{key}_rounds"] = [round(w, 2) for w, _ in runs[key]]
+        print(f"  analysis run ({label}), {area.name}, median of {rounds}: {secs:7.1f} s  (CPU {cpu_runner:.1f} s)",
+              flush=True)
+        _print_breakdown(f"where the time goes ({label}, last round)", results[f"{key}_breakdown"])
+
+    if cli_runs:
+        cli_secs, cpu_cli = median(w for w, _ in cli_runs), median(c for _, c in cli_runs)
         results["cli_sequence_seconds"] = round(cli_secs, 2)
         results["cli_sequence_cpu_seconds"] = round(cpu_cli, 2)
+        results["cli_sequence_rounds"] = [round(w, 2) for w, _ in cli_runs]
         results["cli_sequence_failed_notebooks"] = failures
-        print(f"  papermill + jupyter nbconvert, one by one: {cli_secs:7.1f} s  (CPU {cpu_cli:.1f} s; "
+        print(f"  papermill + jupyter nbconvert, one by one, median of {rounds}: {cli_secs:7.1f} s  (CPU {cpu_cli:.1f} s; "
               f"{failures} failed notebooks)", flush=True)
         for key, (secs, cpu_runner) in paths_run.items():
             # "ratio"/"cpu_ratio": the platform's default path (fork on Linux), as before; the no-fork path beside it

@@ -76,7 +76,7 @@ def figure_volume(vol: pd.DataFrame, setup: Setup, source: str):
             ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color=colours.NOTE_TEXT)
         else:
             sns.lineplot(data=data, x="x", y="activation_pct", hue="area", hue_order=areas_in_data(data, setup.areas),
-                         palette=palette, ax=ax, linewidth=1.6, legend=False)
+                         palette=palette, ax=ax, linewidth=1.6, legend=False, estimator=None)
         ax.set_title("Alle målgrupper" if g == TG_TOTAL else g, fontsize=10.5)
         ax.set_ylabel("")
         ax.set_ylim(bottom=0)
@@ -172,7 +172,7 @@ def figure_paid_hours(hours: pd.DataFrame, setup: Setup, source: str):
         ax.text(0.5, 0.5, "Ingen data", transform=ax.transAxes, ha="center", color=colours.NOTE_TEXT)
     else:
         sns.lineplot(data=data, x="x", y="share_with_hours_pct", hue="area",
-                     hue_order=areas_in_data(data, setup.areas), palette=palette, ax=ax, linewidth=1.8)
+                     hue_order=areas_in_data(data, setup.areas), palette=palette, ax=ax, linewidth=1.8, estimator=None)
         ax.legend(title="", loc="upper left", fontsize=8.5)
     ax.set_ylabel("")
     ax.set_ylim(bottom=0)
