@@ -26,6 +26,15 @@ def _python_source(cell_source: str) -> str:
         return "\n".join(line for line in cell_source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
+def _source_file(name: str) -> Path | None:
+    """The file of an analysis module or package (``analysis.present.report`` -> present/report.py), or None."""
+    path = Path(__file__).resolve().parents[1].joinpath(*name.split(".")[1:])
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def code_cells(notebook_path) -> list[str]:
     """The code cells of a notebook as plain Python (magics turned into calls), read from its JSON; [] if it
     cannot be read."""
@@ -50,17 +59,9 @@ def notebook_imports(notebook_paths) -> list[str]:
     """
     import ast
 
-    package_dir = Path(__file__).resolve().parents[1]  # the analysis package
     found: dict[str, None] = {}
     todo: list[str] = []
-
-    def source_file(name: str) -> Path | None:
-        """The file of an analysis module or package (``analysis.present.report`` -> present/report.py)."""
-        path = package_dir.joinpath(*name.split(".")[1:])
-        for candidate in (path.with_suffix(".py"), path / "__init__.py"):
-            if candidate.is_file():
-                return candidate
-        return None
+    source_file = _source_file
 
     def visit(tree) -> None:
         for node in ast.walk(tree):
@@ -107,15 +108,8 @@ def imports_by_notebook(notebook_paths) -> dict[str, list[str]]:
     """
     import ast
 
-    package_dir = Path(__file__).resolve().parents[1]
     parsed: dict[str, tuple[list[str], list[str]] | None] = {}
-
-    def source_file(name: str) -> Path | None:
-        path = package_dir.joinpath(*name.split(".")[1:])
-        for candidate in (path.with_suffix(".py"), path / "__init__.py"):
-            if candidate.is_file():
-                return candidate
-        return None
+    source_file = _source_file
 
     def names_of(node, module: str | None) -> list[str]:
         if isinstance(node, ast.Import):
