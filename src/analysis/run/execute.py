@@ -171,7 +171,6 @@ class _EarlyKernels:
         """In a thread: find what each notebook imports (:func:`analysis.run.preload.imports_by_notebook`) and
         have the waiting kernels import what they all import."""
         from analysis.run import kernels
-        from analysis.run.preload import imports_by_notebook
 
         def read() -> None:
             with contextlib.suppress(Exception):  # an optimisation only: the notebooks import what they need
@@ -185,8 +184,6 @@ class _EarlyKernels:
 
     def imports(self, plan: Plan) -> dict[str, list[str]]:
         """What each notebook of the plan imports (read in :meth:`warm`, if it read the same notebooks)."""
-        from analysis.run.preload import imports_by_notebook
-
         self.reading.join()
         if set(plan.notebooks) <= set(self.notebook_imports):
             return self.notebook_imports
@@ -195,29 +192,25 @@ class _EarlyKernels:
     @classmethod
     def start(cls, args: argparse.Namespace) -> _EarlyKernels | None:
         from analysis.run import kernels
-        from analysis.run.plan import cores, list_notebooks, split_names
+        from analysis.run.plan import chosen_notebooks, cores
 
         try:
-            nb_dir = Path(args.notebooks_dir).resolve() if args.notebooks_dir else paths.NOTEBOOKS_DIR
-            notebooks = list_notebooks(nb_dir)
-            n_notebooks = len(split_names(args.notebooks)) or len(notebooks)
+            nb_dir, notebooks = chosen_notebooks(args)
             jobs = cores() if args.jobs is None else int(args.jobs)
-            name = _kernel_name(next(iter(notebooks.values()))) if notebooks else ""
-            if not name or jobs < 1 or n_notebooks < 1:
+            if jobs < 1:
                 return None  # the plan will say what is wrong
+            name = _kernel_name(next(iter(notebooks.values())))
             log_path = _kernel_runtime_dir() / f"{_kernel_file_stem()}{uuid.uuid4().hex[:12]}.log"
             manager = _own_connection_files(kernels.kernel_manager_class(None, log_path=str(log_path), cwd=str(nb_dir)))
             early = cls(manager, log_path, str(nb_dir))
         except Exception:  # noqa: BLE001 - an optimisation only; the plan reports bad parameters
             return None
         try:
-            kernels.start_pool(manager, kernel_name=name, size=jobs, total=min(jobs, n_notebooks))
+            kernels.start_pool(manager, kernel_name=name, size=jobs, total=min(jobs, len(notebooks)))
         except Exception:  # noqa: BLE001 - kernels then start when they are needed
             early.close()
             return None
-        chosen = [notebooks[n[:-6] if n.endswith(".ipynb") else n] for n in split_names(args.notebooks) if
-                  (n[:-6] if n.endswith(".ipynb") else n) in notebooks] or list(notebooks.values())
-        early.warm(chosen)
+        early.warm(list(notebooks.values()))
         return early
 
     def fits(self, plan: Plan) -> bool:
@@ -761,7 +754,7 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
                 with contextlib.suppress(Exception):  # an optimisation only: kernels then start when needed
                     if early is None and tasks:
                         kernels.start_pool(kmc, kernel_name=_kernel_name(plan.notebooks[tasks[0][0]]),
-                                           size=plan.jobs, total=0)
+                                           size=plan.jobs, total=len(tasks))
                     imports = early.imports(plan) if early is not None else imports_by_notebook(plan.notebooks.values())
                     kernels.pool_tasks(kmc, [nb for nb, _ in tasks], imports)
             progress = Progress(len(tasks), quiet=plan.quiet)

@@ -305,6 +305,24 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def chosen_notebooks(args: argparse.Namespace) -> tuple[Path, dict[str, Path]]:
+    """(the notebooks' folder, ``{name: path}`` of the notebooks ``--notebooks`` asks for, default all of them)."""
+    nb_dir = Path(args.notebooks_dir).resolve() if args.notebooks_dir else paths.NOTEBOOKS_DIR
+    available = list_notebooks(nb_dir)
+    if not available:
+        raise ParameterError(f"no notebooks in {nb_dir}")
+    wanted = _named(args.notebooks, "--notebooks", f"notebook names ({', '.join(available)})")
+    if not wanted:
+        return nb_dir, dict(available)
+    chosen = {}
+    for name in wanted:
+        key = name[:-6] if name.endswith(".ipynb") else name
+        if key not in available:
+            raise ParameterError(f"unknown notebook {quote(name)}; the notebooks are: {', '.join(available)}")
+        chosen[key] = available[key]
+    return nb_dir, chosen
+
+
 def make_plan(args: argparse.Namespace) -> Plan:
     """Validate every parameter (raises ParameterError with one clear line) before any kernel starts."""
     from analysis.data import load
@@ -327,20 +345,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         for area in areas:
             geography.comparison_area(area.name, args.comparison_area)
 
-    nb_dir = Path(args.notebooks_dir).resolve() if args.notebooks_dir else paths.NOTEBOOKS_DIR
-    available = list_notebooks(nb_dir)
-    if not available:
-        raise ParameterError(f"no notebooks in {nb_dir}")
-    wanted = _named(args.notebooks, "--notebooks", f"notebook names ({', '.join(available)})")
-    if wanted:
-        chosen = {}
-        for name in wanted:
-            key = name[:-6] if name.endswith(".ipynb") else name
-            if key not in available:
-                raise ParameterError(f"unknown notebook {quote(name)}; the notebooks are: {', '.join(available)}")
-            chosen[key] = available[key]
-    else:
-        chosen = dict(available)
+    nb_dir, chosen = chosen_notebooks(args)
 
     jobs = cores() if args.jobs is None else int(args.jobs)
     if jobs < 1:
