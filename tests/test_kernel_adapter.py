@@ -70,9 +70,30 @@ HOOKS = [
                                           "POSITIONAL_OR_KEYWORD:iopub=True", "POSITIONAL_OR_KEYWORD:stdin=True",
                                           "POSITIONAL_OR_KEYWORD:hb=True", "POSITIONAL_OR_KEYWORD:control=True"]),
     (BlockingKernelClient.load_connection_info, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:info"]),
+    # Without fork a report thread keeps its kernel (analysis.run.execute._KernelSlot): QuickReadyClient lists itself
+    # on its manager when its channels start; the slot resets the kernel through a blocking client and shuts it down.
+    (AsyncKernelClient.start_channels, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:shell=True",
+                                        "POSITIONAL_OR_KEYWORD:iopub=True", "POSITIONAL_OR_KEYWORD:stdin=True",
+                                        "POSITIONAL_OR_KEYWORD:hb=True", "POSITIONAL_OR_KEYWORD:control=True"]),
+    (AsyncKernelManager.get_connection_info, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:session=False"]),
+    (AsyncKernelManager.shutdown_kernel, ["POSITIONAL_OR_KEYWORD:self", "POSITIONAL_OR_KEYWORD:now=False",
+                                          "POSITIONAL_OR_KEYWORD:restart=False"]),
 ]
 
-NOT_COROUTINES = {"get_kernel_spec", "execute", "cleanup_connection_file", "start_channels", "load_connection_info"}
+NOT_COROUTINES = {"get_kernel_spec", "execute", "cleanup_connection_file", "start_channels", "load_connection_info",
+                  "get_connection_info"}
+
+
+def test_nbclient_leaves_a_kernel_it_was_given_running():
+    """papermill passes ``km`` on to nbclient's NotebookClient, which then neither shuts the kernel down nor stops
+    its client's channels: the report thread keeps the kernel for its next notebook (execute._KernelSlot)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    assert "km" in inspect.signature(NotebookClient.__init__).parameters
+    given = NotebookClient(nbformat.v4.new_notebook(), km=object())
+    assert given.owns_km is False
+    assert NotebookClient(nbformat.v4.new_notebook()).owns_km is True
 
 
 @pytest.mark.parametrize("hooked, expected", HOOKS, ids=[h.__qualname__ for h, _ in HOOKS])

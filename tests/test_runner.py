@@ -564,7 +564,7 @@ def _reports_without_kernels(monkeypatch):
     monkeypatch.setattr(kernels, "Zygote", lambda **k: None)
     monkeypatch.setattr(kernels, "kernel_manager_class", lambda *a, **k: type("KM", (), {"live_kernels": {}}))
 
-    def one(plan, name, area, staging, final, kmc, run_started):
+    def one(plan, name, area, staging, final, kmc, run_started, slot=None):
         (staging / area.slug).mkdir(parents=True, exist_ok=True)
         (staging / area.slug / f"{name}.html").write_text("report", encoding="utf-8")
         return execute.Result(notebook=name, municipality=area.name, code=area.code, folder=area.slug, status="ok",
@@ -737,6 +737,54 @@ def test_project_notebooks_on_demo_data(demo_data_root, tmp_path, fork):
     from tests.test_published_intervals import check_published_intervals
 
     check_published_intervals(sorted((period_dir / "265-Roskilde" / "tables").glob("*.csv")))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PROJECT_NOTEBOOKS, reason="no notebooks in notebooks/ yet")
+def test_project_notebooks_in_one_kept_kernel_give_the_same_reports(demo_data_root, tmp_path):
+    """Without fork, one job runs every report notebook in one kernel, reset between notebooks
+    (analysis.run.kernel_state); the reports are those of a new kernel per notebook (forked on Linux,
+    --fresh-kernels elsewhere): the same pages (figures included), tables, and cell outputs with their
+    execution counts and warnings."""
+    from analysis.run import kernels
+
+    def run(out: Path, *extra: str, fork: bool) -> Path:
+        env = _env(demo_data_root)
+        env.pop(kernels.NO_FORK_ENV, None)
+        if not fork:
+            env[kernels.NO_FORK_ENV] = "1"
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis.run.cli", "run", "--municipality", "Roskilde", "--out", str(out),
+             "--source", "demo", *extra], env=env, capture_output=True, text=True, timeout=600, cwd=str(ROOT))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        (period_dir,) = [p for p in out.iterdir() if not p.name.startswith(".")]
+        return period_dir / "265-Roskilde"
+
+    fork = kernels.platform_can_fork()
+    new = run(tmp_path / "new", *(() if fork else ("--fresh-kernels",)), fork=fork)
+    kept = run(tmp_path / "kept", "--jobs", "1", fork=False)
+    how = {folder: [r["kernel"] for r in json.loads((folder.parent / "run.json").read_text(encoding="utf-8"))["reports"]]
+           for folder in (new, kept)}
+    assert how[new] == ["forked" if fork else "new"] * len(PROJECT_NOTEBOOKS)
+    assert sorted(how[kept]) == ["new"] + ["reused"] * (len(PROJECT_NOTEBOOKS) - 1), how[kept]
+
+    def page(path: Path) -> str:  # the footer says when the page was made
+        return re.sub(r"Lavet [^·<]*·", "Lavet ·", path.read_text(encoding="utf-8"))
+
+    def cells(path: Path) -> list:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return [(c.get("execution_count"), c.get("outputs")) for c in nb["cells"] if c["cell_type"] == "code"]
+
+    for path in PROJECT_NOTEBOOKS:
+        name = path.stem
+        assert page(kept / f"{name}.html") == page(new / f"{name}.html"), name
+        kept_cells = json.dumps(cells(kept / f"{name}.ipynb")).replace(str(tmp_path / "kept"), "OUT")
+        new_cells = json.dumps(cells(new / f"{name}.ipynb")).replace(str(tmp_path / "new"), "OUT")
+        assert re.sub(r"ipykernel_\d+", "", kept_cells) == re.sub(r"ipykernel_\d+", "", new_cells), name
+    tables = sorted(p.name for p in (new / "tables").iterdir())
+    assert tables and tables == sorted(p.name for p in (kept / "tables").iterdir())
+    for table in tables:
+        assert (kept / "tables" / table).read_bytes() == (new / "tables" / table).read_bytes(), table
 
 
 # ----------------------------------------------------------------------------- kernel connection files

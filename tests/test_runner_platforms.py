@@ -11,6 +11,7 @@ import ast
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -323,7 +324,8 @@ def test_a_kernel_killed_mid_cell_is_reported_and_not_run_again(fake_root, tmp_p
               "print('never')")
     (notebooks / "ok_report.ipynb").write_bytes((FIXTURES / "ok_report.ipynb").read_bytes())
     out = tmp_path / "out"
-    proc = subprocess.run(_command(notebooks, out), env=_env(fake_root, fork),
+    # One job: without fork the other notebook runs in the same report thread, so after the death in a new kernel.
+    proc = subprocess.run(_command(notebooks, out, "--jobs", "1"), env=_env(fake_root, fork),
                           capture_output=True, text=True, timeout=300, cwd=str(ROOT))
     assert proc.returncode == 1, proc.stderr
     assert "330-Slagelse/dies: cell 3" in proc.stderr
@@ -334,3 +336,135 @@ def test_a_kernel_killed_mid_cell_is_reported_and_not_run_again(fake_root, tmp_p
     record = json.loads((out / PERIOD / "run.json").read_text(encoding="utf-8"))
     dies = next(r for r in record["reports"] if r["notebook"] == "dies")
     assert dies["status"] == "failed" and dies["cell"] == 3
+
+
+# ----------------------------------------------------------------------------- kernels reused without fork
+
+
+# Like the report notebooks, these import the analysis package (the kernel is warmed with it and what it imports:
+# pandas, numpy, matplotlib); a kernel whose notebook imported pandas or matplotlib itself is not kept (kernel_state).
+POLLUTE = """from analysis.data import load
+from analysis.present import charts
+import os, sys, random, warnings
+import numpy as np
+import pandas as pd
+import matplotlib
+import matplotlib.pyplot as plt
+print('pid', os.getpid())
+leftover = 1
+matplotlib.rcParams['lines.linewidth'] = 7.5
+plt.figure()
+pd.set_option('display.max_rows', 3)
+warnings.filters.insert(0, ('ignore', None, Warning, None, 0))  # (not through simplefilter: no new filter version)
+np.random.seed(1)
+random.seed(1)
+os.environ['LEFT_BEHIND'] = '1'
+sys.path.append('left-behind')
+os.chdir(os.path.dirname(os.getcwd()))
+"""
+
+WARN = "import warner\nwarner.warn()"  # a module's warning: Python shows it once per place, remembered in the module
+WARNER = """import warnings
+def warn():
+    warnings.warn('shown in every notebook that warns', UserWarning)
+"""
+
+CHECK = """from analysis.data import load
+from analysis.present import charts
+import os, sys, random, warnings
+import numpy as np
+import pandas as pd
+import matplotlib
+import matplotlib.pyplot as plt
+print('pid', os.getpid())
+print('state', 'leftover' in globals(), matplotlib.rcParams['lines.linewidth'], plt.get_fignums(),
+      pd.get_option('display.max_rows'), len(warnings.filters),
+      'LEFT_BEHIND' in os.environ, 'left-behind' in sys.path, os.path.basename(os.getcwd()))
+print('random', round(float(np.random.random()), 12), round(random.random(), 12))
+"""
+
+
+def _printed(out: Path, name: str) -> tuple[str, str, list]:
+    """(the pid the notebook printed, its other printed lines, the execution counts of its code cells)."""
+    nb = nbformat.read(out / PERIOD / "330-Slagelse" / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    text = "".join(o.get("text", "") for c in code for o in c.outputs if o.get("name") == "stdout")
+    pid = next(line.split()[1] for line in text.splitlines() if line.startswith("pid "))
+    rest = "\n".join(line for line in text.splitlines() if not line.startswith(("pid ", "random ")))
+    warned = [re.sub(r"ipykernel_\d+", "ipykernel_PID", "".join(o.get("text", "")))
+              for c in code for o in c.outputs if o.get("name") == "stderr"]
+    return pid, rest, [c.execution_count for c in code], warned
+
+
+@pytest.mark.slow
+def test_a_kept_kernel_starts_each_notebook_as_a_new_one(fake_root, tmp_path):
+    """Without fork a report thread keeps its kernel for its next notebook (imports once), reset in between
+    (analysis.run.kernel_state): a notebook that changes everything a notebook can change (its names, rcParams,
+    an open figure, pandas options, warning filters, the random generators, the environment, sys.path, the working
+    folder) leaves the next one in the same kernel exactly what a new kernel gives it, and a warning shown in the
+    first is shown again in the second."""
+    notebooks = tmp_path / "notebooks"
+    # Run first by the runner (most calls: the slowest-first guess), then the check, in one report thread.
+    _notebook(notebooks, "a_pollutes", WARN, POLLUTE, "print(len(str(list(range(3)))), abs(-1), round(1.5), min(1, 2))")
+    _notebook(notebooks, "b_checks", CHECK, WARN)
+    (notebooks / "warner.py").write_text(WARNER, encoding="utf-8")  # the kernels start in the notebooks' folder
+    kept = tmp_path / "kept"
+    proc = subprocess.run(_command(notebooks, kept, "--jobs", "1"), env=_env(fake_root, False),
+                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stderr
+    fresh = tmp_path / "fresh"  # the check alone, in a new kernel
+    proc = subprocess.run(_command(notebooks, fresh, "--notebooks", "b_checks"), env=_env(fake_root, False),
+                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stderr
+    polluter_pid, _, _, polluter_warned = _printed(kept, "a_pollutes")
+    pid, state, counts, warned = _printed(kept, "b_checks")
+    fresh_pid, fresh_state, fresh_counts, fresh_warned = _printed(fresh, "b_checks")
+    assert pid == polluter_pid, "the second notebook did not run in the kept kernel"
+    assert state == fresh_state, f"kept kernel: {state!r}; new kernel: {fresh_state!r}"
+    assert "False 2.0 [] 60" in fresh_state  # what a new kernel shows (pandas' default of 60 rows)
+    # The random generators are where they were before the first notebook (unseeded: not the polluter's seed 1).
+    nb = nbformat.read(kept / PERIOD / "330-Slagelse" / "b_checks.ipynb", as_version=4)
+    drawn = next(line for c in nb.cells for o in c.get("outputs", []) for line in o.get("text", "").splitlines()
+                 if line.startswith("random "))
+    import random
+
+    import numpy as np
+
+    np.random.seed(1)
+    random.seed(1)
+    assert drawn != f"random {round(float(np.random.random()), 12)} {round(random.random(), 12)}"
+    assert counts == fresh_counts == list(range(1, len(counts) + 1))
+    assert warned == fresh_warned and any("shown in every notebook" in w for w in warned), (warned, fresh_warned)
+    assert polluter_warned == warned  # shown there too, before it turned warnings off
+
+
+def test_a_kernel_is_not_kept_after_a_failed_notebook_nor_beyond_its_uses(fake_root, tmp_path, monkeypatch, capsys):
+    """A notebook that failed leaves its kernel to be shut down (the next notebook gets a new one), and a kernel
+    runs at most ``KERNEL_USES`` notebooks; no kernel is left."""
+    from analysis.run import execute
+
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(fake_root))
+    monkeypatch.setenv(kernels.NO_FORK_ENV, "1")
+    monkeypatch.setattr(execute, "KERNEL_USES", 2)
+    notebooks = tmp_path / "notebooks"
+    pid = "import os\nprint('pid', os.getpid())"
+    # The runner's order (most calls first): a, b_fails, c, d, e.
+    _notebook(notebooks, "a", pid, "print(abs(-1), abs(-2), abs(-3), abs(-4), abs(-5), abs(-6))")
+    _notebook(notebooks, "b_fails", pid, "print(abs(-1), abs(-2), abs(-3), abs(-4))", "raise ValueError('on purpose')")
+    _notebook(notebooks, "c", pid, "print(abs(-1), abs(-2), abs(-3))")
+    _notebook(notebooks, "d", pid, "print(abs(-1), abs(-2))")
+    _notebook(notebooks, "e", pid, "print(abs(-1))")
+    out = tmp_path / "out"
+    code = cli.main(["run", "--notebooks-dir", str(notebooks), "--out", str(out), "--jobs", "1", "--quiet"])
+    assert code == 1, capsys.readouterr().err
+    pids = {name: _printed(out, name)[0] for name in ("a", "b_fails", "c", "d", "e")}
+    assert pids["a"] == pids["b_fails"], "the second notebook did not run in the kept kernel"
+    assert pids["c"] != pids["b_fails"], "a kernel was kept after a notebook failed in it"
+    assert pids["d"] == pids["c"]
+    assert pids["e"] != pids["d"], "a kernel ran more notebooks than KERNEL_USES"
+    gone = []
+    for value in pids.values():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if psutil.Process(int(value)).status() != psutil.STATUS_ZOMBIE:
+                gone.append(value)
+    assert not gone, f"kernels outlived the run: {gone}"

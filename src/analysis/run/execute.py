@@ -242,11 +242,108 @@ class _Executed:
     failure: tuple | None
     run_started: str
     started: float
+    kernel: str = ""  # "forked", "new" or "reused" (kept from the thread's previous notebook, reset)
 
 
-def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str) -> _Executed | None:
+class _KernelSlot:
+    """A report thread's ordinary kernel, kept for the thread's next notebook (without the zygote).
+
+    Importing pandas, matplotlib, seaborn with scipy and statsmodels costs an ordinary kernel up to 2 s of CPU
+    (the forked kernels inherit them from the zygote). So a kernel runs up to ``uses`` notebooks: after a
+    notebook that ran without error it is kept, and before the next notebook it is reset to the state recorded
+    before its first one (:mod:`analysis.run.kernel_state`: empty namespace, execution count 1, no figures,
+    rcParams, options, warnings, random generators as they were). A notebook that failed, a kernel that died,
+    a reset that failed, or the last of its ``uses``: the kernel is shut down and the next notebook gets a new
+    one (the pool starts it meanwhile: :meth:`analysis.run.kernel_adapter.KernelPool.add`).
+    """
+
+    def __init__(self, manager_class, kernel_name: str, uses: int):
+        self.manager_class, self.kernel_name, self.uses = manager_class, kernel_name, max(1, uses)
+        self.manager = None
+        self.used = 0
+        self.reused = False  # whether the last take gave the kernel of the thread's previous notebook
+
+    def take(self, notebook: str):
+        """The manager to give papermill for ``notebook``: this thread's kernel, reset, or a new manager (papermill
+        starts its kernel, taking one from the pool when one is waiting)."""
+        if self.manager is not None and not self._reset():
+            self.close()
+            self._more_kernels()
+        if self.manager is None:
+            self.manager = self.manager_class(kernel_name=self.kernel_name)
+            self.manager.clients = []
+            self.used = 0
+        manager = self.manager
+        self.reused = self.used > 0
+        manager.notebook = notebook
+        manager.kernel_exits, manager.code_sent = [], []  # this report's, read by the runner afterwards
+        if self.used + 1 == self.uses:  # the kernel's last notebook: the thread's next kernel starts meanwhile
+            self._more_kernels()
+        return manager
+
+    def finished(self, reusable: bool) -> None:
+        """After a notebook: keep the kernel for the next one if ``reusable`` (the notebook ran without error and
+        the run goes on), else shut it down."""
+        manager = self.manager
+        if manager is None:
+            return
+        self.used += 1
+        for client in manager.clients:  # nbclient leaves the channels of a kernel it does not own open
+            with contextlib.suppress(Exception):
+                client.stop_channels()
+        manager.clients = []
+        if not reusable or self.used >= self.uses or self._process() is None:
+            if reusable and self.used < self.uses:
+                self._more_kernels()
+            self.close()
+
+    def _process(self):
+        """The kernel's process while it runs, else None."""
+        provisioner = getattr(self.manager, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return process if process is not None and process.poll() is None else None
+
+    def _reset(self) -> bool:
+        """Reset the kept kernel (:func:`analysis.run.kernel_state.restore`); False if that failed."""
+        from analysis.run.kernel_adapter import silent_request
+        from analysis.run.kernel_state import RESTORE_CODE
+
+        process = self._process()
+        if process is None:
+            return False
+        try:
+            reply = silent_request(self.manager.get_connection_info(), RESTORE_CODE, process, seconds=120)
+        except Exception:  # noqa: BLE001 - then a new kernel, as without reuse
+            return False
+        return reply is not None and reply.get("status") == "ok"
+
+    def _more_kernels(self) -> None:
+        pool = getattr(self.manager_class, "pool", None)
+        if pool is not None:
+            pool.add()
+
+    def close(self) -> None:
+        """Shut the kernel down (jupyter_client's ``shutdown_kernel``: killed, its files removed)."""
+        from nbclient.util import run_sync
+
+        manager, self.manager = self.manager, None
+        if manager is None:
+            return
+        for client in getattr(manager, "clients", []):
+            with contextlib.suppress(Exception):
+                client.stop_channels()
+        with contextlib.suppress(Exception):
+            run_sync(manager.shutdown_kernel)(now=True)
+
+
+KERNEL_USES = 8  # notebooks an ordinary kernel runs at most (then a new one: what a notebook leaves in memory is let go)
+
+
+def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, run_started: str,
+                 slot: _KernelSlot | None = None) -> _Executed | None:
     """Execute one notebook into ``staging`` with papermill (the kernel's part of a report); None when the run
-    was interrupted (the managers' ``cancel`` event set) before it was made."""
+    was interrupted (the managers' ``cancel`` event set) before it was made. With a ``slot``, the notebook runs in
+    the report thread's kernel (kept for its next notebook when this one ran without error)."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
@@ -268,13 +365,23 @@ def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, r
     crash = ""
     executed = None
     died_in = None
+    kernel_kind = ""
     for manager in managers:
         if cancel is not None and cancel.is_set():
             return None
         crash = ""
-        # This report's own subclass: its provisioner records there how a kernel that died ended, its client the
-        # code sent to the kernel.
-        manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": [], "notebook": name})
+        failed_cell = False
+        if slot is not None:
+            # The report thread's kernel (its manager records this report's kernel exits and code sent).
+            manager = slot.take(name)
+            kernel = {"km": manager}
+            kernel_kind = "reused" if slot.reused else "new"
+        else:
+            # This report's own subclass: its provisioner records there how a kernel that died ended, its client
+            # the code sent to the kernel.
+            manager = type(manager.__name__, (manager,), {"kernel_exits": [], "code_sent": [], "notebook": name})
+            kernel = {"kernel_manager_class": manager}
+            kernel_kind = "forked" if getattr(manager, "zygote", None) is not None else "new"
         try:
             import papermill
 
@@ -287,15 +394,17 @@ def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, r
                 request_save_on_cell_execute=False,
                 start_timeout=120,
                 execution_timeout=plan.timeout,
-                kernel_manager_class=manager,
                 shutdown_kernel="immediate",
+                **kernel,
             )
         except PapermillExecutionError:
-            pass  # recorded in the saved notebook
+            failed_cell = True  # recorded in the saved notebook
         except Exception as exc:  # noqa: BLE001 - a kernel that dies or cannot start fails this report only
             crash = one_line(f"{type(exc).__name__}: {exc}")
             if manager.kernel_exits and manager.kernel_exits[0] != 0:
                 crash = kernel_death(manager.kernel_exits[0])
+        if slot is not None:
+            slot.finished(reusable=not crash and not failed_cell and not (cancel is not None and cancel.is_set()))
         if cancel is not None and cancel.is_set():
             return None
         if not crash:
@@ -317,7 +426,7 @@ def _execute_one(plan: Plan, name: str, area, staging: Path, final: Path, kmc, r
     # The notebook ran in the staging folder; record where its outputs end up.
     _replace_paths(nb, str(folder), str(final / rel))
     nbformat.write(nb, out_nb)
-    return _Executed(name, area, folder, nb, failure, run_started, started)
+    return _Executed(name, area, folder, nb, failure, run_started, started, kernel_kind)
 
 
 def _export_one(plan: Plan, executed: _Executed, final: Path) -> Result:
@@ -337,6 +446,7 @@ def _export_one(plan: Plan, executed: _Executed, final: Path) -> Result:
         title=title,
         run_started=run_started,
     )
+    result.kernel = executed.kernel
     if failure:
         result.cell, result.execution_count, result.error = failure
     page_title = f"{title} – {area.name} – {plan.period_label}"
@@ -750,13 +860,17 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
             threading.Thread(target=_prepare_export, daemon=True).start()
             slowest_first = sorted(plan.notebooks, key=_expected_seconds(plan), reverse=True)
             tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
+            # Ordinary kernels (no zygote): one per report thread, reset between its notebooks (_KernelSlot), unless
+            # --fresh-kernels; all notebooks of the run must then ask for the same kernel.
+            reuse = zygote is None and not plan.fresh_kernels and len({_kernel_name(plan.notebooks[nb]) for nb, _ in tasks}) == 1
             if zygote is None:  # ordinary kernels: each starts while the previous notebook runs
                 with contextlib.suppress(Exception):  # an optimisation only: kernels then start when needed
                     if early is None and tasks:
                         kernels.start_pool(kmc, kernel_name=_kernel_name(plan.notebooks[tasks[0][0]]),
                                            size=plan.jobs, total=len(tasks))
                     imports = early.imports(plan) if early is not None else imports_by_notebook(plan.notebooks.values())
-                    kernels.pool_tasks(kmc, [nb for nb, _ in tasks], imports)
+                    kernels.pool_tasks(kmc, [nb for nb, _ in tasks], imports,
+                                       kernels=min(plan.jobs, len(tasks)) if reuse else None)
             progress = Progress(len(tasks), quiet=plan.quiet)
             # Reports whose tables the data lacks are not run: recorded as not possible, with what is missing.
             titles = {nb: _title_of(plan.notebooks[nb], nb) for nb in plan.not_possible}
@@ -774,7 +888,8 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
                 n_workers = max(1, min(plan.jobs, len(tasks)))
                 workers, done = _start_workers(
                     n_workers, tasks, stop.cancel,
-                    lambda nb, area: _execute_one(plan, nb, area, staging, final, managers, run_started),
+                    lambda nb, area, slot=None: _execute_one(plan, nb, area, staging, final, managers, run_started, slot),
+                    slot=None if not reuse else (lambda: _KernelSlot(kmc, _kernel_name(plan.notebooks[tasks[0][0]]), KERNEL_USES)),
                 )
 
                 def export(executed: _Executed) -> None:
@@ -917,9 +1032,10 @@ def _stop_on_signals(stop: _Stop):
             signal.signal(sig, handler)
 
 
-def _start_workers(n: int, tasks: list, cancel: threading.Event, run):
+def _start_workers(n: int, tasks: list, cancel: threading.Event, run, slot=None):
     """``n`` daemon threads that call ``run(*task)`` for each task until none is left or ``cancel`` is set; returns
-    the threads and the queue of ``(result, error)``. Daemon threads never hold up the exit of an interrupted run."""
+    the threads and the queue of ``(result, error)``. Daemon threads never hold up the exit of an interrupted run.
+    ``slot``: made once per thread (``run(*task, slot=...)``, closed when the thread ends)."""
     import queue
 
     todo: queue.SimpleQueue = queue.SimpleQueue()
@@ -928,15 +1044,20 @@ def _start_workers(n: int, tasks: list, cancel: threading.Event, run):
     done: queue.SimpleQueue = queue.SimpleQueue()
 
     def work() -> None:
-        while not cancel.is_set():
-            try:
-                task = todo.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                done.put((run(*task), None))
-            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                done.put((None, exc))
+        own = {} if slot is None else {"slot": slot()}
+        try:
+            while not cancel.is_set():
+                try:
+                    task = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done.put((run(*task, **own), None))
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    done.put((None, exc))
+        finally:
+            if own:
+                own["slot"].close()
 
     threads = [threading.Thread(target=work, name=f"report-{i}", daemon=True) for i in range(n)]
     for thread in threads:

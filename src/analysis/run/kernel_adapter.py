@@ -57,6 +57,7 @@ PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
 PROVISIONER_NAME = "analysis-zygote"
 IOPUB_SETTLE = 0.02  # seconds of IOPub silence that end a kernel's start (jupyter_client waits 0.2 s)
 EXIT_POLL = 0.005  # seconds between checks that a killed kernel is gone (jupyter_client polls every 0.1 s)
+WARM_WAIT = 600.0  # seconds a manager taking a pooled kernel waits for its warm-up reply (it waits for it anyway)
 EXIT_WAIT = 5.0  # seconds a kill or terminate waits for the kernel to be gone (the manager then waits 5 s more)
 
 
@@ -249,7 +250,10 @@ class PooledKernel:
         self.connection_file = manager.connection_file
         self.cmd, self.env, self.cwd = list(cmd), dict(kwargs.get("env") or {}), kwargs.get("cwd")
         self.notebook: str | None = None  # the notebook it was warmed for
-        self.warmed = threading.Event()  # set once the kernel has answered the last warm-up request
+        self.warmed = threading.Event()  # set while no warm-up request is waiting for its reply
+        self.warmed.set()
+        self.warming = 0  # warm-up requests not answered yet
+        self.lock = threading.Lock()
 
     def started(self, manager: AsyncKernelManager) -> None:
         provisioner = manager.provisioner
@@ -266,13 +270,28 @@ class PooledKernel:
         reply), without a trace in the notebook: a silent request (no execution count, no history) run in a
         namespace of its own. A notebook that takes the kernel sooner waits for the imports at its first cell.
         ``notebook``: the notebook it is warmed for (the pool gives it to that notebook first)."""
+        from analysis.run.kernel_state import SNAPSHOT_CODE
+
         if notebook is not None:
             self.notebook = notebook
-        if modules:
+        with self.lock:
+            self.warming += 1
             self.warmed.clear()
-            code = f"exec({WARM_CODE!r}, {{'names': {list(modules)!r}}})"
-            threading.Thread(target=_send_silently, args=(self.connection_info, code, self.process, self.warmed),
-                             name="kernel-warm-up", daemon=True).start()
+        # Then the state the kernel's first notebook starts from is recorded (the runner puts it back before the
+        # kernel's next notebook: analysis.run.kernel_state).
+        code = f"exec({WARM_CODE!r}, {{'names': {list(modules)!r}}})\n{SNAPSHOT_CODE}"
+
+        def send() -> None:
+            try:
+                with contextlib.suppress(Exception):  # an optimisation only: the notebook imports what it needs
+                    silent_request(self.connection_info, code, self.process)
+            finally:
+                with self.lock:
+                    self.warming -= 1
+                    if not self.warming:
+                        self.warmed.set()
+
+        threading.Thread(target=send, name="kernel-warm-up", daemon=True).start()
 
     def release(self) -> None:
         """Remove the connection file it was started with (once the kernel is gone) and let go of its manager."""
@@ -291,11 +310,13 @@ for name in names:
 """
 
 
-def _send_silently(connection_info: dict, code: str, process, done: threading.Event, seconds: float = 600.0) -> None:
-    """Run ``code`` silently in the kernel at ``connection_info``; return once it replied (then ``done`` is set),
-    ended, or after ``seconds``.
+def silent_request(connection_info: dict, code: str, process, seconds: float = 600.0) -> dict | None:
+    """Run ``code`` in the kernel at ``connection_info`` as a silent request (no execution count, no history, no
+    output); the reply's content (``status`` ``ok`` or ``error``), or None if the kernel ``process`` ended or did not
+    reply within ``seconds``.
 
-    The request is sent at once: ZeroMQ delivers it when the starting kernel has bound its socket.
+    The request is sent at once: ZeroMQ delivers it when a starting kernel has bound its socket. A kernel handles
+    requests in the order they arrive, so a notebook's first cell waits for it.
     """
     from jupyter_client.blocking import BlockingKernelClient
 
@@ -307,14 +328,12 @@ def _send_silently(connection_info: dict, code: str, process, done: threading.Ev
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                reply = client.get_shell_msg(timeout=1)
+                reply = client.get_shell_msg(timeout=0.5)
             except Empty:
                 continue
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                done.set()
-                return
-    except Exception:  # noqa: BLE001 - an optimisation only: the notebook imports what it needs itself
-        pass
+                return dict(reply.get("content") or {})
+        return None
     finally:
         client.stop_channels()
 
@@ -354,11 +373,12 @@ class KernelPool:
         self.lock = threading.Lock()
         self.closed = False
 
-    def set_tasks(self, notebooks: list[str], modules: dict[str, list[str]]) -> None:
-        """The run's notebooks in order (one kernel each) and what each imports, once the run is planned: the
-        waiting kernels are warmed for the first ones; waiting kernels beyond the number needed are stopped."""
+    def set_tasks(self, notebooks: list[str], modules: dict[str, list[str]], kernels: int | None = None) -> None:
+        """The run's notebooks in order and what each imports, once the run is planned, and how many kernels the
+        run needs (default: one per notebook): the waiting kernels are warmed for the first notebooks; waiting
+        kernels beyond the number needed are stopped."""
         with self.lock:
-            self.total = len(notebooks)
+            self.total = len(notebooks) if kernels is None else min(len(notebooks), kernels)
             self.order, self.modules = list(notebooks), dict(modules)
             keep = max(0, self.total - self.taken)
             extra = self.ready[keep:]
@@ -372,11 +392,21 @@ class KernelPool:
 
     def _warm(self, kernel: PooledKernel) -> None:
         with self.lock:
-            if self.warmed >= len(self.order):
-                return
-            notebook = self.order[self.warmed]
-            self.warmed += 1
-        kernel.warm(self.modules.get(notebook, []), notebook)
+            notebook = self.order[self.warmed] if self.warmed < len(self.order) else None
+            self.warmed += notebook is not None
+            lists = list(self.modules.values())
+        if notebook is not None:
+            kernel.warm(self.modules.get(notebook, []), notebook)
+        else:  # a kernel started later (one more was asked for): what every notebook imports
+            kernel.warm([m for m in lists[0] if all(m in other for other in lists[1:])] if lists else [])
+
+    def add(self, kernels: int = 1) -> None:
+        """Allow ``kernels`` more kernels than the run first needed and start them (a report thread will need a
+        new kernel: its kernel has run its last notebook, or a notebook failed in it)."""
+        with self.lock:
+            self.total += kernels
+        with contextlib.suppress(Exception):  # an optimisation only: kernels then start when they are needed
+            asyncio.run(self.fill())
 
     def warm_waiting(self, modules: list[str]) -> None:
         """Have the waiting kernels import ``modules`` (what every notebook of the run imports) before it is
@@ -434,6 +464,9 @@ class KernelPool:
                 self.stop(kernel)
                 self.close()
                 return None
+            # Its warm-up request first (imports, and the snapshot analysis.run.kernel_state takes before any cell):
+            # the notebook's requests must not overtake it.
+            kernel.warmed.wait(WARM_WAIT)
             return kernel
 
     def stop(self, kernel: PooledKernel) -> None:
@@ -463,12 +496,12 @@ def notebook_client_arguments() -> list[str]:
     return [f"--HistoryManager.hist_file={NotebookClient.ipython_hist_file.default_value}"]
 
 
-def pool_tasks(manager_class: type, notebooks: list[str], modules: dict[str, list[str]]) -> None:
-    """Tell the class's pool the run's notebooks in order and what each imports (:meth:`KernelPool.set_tasks`),
-    and start kernels up to its size."""
+def pool_tasks(manager_class: type, notebooks: list[str], modules: dict[str, list[str]], kernels: int | None = None) -> None:
+    """Tell the class's pool the run's notebooks in order, what each imports and how many kernels the run needs
+    (:meth:`KernelPool.set_tasks`), and start kernels up to its size."""
     pool = getattr(manager_class, "pool", None)
     if pool is not None:
-        pool.set_tasks(notebooks, modules)
+        pool.set_tasks(notebooks, modules, kernels)
         with contextlib.suppress(Exception):  # an optimisation only: kernels then start when they are needed
             asyncio.run(pool.fill())
 
@@ -495,8 +528,15 @@ class QuickReadyClient(AsyncKernelClient):
     """An ``AsyncKernelClient`` whose ``wait_for_ready`` makes the library's checks without idling (see the module docstring).
 
     It also records the code of each ``execute`` request in its manager's ``code_sent`` list (where the manager
-    class has one), so the runner knows whether a notebook's cells had started and in which a kernel died.
+    has one), so the runner knows whether a notebook's cells had started and in which a kernel died, and itself in
+    its manager's ``clients`` list (where it has one), for a manager that outlives the notebook.
     """
+
+    def start_channels(self, *args: Any, **kwargs: Any) -> None:
+        super().start_channels(*args, **kwargs)
+        clients = getattr(self.parent, "clients", None)
+        if clients is not None:  # a manager that outlives its notebook stops its clients' channels itself
+            clients.append(self)
 
     def execute(self, *args: Any, **kwargs: Any):
         sent = getattr(self.parent, "code_sent", None)

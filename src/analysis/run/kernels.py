@@ -450,12 +450,13 @@ def start_pool(manager_class, *, kernel_name: str, size: int, total: int) -> Non
     kernel_adapter.start_pool(manager_class, kernel_name=kernel_name, size=size, total=total)
 
 
-def pool_tasks(manager_class, notebooks: list[str], modules: dict[str, list[str]]) -> None:
-    """The run's notebooks in order (one kernel each) and the modules each imports, once it is planned: the pool
-    starts no more kernels than that and warms each for its notebook."""
+def pool_tasks(manager_class, notebooks: list[str], modules: dict[str, list[str]], kernels: int | None = None) -> None:
+    """The run's notebooks in order and the modules each imports, once it is planned, and how many kernels it needs
+    (default: one per notebook; fewer when kernels are reused): the pool starts no more kernels than that and
+    warms each for its first notebook."""
     from analysis.run import kernel_adapter
 
-    kernel_adapter.pool_tasks(manager_class, notebooks, modules)
+    kernel_adapter.pool_tasks(manager_class, notebooks, modules, kernels)
 
 
 def warm_pool(manager_class, modules: list[str]) -> None:

@@ -9,7 +9,8 @@ present, else demo; ``dst``: Statistics Denmark's StatBank only, fetched first w
 (default: each municipality's RAR area), ``--with-code`` (also write the analyst variant),
 ``--quiet`` (print nothing unless something failed), ``--timeout SECONDS`` (per cell),
 ``--no-fork`` (start every kernel from scratch, as always on Windows and macOS; ``ANALYSIS_NO_FORK=1`` for every
-run; see :mod:`analysis.run.kernels`), ``--notebooks-dir DIR`` (run
+run; see :mod:`analysis.run.kernels`), ``--fresh-kernels`` (without fork: a new kernel for every notebook instead
+of one kernel per report thread, reset between its notebooks: :mod:`analysis.run.kernel_state`), ``--notebooks-dir DIR`` (run
 notebooks from another folder; used by the tests).
 
 Notebook parameter convention (tests/test_notebook_conventions.py enforces it)
@@ -218,6 +219,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-fork", action="store_true",
                         help="start each kernel from scratch instead of forking a warm one (Linux only forks; "
                              "ANALYSIS_NO_FORK=1 does the same for every run)")
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="without fork (Windows, macOS, --no-fork): start a new kernel for every notebook instead of "
+                             "resetting a report thread's kernel between its notebooks (slower)")
     parser.add_argument(
         "--notebooks-dir",
         default=None,
@@ -244,6 +248,7 @@ class Plan:
     quiet: bool
     timeout: float
     fork: bool
+    fresh_kernels: bool = False  # without fork: a new kernel per notebook (else one per report thread, reset between notebooks)
     argv: list[str] = field(default_factory=list)
     vintage: dict = field(default_factory=dict)
     not_possible: dict[str, list[str]] = field(default_factory=dict)  # notebook -> the tables it needs and the data lacks
@@ -392,6 +397,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         quiet=bool(args.quiet),
         timeout=float(args.timeout),
         fork=not args.no_fork and kernels.available(),
+        fresh_kernels=bool(getattr(args, "fresh_kernels", False)),
         argv=list(sys.argv[1:]),
         vintage=vintage,
         not_possible=not_possible,

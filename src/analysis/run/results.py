@@ -29,6 +29,7 @@ class Result:
     run_started: str = ""
     missing_tables: list[str] = field(default_factory=list)  # not_possible: the tables the data lacks
     note_da: str = ""  # what the index says about the report's status, in Danish (not_possible: what is missing)
+    kernel: str = ""  # the kernel it ran in: "forked" (Linux), "new", or "reused" (the previous notebook's, reset)
 
     @property
     def key(self) -> tuple[str, str]:
