@@ -94,7 +94,10 @@ is in-process on every platform. Ordinary kernels are started ahead of need
 (:class:`analysis.run.kernel_adapter.KernelPool`): the first ones before the run is planned
 (:class:`_EarlyKernels`), then one whenever a notebook takes one, each warmed with what its notebook
 imports (:func:`analysis.run.preload.imports_by_notebook`); their own log is kept in the temporary
-folder while the run works (copied to ``.kernels.log`` when a report failed). The period lock is ``filelock``'s, processes are found and
+folder while the run works (copied to ``.kernels.log`` when a report failed). A report thread keeps
+its ordinary kernel for up to ``KERNEL_USES`` notebooks (:class:`_KernelSlot`), reset between them to
+the state recorded before the first (:mod:`analysis.run.kernel_state`), unless ``--fresh-kernels``;
+``run.json`` records per report whether its kernel was ``forked``, ``new`` or ``reused``. The period lock is ``filelock``'s, processes are found and
 killed with ``psutil``; no POSIX-only call is made outside the zygote
 (tests/test_runner_platforms.py checks it).
 """
@@ -908,6 +911,8 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
 
                 for executed in _finished(done, len(tasks), workers):
                     export(executed)
+                for worker in workers:  # each shuts down the kernel it kept before the kernels' log is closed
+                    worker.join(timeout=WORKER_END_WAIT)
             finally:
                 progress.close()
             # Every kernel is gone: close the logs (and the zygote, which writes to one) before the
@@ -967,6 +972,7 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
 # ----------------------------------------------------------------------------- workers and interrupts
 
 
+WORKER_END_WAIT = 30.0  # seconds the run waits, once every report is made, for a report thread to shut down its kernel
 STOP_WAIT = 0.8  # seconds an interrupted run waits for its report threads after killing their kernels
 RESULT_POLL = 0.2  # seconds between the main thread's checks for finished reports (signals are handled between them)
 

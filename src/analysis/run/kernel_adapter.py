@@ -355,8 +355,9 @@ class KernelPool:
     kernel of the class would have; a manager takes it only if that still holds (:meth:`PooledKernel.fits`;
     if not, the pool closes and every manager starts its own). The provisioner returns the pooled kernel's
     connection info, which ``jupyter_client`` takes as the truth (the way remote provisioners hand over their
-    kernels). At most ``size`` kernels wait at a time, and at most ``total`` are ever started (the run's
-    number of notebooks: no kernel is started that no notebook will use).
+    kernels). At most ``size`` kernels wait at a time, and at most ``total`` are ever started (the kernels the
+    run needs: one per notebook, or one per report thread when the threads keep their kernels; :meth:`add`
+    allows one more when a thread's kernel ends): no kernel is started that no notebook will use.
     """
 
     def __init__(self, manager_class: type, kernel_name: str, size: int, total: int):
