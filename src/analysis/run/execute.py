@@ -124,7 +124,7 @@ from analysis.core import paths
 from analysis.core.errors import ParameterError
 from analysis.run.plan import configure_parser  # noqa: F401 - the options of `analysis run` (cli.py asks this module)
 from analysis.run.plan import Plan, cannot_write, make_plan
-from analysis.run.preload import imports_by_notebook, notebook_imports
+from analysis.run.preload import common_imports, imports_by_notebook, notebook_imports
 from analysis.run.results import (
     NOT_POSSIBLE,
     Result,
@@ -178,9 +178,7 @@ class _EarlyKernels:
         def read() -> None:
             with contextlib.suppress(Exception):  # an optimisation only: the notebooks import what they need
                 self.notebook_imports = imports_by_notebook(notebooks)
-                lists = list(self.notebook_imports.values())
-                common = [m for m in lists[0] if all(m in other for other in lists[1:])] if lists else []
-                kernels.warm_pool(self.manager, common)
+                kernels.warm_pool(self.manager, common_imports(self.notebook_imports))
 
         self.reading = threading.Thread(target=read, name="notebook-imports", daemon=True)
         self.reading.start()
@@ -865,11 +863,12 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
             tasks = [(nb, area) for area in plan.areas for nb in slowest_first if nb not in plan.not_possible]
             # Ordinary kernels (no zygote): one per report thread, reset between its notebooks (_KernelSlot), unless
             # --fresh-kernels; all notebooks of the run must then ask for the same kernel.
-            reuse = zygote is None and not plan.fresh_kernels and len({_kernel_name(plan.notebooks[nb]) for nb, _ in tasks}) == 1
+            kernel_names = {nb: _kernel_name(plan.notebooks[nb]) for nb in {nb for nb, _ in tasks}}
+            reuse = zygote is None and not plan.fresh_kernels and len(set(kernel_names.values())) == 1
             if zygote is None:  # ordinary kernels: each starts while the previous notebook runs
                 with contextlib.suppress(Exception):  # an optimisation only: kernels then start when needed
                     if early is None and tasks:
-                        kernels.start_pool(kmc, kernel_name=_kernel_name(plan.notebooks[tasks[0][0]]),
+                        kernels.start_pool(kmc, kernel_name=kernel_names[tasks[0][0]],
                                            size=plan.jobs, total=len(tasks))
                     imports = early.imports(plan) if early is not None else imports_by_notebook(plan.notebooks.values())
                     kernels.pool_tasks(kmc, [nb for nb, _ in tasks], imports,
@@ -892,7 +891,7 @@ def execute(plan: Plan, zygote=None, early: _EarlyKernels | None = None) -> int:
                 workers, done = _start_workers(
                     n_workers, tasks, stop.cancel,
                     lambda nb, area, slot=None: _execute_one(plan, nb, area, staging, final, managers, run_started, slot),
-                    slot=None if not reuse else (lambda: _KernelSlot(kmc, _kernel_name(plan.notebooks[tasks[0][0]]), KERNEL_USES)),
+                    slot=None if not reuse else (lambda: _KernelSlot(kmc, kernel_names[tasks[0][0]], KERNEL_USES)),
                 )
 
                 def export(executed: _Executed) -> None:

@@ -395,11 +395,12 @@ class KernelPool:
         with self.lock:
             notebook = self.order[self.warmed] if self.warmed < len(self.order) else None
             self.warmed += notebook is not None
-            lists = list(self.modules.values())
         if notebook is not None:
             kernel.warm(self.modules.get(notebook, []), notebook)
         else:  # a kernel started later (one more was asked for): what every notebook imports
-            kernel.warm([m for m in lists[0] if all(m in other for other in lists[1:])] if lists else [])
+            from analysis.run.preload import common_imports
+
+            kernel.warm(common_imports(self.modules))
 
     def add(self, kernels: int = 1) -> None:
         """Allow ``kernels`` more kernels than the run first needed and start them (a report thread will need a

@@ -138,13 +138,12 @@ def how_to_get(tables: list[str], source: str) -> tuple[str, str]:
 def parameter_default(path: Path, name: str):
     """The literal a notebook's ``parameters`` cell gives ``name`` (None when it gives none)."""
     import ast
-    import json
 
-    # The notebook's JSON as it is: nbformat's schema validation is not needed to read one cell (papermill validates).
-    for cell in json.loads(Path(path).read_text(encoding="utf-8")).get("cells", []):
+    from analysis.run.preload import notebook_cells
+
+    for cell in notebook_cells(path):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell.get("source", "")
-            for node in ast.parse("".join(source) if isinstance(source, list) else source).body:
+            for node in ast.parse(cell["source"]).body:
                 if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
                     return ast.literal_eval(node.value)
     return None

@@ -35,21 +35,27 @@ def _source_file(name: str) -> Path | None:
     return None
 
 
-def code_cells(notebook_path) -> list[str]:
-    """The code cells of a notebook as plain Python (magics turned into calls), read from its JSON; [] if it
-    cannot be read."""
+def notebook_cells(notebook_path) -> list[dict]:
+    """A notebook's cells read from its JSON as it is (nbformat's schema validation is not needed to read
+    them; papermill validates), each source as one string. Raises OSError or ValueError if it cannot be read."""
     import json
 
+    cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+    out = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict):
+            source = cell.get("source", "")
+            out.append({**cell, "source": "".join(source) if isinstance(source, list) else str(source)})
+    return out
+
+
+def code_cells(notebook_path) -> list[str]:
+    """The code cells of a notebook as plain Python (magics turned into calls); [] if it cannot be read."""
     try:
-        cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+        cells = notebook_cells(notebook_path)
     except (OSError, ValueError, AttributeError):
         return []
-    sources = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append(_python_source("".join(source) if isinstance(source, list) else str(source)))
-    return sources
+    return [_python_source(cell["source"]) for cell in cells if cell.get("cell_type") == "code"]
 
 
 def notebook_imports(notebook_paths) -> list[str]:
@@ -95,6 +101,12 @@ def notebook_imports(notebook_paths) -> list[str]:
             except SyntaxError:
                 continue
     return sorted(n for n in found if n != "analysis")
+
+
+def common_imports(by_notebook: dict[str, list[str]]) -> list[str]:
+    """What every notebook imports (of :func:`imports_by_notebook`'s answer), in the first one's order."""
+    lists = list(by_notebook.values())
+    return [m for m in lists[0] if all(m in other for other in lists[1:])] if lists else []
 
 
 def imports_by_notebook(notebook_paths) -> dict[str, list[str]]:
